@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and municipalities")
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register("account", personal_data.account_data)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import District, Language, Municipality, User
+
+
+class SignupForm(AllauthSignupForm):
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=80, required=False,
+        help_text=_("Shown next to what you write. Leave empty to appear as “Citizen”."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Home municipality"), queryset=Municipality.objects.all(), required=False,
+        help_text=_("Where you live. Some votes are open only to residents."),
+    )
+
+    def save(self, request):
+        user = super().save(request)
+        user.display_name = self.cleaned_data.get("display_name", "")
+        user.municipality = self.cleaned_data.get("municipality")
+        user.preferred_language = getattr(request, "LANGUAGE_CODE", Language.DANISH)
+        user.save(update_fields=["display_name", "municipality", "preferred_language"])
+        return user
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "preferred_language", "birth_year", "municipality", "district"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.select_related("municipality")
+        self.fields["district"].label_from_instance = lambda d: f"{d.name} ({d.municipality.name})"
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is really you."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data are deleted for good."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
+        return password

@@ -1,0 +1,53 @@
+"""Language and municipality for each request."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def _chosen_language(request) -> str:
+    # An explicit choice (the language switcher's cookie) wins, then the account's
+    # preference, then Danish. The browser's Accept-Language is deliberately not used: the
+    # site's language is the municipality's until a person picks another.
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in SUPPORTED:
+        return cookie
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.preferred_language in SUPPORTED:
+        return user.preferred_language
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = _chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response
+
+
+def _current_municipality(request):
+    from .selectors import municipality_default, municipality_get
+
+    slug = request.session.get("municipality") if hasattr(request, "session") else None
+    return (slug and municipality_get(slug=slug)) or municipality_default()
+
+
+class MunicipalityMiddleware:
+    """Sets request.municipality lazily: the one a person last visited, else the default."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.municipality = SimpleLazyObject(lambda: _current_municipality(request))
+        return self.get_response(request)

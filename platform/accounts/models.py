@@ -1,0 +1,189 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    DANISH = "da", _("Danish")
+    ENGLISH = "en", _("English")
+    NORWEGIAN_BOKMAL = "nb", _("Norwegian Bokmål")
+
+
+class Country(models.TextChoices):
+    DENMARK = "DK", _("Denmark")
+    NORWAY = "NO", _("Norway")
+    SWEDEN = "SE", _("Sweden")
+    OTHER = "XX", _("Other")
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    MODERATOR = "moderator", _("Moderator")
+    STAFF = "staff", _("Staff")
+    COUNCIL = "council", _("Council member")
+    ADMIN = "admin", _("Administrator")
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    default_language = models.CharField(
+        _("default language"), max_length=5, choices=Language.choices, default=Language.DANISH
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="districts",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"))
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="district_unique_slug")
+        ]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. Log-in is by e-mail; there is no user name."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("display name"), max_length=80, blank=True,
+        help_text=_("Shown next to what you write. Leave empty to appear as “Citizen”."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.DANISH
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("Optional. Used only to check age limits, for example in budget votes."),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True, related_name="residents",
+        verbose_name=_("home municipality"),
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="residents",
+        verbose_name=_("district"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("site administrator"), default=False,
+        help_text=_("May log in to the technical administration site."),
+    )
+    is_deleted_placeholder = models.BooleanField(default=False, editable=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Exactly one "deleted user" stands in for every deleted account's content.
+            models.UniqueConstraint(
+                fields=["is_deleted_placeholder"],
+                condition=models.Q(is_deleted_placeholder=True),
+                name="user_single_deleted_placeholder",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        if self.is_deleted_placeholder:
+            return str(_("deleted user"))
+        return self.display_name or str(_("Citizen"))
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.district_id and self.district.municipality_id != self.municipality_id:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                {"district": _("Choose a district in your home municipality.")}
+            )
+
+
+class Membership(models.Model):
+    """A role a person holds in one municipality; staff roles never cross municipalities."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("municipality"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="membership_unique_role"
+            )
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} @ {self.municipality_id}"
+
+
+def deleted_user() -> User:
+    """The placeholder that deleted accounts' content is attributed to (for on_delete=SET)."""
+    user, _created = User.objects.get_or_create(
+        is_deleted_placeholder=True,
+        defaults={"email": "deleted-user@invalid", "is_active": False},
+    )
+    return user

@@ -1,0 +1,47 @@
+"""The registry of personal data a person can download.
+
+Each app registers one function per kind of data it holds about a person; the account
+download gathers them all. accounts knows no feature app: they register themselves in their
+AppConfig.ready().
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Collector = Callable[[Any], Any]
+_collectors: dict[str, Collector] = {}
+
+
+def register(section: str, collector: Collector) -> None:
+    _collectors[section] = collector
+
+
+def sections() -> dict[str, Collector]:
+    return dict(_collectors)
+
+
+def account_data(user) -> dict[str, Any]:
+    from allauth.account.models import EmailAddress
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.filter(user=user).first()
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "preferred_language": user.preferred_language,
+        "birth_year": user.birth_year,
+        "municipality": user.municipality.name if user.municipality_id else None,
+        "district": user.district.name if user.district_id else None,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user)
+        ],
+        "roles": [
+            {"municipality": m.municipality.name, "role": m.role, "since": m.created_at.isoformat()}
+            for m in user.memberships.select_related("municipality")
+        ],
+        "api_token_created": token.created.isoformat() if token else None,
+    }

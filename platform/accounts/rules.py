@@ -1,0 +1,72 @@
+"""Who may do what, decided in one place.
+
+Predicates take the user and an object that belongs to a municipality (or the municipality
+itself). Roles are per municipality: a moderator in Aarhus is a citizen in Bergen. Feature
+apps build their own rules from these predicates.
+"""
+from __future__ import annotations
+
+import rules
+
+from .models import Membership, Municipality, Role
+
+
+def municipality_of(obj) -> Municipality | None:
+    if obj is None or isinstance(obj, Municipality):
+        return obj
+    return getattr(obj, "municipality", None)
+
+
+def roles_in(user, municipality: Municipality | None) -> frozenset[str]:
+    """The roles a user holds in a municipality, cached on the user for the request."""
+    if municipality is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = user.__dict__.setdefault("_hoest_roles", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = frozenset(
+            Membership.objects.filter(user=user, municipality=municipality).values_list(
+                "role", flat=True
+            )
+        )
+    return cache[municipality.pk]
+
+
+def _has_role(*roles: str):
+    wanted = frozenset(roles)
+
+    def predicate(user, obj=None) -> bool:
+        if getattr(user, "is_superuser", False):
+            return True
+        return bool(roles_in(user, municipality_of(obj)) & wanted)
+
+    predicate.__name__ = "is_" + "_or_".join(roles)
+    return rules.predicate(predicate)
+
+
+is_municipality_admin = _has_role(Role.ADMIN)
+is_staff_member = _has_role(Role.STAFF, Role.ADMIN)
+is_moderator = _has_role(Role.MODERATOR, Role.STAFF, Role.ADMIN)
+is_council_member = _has_role(Role.COUNCIL, Role.ADMIN)
+
+
+@rules.predicate
+def is_resident(user, obj=None) -> bool:
+    municipality = municipality_of(obj)
+    return (
+        getattr(user, "is_authenticated", False)
+        and municipality is not None
+        and user.municipality_id == municipality.pk
+    )
+
+
+@rules.predicate
+def is_self(user, other) -> bool:
+    return getattr(user, "is_authenticated", False) and other is not None and user.pk == other.pk
+
+
+rules.add_perm("accounts.view_personal_data", is_self)
+rules.add_perm("accounts.delete_account", is_self)
+rules.add_perm("accounts.manage_municipality", is_municipality_admin)
+rules.add_perm("accounts.moderate", is_moderator)
+rules.add_perm("accounts.work_as_staff", is_staff_member)
+rules.add_perm("accounts.review_as_council", is_council_member)

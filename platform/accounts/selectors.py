@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from . import personal_data
+from .models import Municipality
+
+
+def municipality_list() -> QuerySet[Municipality]:
+    return Municipality.objects.order_by("name")
+
+
+def municipality_get(*, slug: str) -> Municipality | None:
+    return Municipality.objects.filter(slug=slug).first()
+
+
+def municipality_default() -> Municipality | None:
+    return (
+        municipality_get(slug=settings.DEFAULT_MUNICIPALITY)
+        or Municipality.objects.order_by("pk").first()
+    )
+
+
+def user_personal_data(*, user) -> dict[str, Any]:
+    """Everything Høst holds about a person, as one JSON-ready document."""
+    return {
+        "format": "hoest-personal-data/1",
+        **{section: collect(user) for section, collect in personal_data.sections().items()},
+    }

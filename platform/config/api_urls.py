@@ -1,0 +1,10 @@
+"""Everything under /api/v1/. Feature apps add their routers here."""
+from django.urls import path
+
+from accounts.api import MeView
+from restapi.auth import ObtainTokenView
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+]

@@ -1,0 +1,30 @@
+"""ASGI entry point: HTTP and websockets under /ws/.
+
+In the embedded mode one ASGI process serves everything; in production gunicorn serves HTTP
+and an ASGI server only /ws/, behind the reverse proxy.
+"""
+import os
+
+# Read by settings: under ASGI, PostgreSQL connections come from the psycopg pool with
+# CONN_MAX_AGE = 0 instead of one persistent connection per thread.
+os.environ.setdefault("HOEST_SERVER_INTERFACE", "asgi")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from config.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -1,0 +1,24 @@
+"""The Celery app.
+
+Task conventions (see DESIGN.md): tasks take ids, load what they need, call one service and
+are idempotent, so `acks_late` redelivery after a worker crash is harmless. They are queued
+from `transaction.on_commit`, never from inside an open transaction.
+"""
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("hoest")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Later apps add their periodic jobs here (phase changes, reminders, matching).
+app.conf.beat_schedule = {
+    "purge-expired-sessions": {
+        "task": "accounts.tasks.purge_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RestapiConfig(AppConfig):
+    name = "restapi"
+    verbose_name = "API"

@@ -1,0 +1,92 @@
+"""One JSON error shape for the whole API: {"detail": str, "code": str, "fields": {...}}.
+
+Pages outside /api/ keep Django's HTML error pages, rendered from our templates.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
+    return {"detail": str(detail), "code": code, "fields": fields or {}}
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _flatten(value)]
+    if isinstance(detail, list):
+        return [m for item in detail for m in _flatten(item)]
+    return [str(detail)]
+
+
+def _fields(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(name): _flatten(value) for name, value in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # unexpected: Django's handler500 answers in the same shape for /api/
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _fields(exc.detail)
+        body = error_body(_("Some fields need your attention."), "invalid", fields)
+    else:
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        detail = exc.detail if isinstance(exc.detail, str) else " ".join(_flatten(exc.detail))
+        body = error_body(detail, code)
+    response.data = body
+    return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(detail: str, code: str, status_code: int) -> JsonResponse:
+    return JsonResponse(error_body(detail, code), status=status_code)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    if _is_api(request):
+        return _json(_("The request could not be understood."), "bad_request", 400)
+    return defaults.bad_request(request, exception, template_name)
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    if _is_api(request):
+        return _json(_("You do not have permission to perform this action."), "permission_denied", 403)
+    return defaults.permission_denied(request, exception, template_name)
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    if _is_api(request):
+        return _json(_("Not found."), "not_found", 404)
+    return defaults.page_not_found(request, exception, template_name)
+
+
+def server_error(request, template_name="500.html"):
+    if _is_api(request):
+        return _json(_("Something went wrong on our side. Please try again."), "server_error", 500)
+    return defaults.server_error(request, template_name)
+
+
+def service_unavailable_response(detail: str) -> Response:
+    return Response(error_body(detail, "service_unavailable"), status=status.HTTP_503_SERVICE_UNAVAILABLE)
