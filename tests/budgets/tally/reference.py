@@ -1,0 +1,83 @@
+"""Bridge to pabutools, the academic reference implementation (GPL: used by tests only).
+
+Both engines get the *same* ballots: the pabutools profile is built from Høst's parsed
+election, so a disagreement can only come from the rules, not from parsing (pabutools keeps
+only the last of repeated cumulative entries, Høst adds their points up).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from pabutools.election import (
+    AdditiveSatisfaction,
+    ApprovalBallot,
+    ApprovalProfile,
+    Cost_Sat,
+    CumulativeBallot,
+    CumulativeProfile,
+    Instance,
+    Project,
+)
+from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+from pabutools.tiebreaking import TieBreakingRule
+
+from budgets.tally.model import APPROVAL_TYPES, POINT_TYPES, Election
+
+
+def _points_cost_sat_func(instance, profile, ballot, project, precomputed_values):
+    # cost utility weighted by the points: what Høst uses for cumulative ballots
+    return ballot.get(project, 0) * project.cost
+
+
+class PointsCostSat(AdditiveSatisfaction):
+    def __init__(self, instance, profile, ballot):
+        AdditiveSatisfaction.__init__(self, instance, profile, ballot, _points_cost_sat_func)
+
+
+def to_pabutools(election: Election, *, multiprofile: bool = True):
+    """(instance, profile, sat_class) for pabutools from a Høst election."""
+    projects = [Project(p.project_id, p.cost) for p in election.projects]
+    instance = Instance(projects, budget_limit=election.budget)
+    vote_type = election.vote_type
+    if vote_type in APPROVAL_TYPES:
+        profile = ApprovalProfile(
+            (ApprovalBallot(projects[i] for i in ballot) for ballot in election.ballots),
+            instance=instance,
+        )
+        sat_class = Cost_Sat
+    elif vote_type in POINT_TYPES:
+        ballots = []
+        for ballot, points in zip(election.ballots, election.points, strict=True):
+            merged: dict = {}
+            for i, pts in zip(ballot, points, strict=True):
+                merged[projects[i]] = merged.get(projects[i], 0) + pts
+            ballots.append(CumulativeBallot({p: Fraction(v) for p, v in merged.items() if v}))
+        profile = CumulativeProfile(ballots, instance=instance)
+        sat_class = PointsCostSat
+    else:
+        raise ValueError(f"no pabutools comparison for {vote_type} ballots")
+    if multiprofile:
+        profile = profile.as_multiprofile()
+    return instance, profile, sat_class
+
+
+def rank_tie_breaking(rank_by_id: dict[str, int]) -> TieBreakingRule:
+    """pabutools tie-breaking that follows Høst's order (rank 0 wins a tie)."""
+    return TieBreakingRule(lambda inst, prof, proj: rank_by_id[proj.name])
+
+
+def pabutools_greedy(election: Election, rank_by_id: dict[str, int]) -> set[str]:
+    instance, profile, sat_class = to_pabutools(election)
+    out = greedy_utilitarian_welfare(
+        instance, profile, sat_class=sat_class, tie_breaking=rank_tie_breaking(rank_by_id)
+    )
+    return {p.name for p in out}
+
+
+def pabutools_mes(election: Election, rank_by_id: dict[str, int], *, multiprofile=True) -> set[str]:
+    instance, profile, sat_class = to_pabutools(election, multiprofile=multiprofile)
+    out = method_of_equal_shares(
+        instance, profile, sat_class=sat_class, tie_breaking=rank_tie_breaking(rank_by_id)
+    )
+    return {p.name for p in out}

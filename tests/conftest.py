@@ -1,0 +1,46 @@
+import pytest
+
+from tests.factories import MunicipalityFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_eager_tasks(settings):
+    """Each test starts with an empty cache (throttle and rate-limit counters) and runs
+    Celery tasks in-process unless it asks for a real broker."""
+    from django.core.cache import cache
+
+    from config.celery import app
+
+    cache.clear()
+    app.conf.task_always_eager = True
+    yield
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001 - a test may have pointed the cache at a dead server
+        pass
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(slug="aarhus", name="Aarhus Kommune")
+
+
+@pytest.fixture
+def citizen(municipality):
+    return UserFactory(municipality=municipality)
+
+
+@pytest.fixture
+def citizen_client(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: the real ASGI/WSGI servers started by tests run
+    requests in worker threads, and a connection kept open there would block dropping the
+    test database at the end."""
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0

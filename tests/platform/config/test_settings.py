@@ -1,0 +1,101 @@
+"""The runtime modes of DESIGN.md, each checked in a fresh interpreter with its own
+environment, because settings are read once at start-up."""
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from config.celery import app
+print(json.dumps({
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE"),
+    "pool": "pool" in settings.DATABASES["default"].get("OPTIONS", {}),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "channels": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "broker": app.conf.broker_url,
+    "eager": app.conf.task_always_eager,
+    "email": settings.EMAIL_BACKEND,
+    "debug": settings.DEBUG,
+}))
+"""
+CLEAN_KEYS = ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS",
+              "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "HOEST_SERVER_INTERFACE")
+
+
+def run(code_or_args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in CLEAN_KEYS}
+    env.update(env_overrides)
+    args = code_or_args if isinstance(code_or_args, list) else [sys.executable, "-c", code_or_args]
+    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'platform'}"
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def probe(**env):
+    result = run(PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_default_needs_no_variables():
+    s = probe()
+    assert s["db"] == "django.db.backends.sqlite3"
+    assert s["db_name"].endswith("var/hoest.sqlite3")
+    assert s["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert s["channels"] == "channels.layers.InMemoryChannelLayer"
+    assert s["eager"] is True
+    assert s["broker"].startswith("memory://")
+    assert s["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["debug"] is False
+
+
+def test_database_and_redis_urls_switch_to_real_services():
+    s = probe(DATABASE_URL="postgres://u:p@db.invalid:5432/hoest", REDIS_URL="redis://cache.invalid:6379/0")
+    assert s["db"] == "django.db.backends.postgresql"
+    assert s["db_name"] == "hoest"
+    assert s["conn_max_age"] == 60 and s["pool"] is False
+    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["channels"] == "channels_redis.core.RedisChannelLayer"
+    assert s["broker"] == "redis://cache.invalid:6379/0"
+    assert s["eager"] is False
+
+
+def test_asgi_server_uses_the_psycopg_pool_without_persistent_connections():
+    s = probe(DATABASE_URL="postgres://u:p@db.invalid:5432/hoest", HOEST_SERVER_INTERFACE="asgi")
+    assert s["pool"] is True
+    assert s["conn_max_age"] == 0
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_secret_key_or_hosts(missing):
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
+           "ALLOWED_HOSTS": "hoest.example.dk"}
+    del env[missing]
+    result = run([sys.executable, "manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = run([sys.executable, "manage.py", "check"], DJANGO_ENV="production",
+                 SECRET_KEY="short", ALLOWED_HOSTS="hoest.example.dk")
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                 DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(50),
+                 ALLOWED_HOSTS="hoest.example.dk")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
