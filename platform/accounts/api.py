@@ -3,6 +3,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .selectors import user_for_api
 from .serializers import MeSerializer
 
 
@@ -13,7 +14,4 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        user = type(request.user).objects.select_related("municipality", "district").prefetch_related(
-            "memberships__municipality"
-        ).get(pk=request.user.pk)
-        return Response(MeSerializer(user).data)
+        return Response(MeSerializer(user_for_api(user_id=request.user.pk)).data)

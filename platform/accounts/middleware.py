@@ -11,10 +11,20 @@ SUPPORTED = {code for code, _name in settings.LANGUAGES}
 def _chosen_language(request) -> str:
     # An explicit choice (the language switcher's cookie) wins, then the account's
     # preference, then Danish. The browser's Accept-Language is deliberately not used: the
-    # site's language is the municipality's until a person picks another.
+    # site's language is the municipality's until a person picks another. API clients are
+    # the exception: they state their language explicitly in Accept-Language.
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in SUPPORTED:
         return cookie
+    if request.path.startswith("/api/"):
+        from django.utils.translation import get_supported_language_variant
+        from django.utils.translation.trans_real import parse_accept_lang_header
+
+        for code, _q in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+            try:
+                return get_supported_language_variant(code)
+            except LookupError:
+                continue
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.preferred_language in SUPPORTED:
         return user.preferred_language

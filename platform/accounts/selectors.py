@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from . import personal_data
@@ -30,3 +31,10 @@ def user_personal_data(*, user) -> dict[str, Any]:
         "format": "hoest-personal-data/1",
         **{section: collect(user) for section, collect in personal_data.sections().items()},
     }
+
+
+def user_for_api(*, user_id: int):
+    return (
+        get_user_model().objects.select_related("municipality", "district")
+        .prefetch_related("memberships__municipality").get(pk=user_id)
+    )

@@ -93,7 +93,8 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------
-VAR_DIR.mkdir(exist_ok=True)
+for _folder in (VAR_DIR, VAR_DIR / "static"):
+    _folder.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hoest.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if SERVER_INTERFACE == "asgi":
