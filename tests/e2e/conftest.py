@@ -18,18 +18,23 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium per test module: Playwright's sync API keeps an event loop running in
+    this thread while it is open, which other (asyncio) tests must not inherit."""
     need_chromium()
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the Django calls the tests
-    # make between browser steps are ordinary synchronous code, so allow them.
+    # The Django calls tests make between browser steps are ordinary synchronous code run
+    # while that loop exists; allow them, for the duration of the browser only.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ def test_front_page_in_danish_then_english_by_keyboard(page, screenshot, municip
     screenshot("da")
 
     page.get_by_role("button", name="English").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Open campaigns").is_visible()
     screenshot("en")
@@ -39,8 +39,8 @@ def test_signup_errors_are_summarised_and_nothing_typed_is_lost(page, screenshot
     page.get_by_label("Visningsnavn").fill("Tastatur Tina")
     page.locator("#id_password1").fill("kort")
     page.locator("#id_password2").fill("anderledes")
-    page.locator("#id_password2").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#id_password2").press("Enter")
 
     summary = page.locator("#error-summary")
     assert summary.is_visible()
@@ -66,5 +66,5 @@ def test_sign_in_and_download_my_data(page, screenshot, municipality):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download mine data").click()
     path = download_info.value.path()
-    data = json.loads(open(path, encoding="utf-8").read())
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert data["account"]["email"] == user.email

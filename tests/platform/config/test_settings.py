@@ -29,7 +29,8 @@ print(json.dumps({
 }))
 """
 CLEAN_KEYS = ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS",
-              "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "HOEST_SERVER_INTERFACE")
+              "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "HOEST_SERVER_INTERFACE",
+              "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run(code_or_args, **env_overrides):
