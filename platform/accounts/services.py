@@ -80,3 +80,10 @@ def user_delete(*, user) -> None:
     for session_key in stale:
         store(session_key=session_key).delete()  # also drops the cached copy
     user.delete()
+
+
+def user_language_set(*, user, language: str) -> None:
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.full_clean(validate_unique=False, validate_constraints=False)
+        user.save(update_fields=["preferred_language"])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,7 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from . import selectors, services
 from .forms import DeleteAccountForm, ProfileForm
@@ -59,3 +61,14 @@ def delete_account(request):
         messages.success(request, _("Your account has been deleted."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_POST
+def language_set(request):
+    """Django's language switcher; a signed-in person's choice is also kept on the account,
+    so e-mails and other devices use it too."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language)
+    return response

@@ -59,3 +59,14 @@ def test_front_page_queries_do_not_grow_with_municipalities(client, municipality
         MunicipalityFactory()
     with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signed_in_persons_language_choice_is_kept_on_the_account(client, citizen):
+    client.force_login(citizen)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    citizen.refresh_from_db()
+    assert citizen.preferred_language == "en"
+    fresh_device = client.__class__()
+    fresh_device.force_login(citizen)
+    assert '<html lang="en">' in fresh_device.get("/").content.decode()
