@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class IdeasConfig(AppConfig):
     name = "ideas"
     verbose_name = _("Ideas")
+
+    def ready(self) -> None:
+        from accounts import personal_data
+
+        from . import personal_data as ideas_personal_data
+
+        personal_data.register("ideas", ideas_personal_data.collect)

@@ -1,8 +1,12 @@
 """Websocket routes, all under /ws/. Feature apps add their consumers here."""
 from django.urls import path
 
+from ideas.consumers import CampaignConsumer, IdeaConsumer, ModerationQueueConsumer
 from realtime.consumers import NotificationsConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationsConsumer.as_asgi()),
+    path("ws/ideas/<int:pk>/", IdeaConsumer.as_asgi()),
+    path("ws/campaigns/<int:pk>/", CampaignConsumer.as_asgi()),
+    path("ws/moderation/<int:pk>/", ModerationQueueConsumer.as_asgi()),
 ]

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import municipality_get, municipality_list
+from ideas.selectors import campaign_list_open
 
 
 def _front_page(request, municipality):
@@ -10,8 +11,8 @@ def _front_page(request, municipality):
     context = {
         "municipality": municipality,
         "other_municipalities": others,
-        # Filled by the ideas, budgets and dinners apps as they land.
-        "campaigns": [],
+        "campaigns": campaign_list_open(municipality=municipality) if municipality else [],
+        # Filled by the budgets and dinners apps as they land.
         "budgets": [],
         "dinner_programmes": [],
     }

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "restapi",
     "health",
     "dashboard",
+    "django.contrib.postgres",
     "ideas",
     "budgets",
     "dinners",

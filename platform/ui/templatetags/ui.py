@@ -29,3 +29,10 @@ def widget(field):
     if field.field.required and field.widget_type not in ("checkbox",):
         attrs["aria-required"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    from ui.markdown import render_markdown
+
+    return render_markdown(text or "")

@@ -94,6 +94,7 @@ PERSONAL_DATA_RELATIONS = {
     ("authtoken", "Token", "user"),
     ("admin", "LogEntry", "user"),
     ("authtoken", "TokenProxy", "user"),
+    ("ideas", "Follow", "user"),
 }
 
 
@@ -109,8 +110,8 @@ def test_every_relation_to_a_user_either_is_personal_data_or_survives_deletion()
             on_delete = field.remote_field.on_delete
             if key in PERSONAL_DATA_RELATIONS:
                 continue
-            if on_delete is models.SET_NULL and model is User:
-                continue
+            if on_delete is models.SET_NULL:
+                continue  # content kept, belonging to nobody (supports, reports)
             # Content: on_delete=models.SET(deleted_user) keeps it, attributed to the placeholder.
             if getattr(on_delete, "deconstruct", None) and on_delete.deconstruct()[1] == (deleted_user,):
                 continue

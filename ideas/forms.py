@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Campaign, Category, Comment, FlagReason, Idea, Source, Status
+from .selectors import campaign_list_open, category_list
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+class IdeaForm(forms.ModelForm):
+    images = MultipleImageField(
+        label=_("Images"), required=False,
+        help_text=_("Up to 3 images, JPEG, PNG or WebP, at most 5 MB each."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    image_description = forms.CharField(
+        label=_("What the images show"), max_length=200, required=False,
+        help_text=_("A short description for people who cannot see the images."),
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["campaign", "title", "body", "category", "district", "latitude", "longitude"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaign_list_open(municipality=municipality)
+        self.fields["campaign"].empty_label = None
+        self.fields["category"].queryset = category_list(municipality=municipality)
+        self.fields["district"].queryset = municipality.districts.all()
+        self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-similar-source": "true"})
+
+    def clean_images(self):
+        images = self.cleaned_data.get("images") or []
+        if len(images) > 3:
+            raise forms.ValidationError(_("You can add at most %(n)s images.") % {"n": 3})
+        return images
+
+
+class StaffIdeaForm(IdeaForm):
+    """An idea received on paper, by phone or at a meeting, typed in by staff."""
+
+    source = forms.ChoiceField(label=_("Received"), choices=[c for c in Source.choices if c[0] != Source.PLATFORM])
+
+    class Meta(IdeaForm.Meta):
+        fields = ["source", "citizen_name", *IdeaForm.Meta.fields]
+
+
+class CommentForm(forms.ModelForm):
+    parent = forms.ModelChoiceField(queryset=Comment.objects.none(), required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["body", "parent"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, idea, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = idea.comments.all()
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    explanation = forms.CharField(label=_("Explanation"), max_length=500, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ModerationForm(forms.Form):
+    ACTIONS = [("approve", _("Approve")), ("hide", _("Hide")), ("restore", _("Restore"))]
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Required when hiding; the author is told."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "hide" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Tell the author why it is hidden."))
+        return data
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    answer = forms.CharField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 4}),
+                             max_length=5000,
+                             help_text=_("Shown on the idea and sent to its author and followers."))
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, Status(s).label) for s in allowed]
+
+
+class RolesForm(forms.ModelForm):
+    class Meta:
+        model = Idea
+        fields = ["citizens_initiated", "citizens_initiated_note", "citizens_promoted",
+                  "citizens_promoted_note", "citizens_cocreated", "citizens_cocreated_note"]
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=_("Number of the idea to merge into"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All"))] + [c for c in Status.choices if c[0] != Status.SUBMITTED])
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("", _("Relevance or newest")), ("newest", _("Newest")),
+        ("supported", _("Most supported")), ("discussed", _("Most discussed"))])
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import campaign_list
+
+        self.fields["campaign"].queryset = campaign_list(municipality=municipality)
+        self.fields["category"].queryset = category_list(municipality=municipality)
+        self.fields["district"].queryset = municipality.districts.all()

@@ -1,0 +1,329 @@
+"""Campaigns, ideas and what citizens and staff do with them."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District, Municipality, deleted_user
+
+
+class ModerationMode(models.TextChoices):
+    PRE = "pre", _("Pre-moderation: new ideas and comments are hidden until approved")
+    POST = "post", _("Post-moderation: new ideas and comments are shown at once")
+
+
+class IdeaSettings(models.Model):
+    """How one municipality runs its idea box."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="idea_settings",
+        verbose_name=_("municipality"),
+    )
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=4, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    flag_threshold = models.PositiveSmallIntegerField(
+        _("flags before hiding"), default=3, validators=[MinValueValidator(1)],
+        help_text=_("An idea or comment flagged this many times is hidden until a moderator reviews it."),
+    )
+    promoted_supports = models.PositiveIntegerField(
+        _("supports that suggest “promoted”"), default=25,
+        help_text=_("Supports plus comments from citizens at which the platform suggests that citizens promoted an idea."),
+    )
+
+    class Meta:
+        verbose_name = _("idea settings")
+        verbose_name_plural = _("idea settings")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+
+class Category(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="idea_categories")
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    """A question the municipality asks, with a clear frame for what can be influenced."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("municipality")
+    )
+    title = models.CharField(_("question"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    open_to_influence = models.TextField(_("what is open to influence"))
+    fixed_frame = models.TextField(_("what is fixed"), help_text=_("Budget, law, timeline."))
+    decided_by = models.CharField(_("who decides"), max_length=200)
+    answer_by = models.DateField(_("citizens get an answer by"))
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    is_general_idea_box = models.BooleanField(
+        _("standing general idea box"), default=False,
+        help_text=_("Always open; takes ideas that answer no particular question."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="campaign_unique_slug"),
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
+                                   name="campaign_closes_after_opening"),
+        ]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.is_general_idea_box or self.opens_at <= now < self.closes_at
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_PURSUED = "not_pursued", _("Not pursued")
+
+
+class Visibility(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class Source(models.TextChoices):
+    PLATFORM = "platform", _("Submitted on Høst")
+    PAPER = "paper", _("On paper")
+    PHONE = "phone", _("By phone")
+    MEETING = "meeting", _("At a meeting")
+    DINNER = "dinner", _("At a dinner dialogue")
+    OTHER = "other", _("Other")
+
+
+class Idea(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("municipality")
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("campaign")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="ideas",
+        verbose_name=_("author"),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.PLATFORM)
+    citizen_name = models.CharField(
+        _("citizen's name"), max_length=120, blank=True,
+        help_text=_("For ideas received elsewhere; optional."),
+    )
+    title = models.CharField(_("title"), max_length=140)
+    body = models.TextField(_("description"), max_length=10_000,
+                            help_text=_("Plain text; Markdown for headings, lists and links works."))
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
+                                 verbose_name=_("category"))
+    district = models.ForeignKey(District, on_delete=models.SET_NULL, null=True, blank=True,
+                                 verbose_name=_("district"))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices,
+                                  default=Visibility.PENDING)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="merged_ideas", verbose_name=_("merged into"))
+    # Counters kept by the services (F() updates), so lists sort and show counts without
+    # counting rows per idea.
+    support_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    flag_count = models.PositiveIntegerField(default=0)
+    # Citizens' roles, recorded by staff (see the reporting issue: innovation records).
+    citizens_initiated = models.BooleanField(_("citizens initiated it"), default=False)
+    citizens_initiated_note = models.CharField(_("note"), max_length=300, blank=True)
+    citizens_promoted = models.BooleanField(_("citizens promoted it"), default=False)
+    citizens_promoted_note = models.CharField(_("note"), max_length=300, blank=True)
+    citizens_cocreated = models.BooleanField(_("citizens co-created it"), default=False)
+    citizens_cocreated_note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["municipality", "visibility", "-created_at"], name="idea_list_newest"),
+            models.Index(fields=["municipality", "visibility", "-support_count"], name="idea_list_support"),
+            models.Index(fields=["municipality", "visibility", "-comment_count"], name="idea_list_comments"),
+        ]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.VISIBLE and self.merged_into_id is None
+
+
+def idea_image_path(instance, filename: str) -> str:
+    return f"ideas/{instance.idea_id}/{timezone.now():%Y%m%d%H%M%S%f}.{instance.extension}"
+
+
+class IdeaImage(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to=idea_image_path, width_field="width",
+                              height_field="height")
+    extension = models.CharField(max_length=5, editable=False)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(_("image description"), max_length=200,
+                                help_text=_("What the image shows, for people who cannot see it."))
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class Support(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    # A deleted account's support still counts, but belongs to nobody (several deleted
+    # people may have supported one idea, so the placeholder cannot take them over).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="idea_supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="support_once")]
+
+
+class Follow(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="idea_follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="follow_once")]
+
+
+class Comment(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="replies", verbose_name=_("reply to"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user),
+                               related_name="idea_comments")
+    body = models.TextField(_("comment"), max_length=3_000)
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PENDING)
+    flag_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["idea", "visibility", "created_at"], name="comment_thread")]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.idea.municipality
+
+
+class FlagReason(models.TextChoices):
+    OFFENSIVE = "offensive", _("Offensive or discriminating")
+    PERSONAL = "personal", _("Reveals personal information")
+    SPAM = "spam", _("Spam or advertising")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    OTHER = "other", _("Other")
+
+
+class Flag(models.Model):
+    """A citizen's report that an idea or a comment breaks the rules (exactly one of them)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="flags")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="idea_flags")
+    reason = models.CharField(_("reason"), max_length=10, choices=FlagReason.choices)
+    explanation = models.CharField(_("explanation"), max_length=500, blank=True)
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(idea__isnull=False, comment__isnull=True)
+                           | Q(idea__isnull=True, comment__isnull=False)),
+                name="flag_one_target",
+            ),
+            models.UniqueConstraint(fields=["idea", "user"], condition=Q(comment__isnull=True),
+                                    name="flag_idea_once"),
+            models.UniqueConstraint(fields=["comment", "user"], condition=Q(idea__isnull=True),
+                                    name="flag_comment_once"),
+        ]
+
+
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    HIDE = "hide", _("Hidden")
+    RESTORE = "restore", _("Restored")
+    AUTO_HIDE = "auto_hide", _("Hidden after flags")
+    MERGE = "merge", _("Merged into another idea")
+    ROLES = "roles", _("Citizen roles changed")
+
+
+class ModerationEvent(models.Model):
+    """The log of every moderation decision: who, when, why. Shown to staff on the item."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="moderation_events",
+                             null=True, blank=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_events",
+                                null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
+                              blank=True, related_name="+",
+                              help_text=_("Empty when the platform acted on its own (flags)."))
+    action = models.CharField(max_length=10, choices=ModerationAction.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class StatusChange(models.Model):
+    """A step in an idea's public life, with the municipality's public answer."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=Status.choices)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    answer = models.TextField(_("public answer"), max_length=5_000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user),
+                               related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

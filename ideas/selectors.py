@@ -1,0 +1,195 @@
+"""Every read of ideas, with the joins and annotations that keep pages at a constant
+number of queries."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Municipality
+
+from .models import (
+    Campaign,
+    Category,
+    Comment,
+    Flag,
+    Idea,
+    IdeaSettings,
+    ModerationEvent,
+    Status,
+    StatusChange,
+    Support,
+    Visibility,
+)
+
+SEARCH_CONFIG = {"da": "danish", "nb": "norwegian", "en": "english"}
+SORTS = {
+    "newest": ["-created_at", "-pk"],
+    "supported": ["-support_count", "-created_at", "-pk"],
+    "discussed": ["-comment_count", "-created_at", "-pk"],
+}
+
+
+def idea_settings_for(municipality: Municipality) -> IdeaSettings:
+    """The municipality's settings, or the defaults if it never changed them."""
+    return IdeaSettings.objects.filter(municipality=municipality).first() or IdeaSettings(
+        municipality=municipality)
+
+
+def campaign_list_open(*, municipality: Municipality) -> QuerySet[Campaign]:
+    now = timezone.now()
+    return Campaign.objects.filter(municipality=municipality).filter(
+        Q(is_general_idea_box=True) | Q(opens_at__lte=now, closes_at__gt=now)
+    ).order_by("is_general_idea_box", "closes_at")
+
+
+def campaign_list(*, municipality: Municipality) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(municipality=municipality).order_by("is_general_idea_box", "-opens_at")
+
+
+def category_list(*, municipality: Municipality) -> QuerySet[Category]:
+    return Category.objects.filter(municipality=municipality)
+
+
+def _public_ideas() -> QuerySet[Idea]:
+    return Idea.objects.filter(visibility=Visibility.VISIBLE, merged_into__isnull=True)
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", text.lower()) if len(w) > 2][:8]
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    q: str = ""
+    campaign: int | None = None
+    status: str = ""
+    category: int | None = None
+    district: int | None = None
+    sort: str = ""  # "" means by relevance when searching, else newest first
+
+
+def idea_list(*, municipality: Municipality, filters: IdeaFilters = IdeaFilters()) -> QuerySet[Idea]:
+    """Public ideas of a municipality: full-text search (PostgreSQL, in the municipality's
+    language), filters and sorting; the caller paginates."""
+    qs = _public_ideas().filter(municipality=municipality).select_related(
+        "campaign", "category", "district", "author")
+    if filters.campaign:
+        qs = qs.filter(campaign_id=filters.campaign)
+    if filters.status in Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    if filters.district:
+        qs = qs.filter(district_id=filters.district)
+    order = SORTS.get(filters.sort, SORTS["newest"])
+    q = filters.q.strip()
+    if q and _is_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        config = SEARCH_CONFIG.get(municipality.default_language, "simple")
+        vector = SearchVector("title", weight="A", config=config) + SearchVector("body", weight="B", config=config)
+        query = SearchQuery(q, search_type="websearch", config=config)
+        qs = qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+        if filters.sort not in SORTS:
+            order = ["-rank", *order]
+    elif q:
+        for word in _words(q) or [q]:
+            qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return qs.order_by(*order)
+
+
+def idea_similar(*, municipality: Municipality, text: str, exclude_id: int | None = None,
+                 limit: int = 5) -> list[Idea]:
+    """Existing public ideas like the text being typed, so people can support one instead
+    of writing a duplicate. Trigram similarity on PostgreSQL (pg_trgm), full-text rank as
+    its fallback there, and word overlap on SQLite."""
+    text = text.strip()
+    if len(text) < 4:
+        return []
+    qs = _public_ideas().filter(municipality=municipality).select_related("campaign")
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    if _is_postgres():
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        return list(qs.annotate(similarity=TrigramWordSimilarity(text, "title"))
+                    .filter(similarity__gte=0.3).order_by("-similarity", "-support_count")[:limit])
+    words = _words(text)
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word)
+    candidates = list(qs.filter(condition).order_by("-support_count")[:200])
+    def overlap(idea: Idea) -> int:
+        title = idea.title.lower()
+        return sum(word in title for word in words)
+    ranked = sorted(candidates, key=lambda idea: (-overlap(idea), -idea.support_count))
+    return [idea for idea in ranked if overlap(idea) >= max(1, len(words) // 2)][:limit]
+
+
+def idea_get(*, pk: int) -> Idea | None:
+    return Idea.objects.select_related(
+        "municipality", "campaign", "category", "district", "author", "merged_into").filter(pk=pk).first()
+
+
+def idea_comments(*, idea: Idea, include_hidden: bool = False) -> list[Comment]:
+    """Top-level comments with their replies, in two queries whatever their number."""
+    visible = Q() if include_hidden else Q(visibility=Visibility.VISIBLE)
+    replies = Comment.objects.filter(visible).select_related("author").order_by("created_at", "pk")
+    return list(
+        Comment.objects.filter(visible, idea=idea, parent__isnull=True).select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies)).order_by("created_at", "pk")
+    )
+
+
+def idea_status_history(*, idea: Idea) -> QuerySet[StatusChange]:
+    return idea.status_changes.select_related("author").order_by("created_at", "pk")
+
+
+def idea_moderation_history(*, idea: Idea) -> QuerySet[ModerationEvent]:
+    return ModerationEvent.objects.filter(Q(idea=idea) | Q(comment__idea=idea)).select_related(
+        "actor", "comment")
+
+
+def supported_idea_ids(*, user, idea_ids) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Support.objects.filter(user=user, idea_id__in=list(idea_ids)).values_list("idea_id", flat=True))
+
+
+def user_follows(*, user, idea: Idea) -> bool:
+    return getattr(user, "is_authenticated", False) and idea.follows.filter(user=user).exists()
+
+
+def moderation_queue(*, municipality: Municipality) -> dict[str, list]:
+    """What waits for a moderator: pending ideas and comments, oldest first, with their
+    open flags."""
+    open_flags = Flag.objects.filter(resolved=False).order_by("created_at")
+    ideas = list(
+        Idea.objects.filter(municipality=municipality, visibility=Visibility.PENDING,
+                            merged_into__isnull=True)
+        .select_related("author", "campaign").prefetch_related(Prefetch("flags", queryset=open_flags))
+        .order_by("created_at")[:200]
+    )
+    comments = list(
+        Comment.objects.filter(idea__municipality=municipality, visibility=Visibility.PENDING)
+        .select_related("author", "idea").prefetch_related(Prefetch("flags", queryset=open_flags))
+        .order_by("created_at")[:200]
+    )
+    return {"ideas": ideas, "comments": comments}
+
+
+def promoted_suggested(*, idea: Idea) -> bool:
+    """True when citizens' support and comments have passed the municipality's level for
+    suggesting the role "promoted" and staff have not recorded it yet."""
+    threshold = idea_settings_for(idea.municipality).promoted_supports
+    return not idea.citizens_promoted and idea.support_count + idea.comment_count >= threshold

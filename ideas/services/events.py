@@ -1,0 +1,56 @@
+"""Live updates and notifications that follow a committed write."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from realtime.broadcast import broadcast_on_commit, group_name
+from realtime.consumers import user_group
+
+from ..models import Idea
+
+
+def idea_group(idea_id: int) -> str:
+    return group_name("idea", idea_id)
+
+
+def campaign_group(campaign_id: int) -> str:
+    return group_name("campaign", campaign_id)
+
+
+def moderation_group(municipality_id: int) -> str:
+    return group_name("moderation", municipality_id)
+
+
+def counts_changed(idea: Idea) -> None:
+    """Tell idea pages and campaign lists the idea's current counts (read after the write)."""
+    def send():
+        from realtime.broadcast import send_now
+
+        counts = Idea.objects.filter(pk=idea.pk).values("support_count", "comment_count").first()
+        if counts is None:
+            return
+        payload = {"idea": idea.pk, **counts}
+        send_now(idea_group(idea.pk), "idea.counts", payload)
+        send_now(campaign_group(idea.campaign_id), "idea.counts", payload)
+
+    transaction.on_commit(send)
+
+
+def comment_published(comment) -> None:
+    broadcast_on_commit(idea_group(comment.idea_id), "comment.new", {
+        "idea": comment.idea_id, "comment": comment.pk,
+        "parent": comment.parent_id,
+    })
+
+
+def queue_changed(municipality_id: int, reason: str) -> None:
+    broadcast_on_commit(moderation_group(municipality_id), "queue.changed", {"reason": reason})
+
+
+def notify_user_live(user_id: int, event: str, payload: dict) -> None:
+    broadcast_on_commit(user_group(user_id), event, payload)
+
+
+def enqueue(task, *args) -> None:
+    """Queue a Celery task once the transaction has committed (tasks take ids)."""
+    transaction.on_commit(lambda: task.delay(*args))

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ideas"
+urlpatterns = [
+    path("", views.idea_list, name="list"),
+    path("new/", views.idea_submit, name="submit"),
+    path("similar/", views.similar_ideas, name="similar"),
+    path("moderation/", views.moderation_queue, name="moderation"),
+    path("staff/new/", views.idea_enter_for_citizen, name="enter-for-citizen"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("<int:pk>/", views.idea_detail, name="detail"),
+    path("<int:pk>/support/", views.idea_support, name="support"),
+    path("<int:pk>/follow/", views.idea_follow, name="follow"),
+    path("<int:pk>/comment/", views.comment_add, name="comment"),
+    path("<int:pk>/flag/", views.flag, {"kind": "idea"}, name="flag"),
+    path("comments/<int:pk>/flag/", views.flag, {"kind": "comment"}, name="flag-comment"),
+    path("<int:pk>/moderate/", views.moderate, {"kind": "idea"}, name="moderate"),
+    path("comments/<int:pk>/moderate/", views.moderate, {"kind": "comment"}, name="moderate-comment"),
+    path("<int:pk>/status/", views.status_change, name="status"),
+    path("<int:pk>/roles/", views.roles_record, name="roles"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

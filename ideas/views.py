@@ -1,0 +1,364 @@
+"""Pages for ideas. Thin: validate, check permission, call one service or selector, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import selectors, services
+from .forms import (
+    CommentForm,
+    FlagForm,
+    IdeaForm,
+    MergeForm,
+    ModerationForm,
+    RolesForm,
+    SearchForm,
+    StaffIdeaForm,
+    StatusForm,
+)
+from .models import Campaign, Comment, Idea, Source
+from .services.staff import allowed_next_statuses
+from .tasks import read_unsubscribe_token
+
+PAGE_SIZE = 20
+
+
+def _municipality(request):
+    if request.municipality is None:
+        raise Http404
+    return request.municipality
+
+
+def _idea_or_404(request, pk: int, perm: str = "ideas.view_idea") -> Idea:
+    idea = selectors.idea_get(pk=pk)
+    if idea is None or not request.user.has_perm(perm, idea):
+        raise Http404
+    return idea
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _paginated_ideas(request, municipality, filters):
+    page = Paginator(selectors.idea_list(municipality=municipality, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    supported = selectors.supported_idea_ids(user=request.user, idea_ids=[i.pk for i in page])
+    return page, supported
+
+
+@require_safe
+def idea_list(request):
+    municipality = _municipality(request)
+    form = SearchForm(request.GET or None, municipality=municipality)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.IdeaFilters(
+        q=data.get("q", ""), status=data.get("status", ""), sort=data.get("sort", ""),
+        campaign=getattr(data.get("campaign"), "pk", None), category=getattr(data.get("category"), "pk", None),
+        district=getattr(data.get("district"), "pk", None),
+    )
+    page, supported = _paginated_ideas(request, municipality, filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "ideas/list.html", {
+        "form": form, "page": page, "supported": supported, "query": query.urlencode(),
+        "campaigns": selectors.campaign_list_open(municipality=municipality),
+    })
+
+
+@require_safe
+def campaign_detail(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.select_related("municipality"), pk=pk)
+    filters = selectors.IdeaFilters(campaign=campaign.pk, sort=request.GET.get("sort", "newest"))
+    page, supported = _paginated_ideas(request, campaign.municipality, filters)
+    return render(request, "ideas/campaign.html", {"campaign": campaign, "page": page, "supported": supported})
+
+
+def _submit(request, form_class, template: str, *, source_from_form: bool):
+    municipality = _municipality(request)
+    form = form_class(request.POST or None, request.FILES or None, municipality=municipality)
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "check" in request.POST:
+            similar = selectors.idea_similar(municipality=municipality, text=data["title"])
+        else:
+            if not request.user.has_perm("ideas.submit_idea", data["campaign"]):
+                raise PermissionDenied
+            try:
+                idea = services.idea_submit(
+                    author=request.user, campaign=data["campaign"], title=data["title"],
+                    body=data["body"], category=data["category"], district=data["district"],
+                    latitude=data["latitude"], longitude=data["longitude"],
+                    images=[(f, data["image_description"]) for f in data["images"]],
+                    source=data["source"] if source_from_form else Source.PLATFORM,
+                    citizen_name=data.get("citizen_name", ""),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                if idea.is_public:
+                    messages.success(request, _("Thank you! Your idea is published."))
+                else:
+                    messages.success(request, _("Thank you! A moderator will look at your idea soon; then it is published."))
+                return redirect("ideas:detail", pk=idea.pk)
+    elif request.method == "POST" and form.data.get("title"):
+        similar = selectors.idea_similar(municipality=municipality, text=form.data["title"])
+    return render(request, template, {"form": form, "similar": similar})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_submit(request):
+    return _submit(request, IdeaForm, "ideas/submit.html", source_from_form=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_enter_for_citizen(request):
+    if not request.user.has_perm("ideas.enter_on_behalf", _municipality(request)):
+        raise PermissionDenied
+    return _submit(request, StaffIdeaForm, "ideas/staff_submit.html", source_from_form=True)
+
+
+@require_safe
+def similar_ideas(request):
+    """HTML fragment for the submit form's live suggestions (progressive enhancement)."""
+    similar = selectors.idea_similar(municipality=_municipality(request), text=request.GET.get("q", "")[:200])
+    return render(request, "ideas/_similar.html", {"similar": similar})
+
+
+@require_safe
+def idea_detail(request, pk: int):
+    idea = _idea_or_404(request, pk)
+    return render(request, "ideas/detail.html", _detail_context(request, idea, CommentForm(idea=idea)))
+
+
+def _detail_context(request, idea: Idea, comment_form) -> dict:
+    user = request.user
+    staff = user.has_perm("ideas.change_status", idea)
+    moderator = user.has_perm("ideas.moderate", idea)
+    context = {
+        "idea": idea,
+        "comments": selectors.idea_comments(idea=idea, include_hidden=moderator),
+        "history": selectors.idea_status_history(idea=idea),
+        "supported": idea.pk in selectors.supported_idea_ids(user=user, idea_ids=[idea.pk]),
+        "following": selectors.user_follows(user=user, idea=idea),
+        "comment_form": comment_form,
+        "can_support": user.has_perm("ideas.support_idea", idea),
+        "can_comment": user.has_perm("ideas.comment_idea", idea),
+        "can_flag": user.has_perm("ideas.flag", idea),
+        "is_staff": staff,
+        "is_moderator": moderator,
+    }
+    if moderator:
+        context["moderation_history"] = selectors.idea_moderation_history(idea=idea)
+        context["moderation_form"] = ModerationForm()
+    if staff:
+        context["status_form"] = StatusForm(allowed=allowed_next_statuses(idea.status))
+        context["roles_form"] = RolesForm(instance=idea)
+        context["merge_form"] = MergeForm()
+        context["promoted_suggested"] = selectors.promoted_suggested(idea=idea)
+    return context
+
+
+@login_required
+@require_POST
+def idea_support(request, pk: int):
+    idea = _idea_or_404(request, pk)
+    if request.POST.get("action") == "withdraw":
+        services.idea_support_withdraw(idea=idea, user=request.user)
+        messages.success(request, _("Your support has been withdrawn."))
+    else:
+        if not request.user.has_perm("ideas.support_idea", idea):
+            raise PermissionDenied
+        services.idea_support(idea=idea, user=request.user)
+        messages.success(request, _("Thank you for your support."))
+    return redirect("ideas:detail", pk=idea.pk)
+
+
+@login_required
+@require_POST
+def idea_follow(request, pk: int):
+    idea = _idea_or_404(request, pk, "ideas.follow_idea")
+    if request.POST.get("action") == "unfollow":
+        services.idea_unfollow(idea=idea, user=request.user)
+        messages.success(request, _("You no longer follow this idea."))
+    else:
+        services.idea_follow(idea=idea, user=request.user)
+        messages.success(request, _("You follow this idea and get an e-mail when its status changes."))
+    return redirect("ideas:detail", pk=idea.pk)
+
+
+@login_required
+@require_POST
+def comment_add(request, pk: int):
+    idea = _idea_or_404(request, pk)
+    if not request.user.has_perm("ideas.comment_idea", idea):
+        raise PermissionDenied
+    form = CommentForm(request.POST, idea=idea)
+    if form.is_valid():
+        try:
+            comment = services.comment_add(idea=idea, author=request.user, body=form.cleaned_data["body"],
+                                           parent=form.cleaned_data["parent"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if comment.visibility == "visible":
+                messages.success(request, _("Your comment is published."))
+            else:
+                messages.success(request, _("Your comment is published when a moderator has approved it."))
+            return HttpResponseRedirect(reverse("ideas:detail", args=[idea.pk]) + f"#comment-{comment.pk}")
+    # Show the idea again with the errors and what was typed.
+    return render(request, "ideas/detail.html", _detail_context(request, idea, form), status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request, pk: int, kind: str):
+    if kind == "idea":
+        target = _idea_or_404(request, pk)
+        idea = target
+    else:
+        target = get_object_or_404(Comment.objects.select_related("idea__municipality"), pk=pk)
+        idea = target.idea
+    if not request.user.has_perm("ideas.flag", target):
+        raise PermissionDenied
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_add(user=request.user, reason=form.cleaned_data["reason"],
+                              explanation=form.cleaned_data["explanation"],
+                              **{kind: target})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you. A moderator will look at it."))
+            return redirect("ideas:detail", pk=idea.pk)
+    return render(request, "ideas/flag.html", {"form": form, "target": target, "idea": idea, "kind": kind})
+
+
+@login_required
+@require_POST
+def moderate(request, pk: int, kind: str):
+    if kind == "idea":
+        target = get_object_or_404(Idea.objects.select_related("municipality"), pk=pk)
+        idea = target
+    else:
+        target = get_object_or_404(Comment.objects.select_related("idea__municipality"), pk=pk)
+        idea = target.idea
+    if not request.user.has_perm("ideas.moderate", target):
+        raise PermissionDenied
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reason", []) + form.errors.get("__all__", []):
+            messages.error(request, error)
+        return redirect(request.POST.get("next") or reverse("ideas:moderation"))
+    action = form.cleaned_data["action"]
+    reason = form.cleaned_data["reason"]
+    call = {"approve": services.moderation_approve, "hide": services.moderation_hide,
+            "restore": services.moderation_restore}[action]
+    call(actor=request.user, reason=reason, **{kind: target})
+    messages.success(request, {"approve": _("Approved."), "hide": _("Hidden; the author is told why."),
+                               "restore": _("Restored.")}[action])
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("ideas:detail", pk=idea.pk)
+
+
+@login_required
+@require_safe
+def moderation_queue(request):
+    municipality = _municipality(request)
+    if not request.user.has_perm("ideas.moderate", municipality):
+        raise PermissionDenied
+    queue = selectors.moderation_queue(municipality=municipality)
+    return render(request, "ideas/moderation.html", {"queue": queue, "form": ModerationForm(),
+                                                      "municipality": municipality})
+
+
+@login_required
+@require_POST
+def status_change(request, pk: int):
+    idea = _idea_or_404(request, pk, "ideas.change_status")
+    form = StatusForm(request.POST, allowed=allowed_next_statuses(idea.status))
+    if form.is_valid():
+        try:
+            services.idea_status_change(actor=request.user, idea=idea, to_status=form.cleaned_data["to_status"],
+                                        answer=form.cleaned_data["answer"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The status is changed and the answer published."))
+            return redirect("ideas:detail", pk=idea.pk)
+    return render(request, "ideas/staff_form.html", {"idea": idea, "form": form,
+                                                     "title": _("Change status"), "action": "ideas:status"},
+                  status=400)
+
+
+@login_required
+@require_POST
+def roles_record(request, pk: int):
+    idea = _idea_or_404(request, pk, "ideas.record_roles")
+    form = RolesForm(request.POST, instance=Idea.objects.get(pk=idea.pk))
+    if form.is_valid():
+        services.idea_roles_record(actor=request.user, idea=idea, **form.cleaned_data)
+        messages.success(request, _("The citizens' roles are saved."))
+        return redirect("ideas:detail", pk=idea.pk)
+    return render(request, "ideas/staff_form.html", {"idea": idea, "form": form,
+                                                     "title": _("Citizens' roles"), "action": "ideas:roles"},
+                  status=400)
+
+
+@login_required
+@require_POST
+def merge(request, pk: int):
+    duplicate = _idea_or_404(request, pk, "ideas.merge")
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        into = selectors.idea_get(pk=form.cleaned_data["into"])
+        if into is None or not request.user.has_perm("ideas.merge", into):
+            form.add_error("into", _("There is no such idea in this municipality."))
+        else:
+            try:
+                services.idea_merge(actor=request.user, duplicate=duplicate, into=into,
+                                    reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The ideas are merged."))
+                return redirect("ideas:detail", pk=into.pk)
+    return render(request, "ideas/staff_form.html", {"idea": duplicate, "form": form,
+                                                     "title": _("Merge into another idea"), "action": "ideas:merge"},
+                  status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    from django.core import signing
+
+    try:
+        data = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    idea = get_object_or_404(Idea, pk=data["i"])
+    if request.method == "POST":
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(pk=data["u"]).first()
+        if user is not None:
+            services.idea_unfollow(idea=idea, user=user)
+        return render(request, "ideas/unsubscribed.html", {"idea": idea})
+    return render(request, "ideas/unsubscribe.html", {"idea": idea})
