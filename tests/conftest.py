@@ -15,6 +15,8 @@ def _isolated_cache_and_eager_tasks(settings):
 
     cache.clear()
     app.conf.task_always_eager = True
+    # Test accounts need no slow, brute-force-resistant hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     # A test may have pointed the cache at a dead server on purpose.
     with contextlib.suppress(Exception):
