@@ -202,6 +202,9 @@ class IdeaImage(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return self.alt_text
+
 
 class Support(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
@@ -214,6 +217,9 @@ class Support(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["idea", "user"], name="support_once")]
 
+    def __str__(self) -> str:
+        return f"support {self.user_id} → {self.idea_id}"
+
 
 class Follow(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="follows")
@@ -223,6 +229,9 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["idea", "user"], name="follow_once")]
+
+    def __str__(self) -> str:
+        return f"follow {self.user_id} → {self.idea_id}"
 
 
 class Comment(models.Model):
@@ -284,6 +293,9 @@ class Flag(models.Model):
                                     name="flag_comment_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"flag {self.reason} on {self.idea_id or self.comment_id}"
+
 
 class ModerationAction(models.TextChoices):
     APPROVE = "approve", _("Approved")
@@ -312,6 +324,9 @@ class ModerationEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.idea_id or self.comment_id}"
+
 
 class StatusChange(models.Model):
     """A step in an idea's public life, with the municipality's public answer."""
@@ -327,3 +342,7 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.from_status} → {self.to_status}"

@@ -7,7 +7,13 @@ from .ideas import (
     idea_support_withdraw,
     idea_unfollow,
 )
-from .moderation import comment_add, flag_add, moderation_approve, moderation_hide, moderation_restore
+from .moderation import (
+    comment_add,
+    flag_add,
+    moderation_approve,
+    moderation_hide,
+    moderation_restore,
+)
 from .staff import idea_merge, idea_roles_record, idea_status_change
 
 __all__ = [

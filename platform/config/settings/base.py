@@ -229,6 +229,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "restapi.renderers.SafeJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "restapi.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -259,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "accounts.models.Language",
         "CountryEnum": "accounts.models.Country",
         "RoleEnum": "accounts.models.Role",
+        "IdeaStatusEnum": "ideas.models.Status",
     },
 }
 

@@ -139,3 +139,10 @@ def test_api_docs_page_serves_without_a_cdn(client):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert "cdn.jsdelivr" not in html
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/ideas/{id}/support/" in (tmp_path / "schema.yml").read_text()
