@@ -87,7 +87,8 @@ def campaign_detail(request, pk: int):
 
 def _submit(request, form_class, template: str, *, source_from_form: bool):
     municipality = _municipality(request)
-    form = form_class(request.POST or None, request.FILES or None, municipality=municipality)
+    form = form_class(request.POST or None, request.FILES or None, municipality=municipality,
+                      initial={"campaign": request.GET.get("campaign")})
     similar = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
