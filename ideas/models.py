@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -139,6 +140,12 @@ class Idea(models.Model):
     title = models.CharField(_("title"), max_length=140)
     body = models.TextField(_("description"), max_length=10_000,
                             help_text=_("Plain text; Markdown for headings, lists and links works."))
+    # The text rendered from Markdown and cleaned by ui.markdown, kept at write time so a
+    # page with a thousand comments renders none of them again.
+    body_html = models.TextField(editable=False, default="")
+    # Full-text index on PostgreSQL (GIN), written by ideas.search in the municipality's
+    # language; unused elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True,
                                  verbose_name=_("category"))
     district = models.ForeignKey(District, on_delete=models.SET_NULL, null=True, blank=True,
@@ -169,10 +176,15 @@ class Idea(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Partial indexes in exactly the order of each list's sort, so a page of 20 is read
+        # straight from the index however many ideas there are.
         indexes = [
-            models.Index(fields=["municipality", "visibility", "-created_at"], name="idea_list_newest"),
-            models.Index(fields=["municipality", "visibility", "-support_count"], name="idea_list_support"),
-            models.Index(fields=["municipality", "visibility", "-comment_count"], name="idea_list_comments"),
+            models.Index(fields=["municipality", "-created_at", "-id"], name="idea_list_newest",
+                         condition=Q(visibility="visible", merged_into__isnull=True)),
+            models.Index(fields=["municipality", "-support_count", "-created_at", "-id"],
+                         name="idea_list_support", condition=Q(visibility="visible", merged_into__isnull=True)),
+            models.Index(fields=["municipality", "-comment_count", "-created_at", "-id"],
+                         name="idea_list_comments", condition=Q(visibility="visible", merged_into__isnull=True)),
         ]
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
@@ -241,6 +253,7 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user),
                                related_name="idea_comments")
     body = models.TextField(_("comment"), max_length=3_000)
+    body_html = models.TextField(editable=False, default="")
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PENDING)
     flag_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Municipality
 
+from . import search
 from .models import (
     Campaign,
     Category,
@@ -25,7 +25,6 @@ from .models import (
     Visibility,
 )
 
-SEARCH_CONFIG = {"da": "danish", "nb": "norwegian", "en": "english"}
 SORTS = {
     "newest": ["-created_at", "-pk"],
     "supported": ["-support_count", "-created_at", "-pk"],
@@ -58,10 +57,6 @@ def _public_ideas() -> QuerySet[Idea]:
     return Idea.objects.filter(visibility=Visibility.VISIBLE, merged_into__isnull=True)
 
 
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", text.lower()) if len(w) > 2][:8]
 
@@ -79,8 +74,9 @@ class IdeaFilters:
 def idea_list(*, municipality: Municipality, filters: IdeaFilters = IdeaFilters()) -> QuerySet[Idea]:
     """Public ideas of a municipality: full-text search (PostgreSQL, in the municipality's
     language), filters and sorting; the caller paginates."""
+    # Lists show no text: leave the wide columns in the table.
     qs = _public_ideas().filter(municipality=municipality).select_related(
-        "campaign", "category", "district", "author")
+        "campaign", "category", "district", "author").defer("body", "body_html", "search_vector")
     if filters.campaign:
         qs = qs.filter(campaign_id=filters.campaign)
     if filters.status in Status.values:
@@ -91,13 +87,11 @@ def idea_list(*, municipality: Municipality, filters: IdeaFilters = IdeaFilters(
         qs = qs.filter(district_id=filters.district)
     order = SORTS.get(filters.sort, SORTS["newest"])
     q = filters.q.strip()
-    if q and _is_postgres():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    if q and search.is_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        config = SEARCH_CONFIG.get(municipality.default_language, "simple")
-        vector = SearchVector("title", weight="A", config=config) + SearchVector("body", weight="B", config=config)
-        query = SearchQuery(q, search_type="websearch", config=config)
-        qs = qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+        query = SearchQuery(q, search_type="websearch", config=search.config_for(municipality))
+        qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         if filters.sort not in SORTS:
             order = ["-rank", *order]
     elif q:
@@ -117,7 +111,7 @@ def idea_similar(*, municipality: Municipality, text: str, exclude_id: int | Non
     qs = _public_ideas().filter(municipality=municipality).select_related("campaign")
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
-    if _is_postgres():
+    if search.is_postgres():
         from django.contrib.postgres.search import TrigramWordSimilarity
 
         return list(qs.annotate(similarity=TrigramWordSimilarity(text, "title"))
@@ -138,17 +132,30 @@ def idea_similar(*, municipality: Municipality, text: str, exclude_id: int | Non
 
 def idea_get(*, pk: int) -> Idea | None:
     return Idea.objects.select_related(
-        "municipality", "campaign", "category", "district", "author", "merged_into").filter(pk=pk).first()
+        "municipality", "campaign", "category", "district", "author", "merged_into").defer(
+        "search_vector").filter(pk=pk).first()
 
 
 def idea_comments(*, idea: Idea, include_hidden: bool = False) -> list[Comment]:
-    """Top-level comments with their replies, in two queries whatever their number."""
-    visible = Q() if include_hidden else Q(visibility=Visibility.VISIBLE)
-    replies = Comment.objects.filter(visible).select_related("author").order_by("created_at", "pk")
-    return list(
-        Comment.objects.filter(visible, idea=idea, parent__isnull=True).select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies)).order_by("created_at", "pk")
-    )
+    """Top-level comments, each with `thread_replies`, in one query whatever their number."""
+    qs = Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "pk")
+    if not include_hidden:
+        qs = qs.filter(visibility=Visibility.VISIBLE)
+    top: list[Comment] = []
+    by_pk: dict[int, Comment] = {}
+    replies: list[Comment] = []
+    for comment in qs:
+        if comment.parent_id is None:
+            comment.thread_replies = []
+            top.append(comment)
+            by_pk[comment.pk] = comment
+        else:
+            replies.append(comment)
+    for reply in replies:
+        parent = by_pk.get(reply.parent_id)
+        if parent is not None:  # a reply under a hidden comment stays hidden with it
+            parent.thread_replies.append(reply)
+    return top
 
 
 def idea_status_history(*, idea: Idea) -> QuerySet[StatusChange]:

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import District, Municipality
-from ui.markdown import render_markdown
 
 from .models import Campaign, Category, Comment, FlagReason, Idea, Source, Status, StatusChange
 
@@ -50,7 +49,7 @@ class IdeaListSerializer(serializers.ModelSerializer):
 
 
 class IdeaDetailSerializer(IdeaListSerializer):
-    body_html = serializers.SerializerMethodField(help_text="The text rendered from Markdown, sanitised.")
+    body_html = serializers.CharField(read_only=True, help_text="The text rendered from Markdown, sanitised.")
     answers = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
     images = serializers.SerializerMethodField()
     merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -59,9 +58,6 @@ class IdeaDetailSerializer(IdeaListSerializer):
         fields = [*IdeaListSerializer.Meta.fields, "body", "body_html", "latitude", "longitude",
                   "visibility", "merged_into", "answers", "images", "citizens_initiated",
                   "citizens_promoted", "citizens_cocreated"]
-
-    def get_body_html(self, idea) -> str:
-        return str(render_markdown(idea.body))
 
     def get_images(self, idea) -> list[dict]:
         return [{"url": i.image.url, "alt_text": i.alt_text, "width": i.width, "height": i.height}
@@ -96,7 +92,7 @@ class IdeaCreateSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.public_name", read_only=True)
-    body_html = serializers.SerializerMethodField()
+    body_html = serializers.CharField(read_only=True)
     replies = serializers.SerializerMethodField()
 
     class Meta:
@@ -105,13 +101,9 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "body_html", "created_at", "replies"]
         extra_kwargs = {"parent": {"required": False, "allow_null": True, "queryset": Comment.objects.all()}}
 
-    def get_body_html(self, comment) -> str:
-        return str(render_markdown(comment.body))
-
     def get_replies(self, comment) -> list[dict]:
-        if comment.parent_id is not None:
-            return []
-        return CommentSerializer(comment.replies.all(), many=True, context=self.context).data
+        replies = getattr(comment, "thread_replies", [])  # set by selectors.idea_comments
+        return CommentSerializer(replies, many=True, context=self.context).data
 
 
 class FlagSerializer(serializers.Serializer):

@@ -143,7 +143,18 @@ def similar_ideas(request):
 @require_safe
 def idea_detail(request, pk: int):
     idea = _idea_or_404(request, pk)
-    return render(request, "ideas/detail.html", _detail_context(request, idea, CommentForm(idea=idea)))
+    # "Reply" links carry ?reply_to=<comment>: the one comment form then answers that
+    # comment, so replying needs no script and no form per comment.
+    reply_to = request.GET.get("reply_to", "")
+    form = CommentForm(idea=idea, initial={"parent": reply_to} if reply_to.isdigit() else None)
+    return render(request, "ideas/detail.html", _detail_context(request, idea, form))
+
+
+def _reply_target(idea: Idea, form) -> Comment | None:
+    parent = form["parent"].value()
+    if not parent or not str(parent).isdigit():
+        return None
+    return Comment.objects.filter(idea=idea, pk=parent, visibility="visible").select_related("author").first()
 
 
 def _detail_context(request, idea: Idea, comment_form) -> dict:
@@ -157,6 +168,7 @@ def _detail_context(request, idea: Idea, comment_form) -> dict:
         "supported": idea.pk in selectors.supported_idea_ids(user=user, idea_ids=[idea.pk]),
         "following": selectors.user_follows(user=user, idea=idea),
         "comment_form": comment_form,
+        "reply_to": _reply_target(idea, comment_form),
         "can_support": user.has_perm("ideas.support_idea", idea),
         "can_comment": user.has_perm("ideas.comment_idea", idea),
         "can_flag": user.has_perm("ideas.flag", idea),

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import District
+from ui.markdown import render_markdown
 
 from ..models import (
     Campaign,
@@ -22,6 +23,7 @@ from ..models import (
     Support,
     Visibility,
 )
+from .. import search
 from ..selectors import idea_settings_for
 from . import events
 
@@ -66,8 +68,10 @@ def idea_submit(
         status=Status.SUBMITTED if pre_moderated else Status.PUBLISHED,
         citizens_initiated=True,
     )
+    idea.body_html = render_markdown(idea.body)
     idea.full_clean()
     idea.save()
+    search.index_ideas(Idea.objects.filter(pk=idea.pk))
 
     image_errors = []
     for upload, alt_text in images:

@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from ui.markdown import render_markdown
+
 from ..models import (
     Comment,
     Flag,
@@ -62,6 +64,7 @@ def comment_add(*, idea: Idea, author, body: str, parent: Comment | None = None)
     pre_moderated = idea_settings_for(idea.municipality).moderation_mode == ModerationMode.PRE
     comment = Comment(idea=idea, parent=parent, author=author, body=body.strip(),
                       visibility=Visibility.PENDING)
+    comment.body_html = render_markdown(comment.body)
     comment.full_clean()
     comment.save()
     if pre_moderated:

@@ -68,13 +68,6 @@
     if (queue) {
       socket("/ws/moderation/" + queue.dataset.liveQueue + "/", function () { queue.hidden = false; });
     }
-    document.querySelectorAll("[data-reply-to]").forEach(function (link) {
-      link.addEventListener("click", function () {
-        var details = link.closest("li").querySelector("details.hoest-reply");
-        if (details) { details.open = true; details.querySelector("textarea").focus(); }
-      });
-    });
-
     var similar = document.getElementById("similar-ideas");
     var title = document.querySelector("[data-similar-source]");
     if (similar && title) {

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from ideas.models import Campaign, Category, Idea, Status, Visibility
 from tests.factories import MunicipalityFactory, UserFactory
+from ui.markdown import render_markdown
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -35,12 +36,21 @@ class IdeaFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Idea
+        skip_postgeneration_save = True
 
     campaign = factory.SubFactory(CampaignFactory)
     municipality = factory.SelfAttribute("campaign.municipality")
     author = factory.SubFactory(UserFactory, municipality=factory.SelfAttribute("..municipality"))
     title = factory.Sequence(lambda n: f"Idé nummer {n}")
     body = "En god idé til kommunen."
+    body_html = factory.LazyAttribute(lambda idea: render_markdown(idea.body))
     status = Status.PUBLISHED
     visibility = Visibility.VISIBLE
     citizens_initiated = True
+
+    @factory.post_generation
+    def indexed(idea, create, extracted, **kwargs):
+        if create:
+            from ideas.search import index_ideas
+
+            index_ideas(Idea.objects.filter(pk=idea.pk))

@@ -87,7 +87,7 @@ def test_replies_are_one_level_deep(idea, citizen):
     idea.refresh_from_db()
     assert idea.comment_count == 3
     thread = selectors.idea_comments(idea=idea)
-    assert thread == [top] and list(thread[0].replies.all()) == [reply, reply_to_reply]
+    assert thread == [top] and thread[0].thread_replies == [reply, reply_to_reply]
 
 
 def test_pre_moderated_comments_count_only_once_approved(idea, citizen, moderator, pre_moderated):

@@ -1,0 +1,71 @@
+"""The comment thread, rendered in Python: an idea page may carry a thousand comments, and
+Django's template engine would spend most of the page's time on them (measured in
+tests/load/bench_ideas.py). The markup is the same the templates would produce; every
+value passes through format_html's escaping, and body_html was cleaned when written."""
+from __future__ import annotations
+
+from django import template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _comment(comment, *, ctx: dict, reply: bool) -> SafeString:
+    status = ""
+    if comment.visibility != "visible":
+        status = format_html(' · <span class="badge">{}</span>', comment.get_visibility_display())
+    links = ""
+    user = ctx["user"]
+    if user.is_authenticated:
+        parts = []
+        if ctx["can_comment"] and not reply:
+            parts.append(format_html('<a href="?reply_to={}#comment-form" class="function-link">{}</a>',
+                                     comment.pk, ctx["reply_label"]))
+        if comment.author_id != user.pk:
+            parts.append(format_html('<a class="function-link" href="{}">{}</a>',
+                                     reverse("ideas:flag-comment", args=[comment.pk]), ctx["report_label"]))
+        links = format_html('<p class="inline-list">{}</p>', mark_safe("".join(parts)))  # noqa: S308 - parts are format_html output
+    moderation = ""
+    if ctx["is_moderator"]:
+        moderation = render_to_string("ideas/_moderate.html", {
+            "kind": "comment", "target": comment, "request": ctx["request"], "csrf_token": ctx["csrf_token"]})
+    created = comment.created_at
+    local = timezone.localtime(created)
+    return format_html(
+        '<li id="comment-{pk}" class="hoest-comment"><p class="hoest-meta"><strong>{author}</strong> · '
+        '<time datetime="{iso}">{date}</time>{status}</p><div class="hoest-comment-body">{body}</div>'
+        '{links}{moderation}{replies}</li>',
+        pk=comment.pk, author=comment.author.public_name, iso=created.isoformat(),
+        date=f"{local.day}. {ctx['months'][local.month - 1]} {local.year} {local:%H:%M}", status=status,
+        body=mark_safe(comment.body_html),  # noqa: S308 - cleaned by ui.markdown when written
+        links=links, moderation=mark_safe(moderation),  # noqa: S308 - rendered by a template
+        replies=_replies(comment, ctx) if not reply else "",
+    )
+
+
+def _replies(comment, ctx: dict) -> SafeString | str:
+    replies = comment.thread_replies
+    if not replies:
+        return ""
+    return format_html('<ol class="nobullet-list hoest-replies">{}</ol>',
+                       format_html_join("", "{}", ((_comment(r, ctx=ctx, reply=True),) for r in replies)))
+
+
+@register.simple_tag(takes_context=True)
+def comment_thread(context, comments) -> SafeString:
+    ctx = {
+        "user": context["user"], "request": context.get("request"), "csrf_token": context.get("csrf_token"),
+        "can_comment": context.get("can_comment"), "is_moderator": context.get("is_moderator"),
+        "reply_label": _("Reply"), "report_label": _("Report"),
+        # Month names translated once per page, not once per comment ("j. F Y H:i").
+        "months": [str(MONTHS[n]) for n in range(1, 13)],
+    }
+    if not comments:
+        return format_html("<li>{}</li>", _("No comments yet."))
+    return format_html_join("", "{}", ((_comment(c, ctx=ctx, reply=False),) for c in comments))
