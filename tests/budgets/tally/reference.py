@@ -35,8 +35,20 @@ class PointsCostSat(AdditiveSatisfaction):
         AdditiveSatisfaction.__init__(self, instance, profile, ballot, _points_cost_sat_func)
 
 
+_CACHE: dict[tuple[int, bool], tuple] = {}
+
+
 def to_pabutools(election: Election, *, multiprofile: bool = True):
-    """(instance, profile, sat_class) for pabutools from a Høst election."""
+    """(instance, profile, sat_class) for pabutools from a Høst election (cached per election:
+    building a 90,000-ballot pabutools profile takes seconds)."""
+    key = (id(election), multiprofile)
+    if key not in _CACHE:
+        _CACHE.clear()  # keep one election's profile alive at a time
+        _CACHE[key] = (election, _build(election, multiprofile))
+    return _CACHE[key][1]
+
+
+def _build(election: Election, multiprofile: bool):
     projects = [Project(p.project_id, p.cost) for p in election.projects]
     instance = Instance(projects, budget_limit=election.budget)
     vote_type = election.vote_type
