@@ -196,6 +196,14 @@ class Idea(models.Model):
     def is_public(self) -> bool:
         return self.visibility == Visibility.VISIBLE and self.merged_into_id is None
 
+    @property
+    def author_name(self) -> str:
+        """Who the idea is shown as coming from: for ideas received on paper, by phone or at
+        a meeting, the citizen (the staff member who typed it in is not its author)."""
+        if self.source != Source.PLATFORM:
+            return self.citizen_name or str(_("Citizen"))
+        return self.author.public_name
+
 
 def idea_image_path(instance, filename: str) -> str:
     return f"ideas/{instance.idea_id}/{timezone.now():%Y%m%d%H%M%S%f}.{instance.extension}"
@@ -359,3 +367,78 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+
+
+class SectorLevel(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+    STATE = "state", _("State")
+
+
+class Subsector(models.TextChoices):
+    CHILDCARE = "childcare", _("Childcare")
+    SCHOOLS = "schools", _("Schools and education")
+    ELDERLY_DISABILITY = "elderly_disability", _("Elderly and disability care")
+    HEALTH = "health", _("Health")
+    SOCIAL = "social", _("Social services")
+    EMPLOYMENT = "employment", _("Employment")
+    TECHNICAL = "technical", _("Technical and environment")
+    CULTURE = "culture", _("Culture and leisure")
+    ADMINISTRATION = "administration", _("Administration")
+    OTHER = "other", _("Other")
+
+
+class InnovationType(models.TextChoices):
+    PRODUCT = "product", _("Product")
+    SERVICE = "service", _("Service")
+    PROCESS = "process", _("Process or way of organising")
+    COMMUNICATION = "communication", _("Way of communicating")
+
+
+class Innovation(models.Model):
+    """A new or significantly changed product, service, process or way of communicating
+    that a workplace of the municipality has put into use — from an idea or not (the
+    Innovation Barometer compares innovations with and without citizens)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="innovations",
+                                     verbose_name=_("municipality"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    ideas = models.ManyToManyField(Idea, blank=True, related_name="innovations", verbose_name=_("ideas"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    sector_level = models.CharField(_("sector level"), max_length=12, choices=SectorLevel.choices,
+                                    default=SectorLevel.MUNICIPALITY)
+    subsector = models.CharField(_("subsector"), max_length=20, choices=Subsector.choices, default=Subsector.OTHER)
+    innovation_type = models.CharField(_("type of innovation"), max_length=14, choices=InnovationType.choices,
+                                       default=InnovationType.SERVICE)
+    citizens_initiated = models.BooleanField(_("citizens initiated it"), default=False)
+    citizens_initiated_note = models.CharField(_("note"), max_length=300, blank=True)
+    citizens_promoted = models.BooleanField(_("citizens promoted it"), default=False)
+    citizens_promoted_note = models.CharField(_("note"), max_length=300, blank=True)
+    citizens_cocreated = models.BooleanField(_("citizens co-created it"), default=False)
+    citizens_cocreated_note = models.CharField(_("note"), max_length=300, blank=True)
+    partner_companies = models.BooleanField(_("with companies"), default=False)
+    partner_associations = models.BooleanField(_("with associations or volunteers"), default=False)
+    partner_public_bodies = models.BooleanField(_("with other public bodies"), default=False)
+    value_quality = models.BooleanField(_("better quality"), default=False)
+    value_efficiency = models.BooleanField(_("more efficiency"), default=False)
+    value_employee_satisfaction = models.BooleanField(_("more employee satisfaction"), default=False)
+    value_citizen_involvement = models.BooleanField(_("more citizen involvement"), default=False)
+    value_political_goals = models.BooleanField(_("political goals met"), default=False)
+    weight = models.DecimalField(_("weight"), max_digits=12, decimal_places=6, default=1,
+                                 validators=[MinValueValidator(0)],
+                                 help_text=_("1 for the municipality's own records; survey data carries its own."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("innovation")
+        verbose_name_plural = _("innovations")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def with_citizens(self) -> bool:
+        return self.citizens_initiated or self.citizens_promoted or self.citizens_cocreated

@@ -37,7 +37,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 
 class IdeaListSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.public_name", read_only=True)
+    author = serializers.CharField(source="author_name", read_only=True)
     campaign = serializers.PrimaryKeyRelatedField(read_only=True)
     category = serializers.CharField(source="category.name", default=None, read_only=True)
     district = serializers.CharField(source="district.name", default=None, read_only=True)

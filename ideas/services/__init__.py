@@ -14,11 +14,11 @@ from .moderation import (
     moderation_hide,
     moderation_restore,
 )
-from .staff import idea_merge, idea_roles_record, idea_status_change
+from .staff import idea_merge, idea_roles_record, idea_status_change, innovation_from_idea
 
 __all__ = [
     "campaign_create", "category_create", "idea_settings_update",
     "idea_submit", "idea_support", "idea_support_withdraw", "idea_follow", "idea_unfollow",
     "comment_add", "flag_add", "moderation_approve", "moderation_hide", "moderation_restore",
-    "idea_status_change", "idea_roles_record", "idea_merge",
+    "idea_status_change", "idea_roles_record", "idea_merge", "innovation_from_idea",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import District
 from ui.markdown import render_markdown
 
+from .. import search
 from ..models import (
     Campaign,
     Category,
@@ -23,7 +24,6 @@ from ..models import (
     Support,
     Visibility,
 )
-from .. import search
 from ..selectors import idea_settings_for
 from . import events
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
     Comment,
     Follow,
     Idea,
+    Innovation,
     ModerationAction,
     ModerationEvent,
     Status,
@@ -57,11 +59,31 @@ def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> Sta
     if idea.visibility == Visibility.PENDING and to_status != Status.SUBMITTED:
         idea.visibility = Visibility.VISIBLE  # answering an idea publishes it
     idea.save(update_fields=["status", "visibility", "updated_at"])
+    if to_status == Status.IMPLEMENTED:
+        innovation_from_idea(idea=idea)
     events.enqueue(notify_status_change, change.pk)
     for user_id in Follow.objects.filter(idea=idea).values_list("user_id", flat=True):
         events.notify_user_live(user_id, "idea.status", {
             "idea": idea.pk, "title": idea.title, "status": to_status})
     return change
+
+
+@transaction.atomic
+def innovation_from_idea(*, idea: Idea) -> Innovation:
+    """An implemented idea becomes an innovation record carrying the citizens' roles; staff
+    complete its type, subsector and values. Calling it again changes nothing."""
+    existing = idea.innovations.first()
+    if existing is not None:
+        return existing
+    innovation = Innovation(
+        municipality=idea.municipality, title=idea.title[:200], description=idea.body,
+        year=timezone.localdate().year,
+        **{name: getattr(idea, name) for name in ROLE_FIELDS},
+    )
+    innovation.full_clean()
+    innovation.save()
+    innovation.ideas.add(idea)
+    return innovation
 
 
 ROLE_FIELDS = ["citizens_initiated", "citizens_initiated_note", "citizens_promoted",
