@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -62,9 +63,12 @@ def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> Sta
     if to_status == Status.IMPLEMENTED:
         innovation_from_idea(idea=idea)
     events.enqueue(notify_status_change, change.pk)
-    for user_id in Follow.objects.filter(idea=idea).values_list("user_id", flat=True):
-        events.notify_user_live(user_id, "idea.status", {
-            "idea": idea.pk, "title": idea.title, "status": to_status})
+    for follow in Follow.objects.filter(idea=idea).select_related("user"):
+        with translation.override(follow.user.preferred_language):
+            message = _("“%(title)s” is now: %(status)s") % {"title": idea.title, "status": Status(to_status).label}
+        events.notify_user_live(follow.user_id, "idea.status", {
+            "idea": idea.pk, "status": to_status, "message": message,
+            "url": reverse("ideas:detail", args=[idea.pk])})
     return change
 
 

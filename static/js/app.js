@@ -4,6 +4,23 @@ document.addEventListener("DOMContentLoaded", function () {
     window.DKFDS.init();
   }
   // Move focus to the error summary so screen-reader and keyboard users hear what to fix.
+  // A signed-in person's own notifications (new status on an idea they follow, ...).
+  if (document.body.dataset.notifications && "WebSocket" in window) {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + "/ws/notifications/");
+    socket.onmessage = function (message) {
+      var data = JSON.parse(message.data);
+      if (!data.payload || !data.payload.message) return;
+      var box = document.getElementById("live-notifications");
+      var note = document.createElement("p");
+      note.className = "alert alert-info";
+      var link = document.createElement("a");
+      link.href = data.payload.url || "#";
+      link.textContent = data.payload.message;  // text, never markup
+      note.appendChild(link);
+      box.appendChild(note);
+    };
+  }
   var summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();

@@ -64,6 +64,18 @@
         if (event === "idea.counts") updateCounts(payload);
       });
     }
+    // A list across campaigns listens to the campaigns on the page (at most a few sockets).
+    if (document.querySelector("[data-live-list]")) {
+      var seen = {};
+      document.querySelectorAll("[data-idea-campaign]").forEach(function (card) {
+        var id = card.dataset.ideaCampaign;
+        if (seen[id] || Object.keys(seen).length >= 5) return;
+        seen[id] = true;
+        socket("/ws/campaigns/" + id + "/", function (event, payload) {
+          if (event === "idea.counts") updateCounts(payload);
+        });
+      });
+    }
     var queue = document.querySelector("[data-live-queue]");
     if (queue) {
       socket("/ws/moderation/" + queue.dataset.liveQueue + "/", function () { queue.hidden = false; });

@@ -85,3 +85,22 @@ def test_moderation_queue_hears_new_pending_ideas(idea, moderator, municipality,
 
     with serve_asgi() as host:
         asyncio.run(scenario(host))
+
+
+def test_followers_hear_a_status_change_in_their_own_language(idea, staff):
+    follower = UserFactory(preferred_language="en")
+    services.idea_follow(idea=idea, user=follower)
+    cookie = cookie_for(follower)
+
+    async def scenario(host):
+        async with connect(f"ws://{host}/ws/notifications/",
+                           additional_headers={"Origin": f"http://{host}", "Cookie": cookie}) as ws:
+            await sync_to_async(services.idea_status_change)(actor=staff, idea=idea, to_status="accepted",
+                                                             answer="Ja")
+            message = json.loads(await asyncio.wait_for(ws.recv(), 3))
+            assert message["event"] == "idea.status"
+            assert message["payload"]["message"] == f"“{idea.title}” is now: Accepted"
+            assert message["payload"]["url"] == f"/ideas/{idea.pk}/"
+
+    with serve_asgi() as host:
+        asyncio.run(scenario(host))
