@@ -102,8 +102,13 @@ def idea_roles_record(*, actor, idea: Idea, **roles) -> Idea:
         raise ValueError(f"unknown role fields: {sorted(unknown)}")
     changes = []
     for name, value in roles.items():
-        if getattr(idea, name) != value:
-            changes.append(f"{name}: {getattr(idea, name)!r} → {value!r}")
+        old = getattr(idea, name)
+        if old != value:
+            label = Idea._meta.get_field(name).verbose_name
+            if isinstance(value, bool):
+                changes.append(f"{label}: {_('yes') if value else _('no')}")
+            else:
+                changes.append(f"{label}: “{value}”")
             setattr(idea, name, value)
     if not changes:
         return idea

@@ -33,8 +33,10 @@ def _comment(comment, *, ctx: dict, reply: bool) -> SafeString:
         links = format_html('<p class="inline-list">{}</p>', mark_safe("".join(parts)))  # noqa: S308 - parts are format_html output
     moderation = ""
     if ctx["is_moderator"]:
-        moderation = render_to_string("ideas/_moderate.html", {
-            "kind": "comment", "target": comment, "request": ctx["request"], "csrf_token": ctx["csrf_token"]})
+        moderation = format_html(
+            '<details class="hoest-moderate-details"><summary>{}</summary>{}</details>', ctx["moderate_label"],
+            mark_safe(render_to_string("ideas/_moderate.html", {  # noqa: S308 - rendered by a template
+                "kind": "comment", "target": comment, "request": ctx["request"], "csrf_token": ctx["csrf_token"]})))
     created = comment.created_at
     local = timezone.localtime(created)
     return format_html(
@@ -62,7 +64,7 @@ def comment_thread(context, comments) -> SafeString:
     ctx = {
         "user": context["user"], "request": context.get("request"), "csrf_token": context.get("csrf_token"),
         "can_comment": context.get("can_comment"), "is_moderator": context.get("is_moderator"),
-        "reply_label": _("Reply"), "report_label": _("Report"),
+        "reply_label": _("Reply"), "report_label": _("Report"), "moderate_label": _("Moderate"),
         # Month names translated once per page, not once per comment ("j. F Y H:i").
         "months": [str(MONTHS[n]) for n in range(1, 13)],
     }

@@ -197,18 +197,22 @@ def test_merge_moves_supporters_and_followers_once_and_tells_the_author(
         services.idea_merge(actor=staff, duplicate=idea, into=idea)
 
 
-def test_roles_are_recorded_with_a_log_and_promoted_is_suggested(idea, staff, municipality):
+def test_roles_are_recorded_with_a_log_and_promoted_is_suggested(idea, staff, municipality, settings):
     services.idea_settings_update(municipality=municipality, promoted_supports=2)
     for _ in range(2):
         services.idea_support(idea=idea, user=UserFactory())
     idea.refresh_from_db()
     assert selectors.promoted_suggested(idea=idea)
-    services.idea_roles_record(actor=staff, idea=idea, citizens_promoted=True,
-                               citizens_promoted_note="200 støtter på en uge")
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.idea_roles_record(actor=staff, idea=idea, citizens_promoted=True,
+                                   citizens_promoted_note="200 støtter på en uge")
     idea.refresh_from_db()
     assert idea.citizens_promoted and not selectors.promoted_suggested(idea=idea)
     event = ModerationEvent.objects.get(idea=idea, action=ModerationAction.ROLES)
-    assert "citizens_promoted" in event.reason and event.actor == staff
+    assert "citizens promoted it" in event.reason and "200 støtter på en uge" in event.reason
+    assert event.actor == staff
 
 
 def test_similar_ideas_are_found_while_typing(campaign, municipality):
