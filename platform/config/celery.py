@@ -21,4 +21,8 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "advance-budget-phases": {
+        "task": "budgets.tasks.advance_budget_phases",
+        "schedule": crontab(minute="*/5"),
+    },
 }

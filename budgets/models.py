@@ -1,0 +1,214 @@
+"""Participatory budget processes, their projects, and secret, verifiable ballots.
+
+Secrecy by construction: a `Ballot` holds what was voted and a keyed hash of the voter, a
+`Participation` holds who voted (for turnout and eligibility) and nothing of the content.
+The two meet only through an HMAC whose key is not in the database (budgets.secrecy), and
+ballots carry no timestamps and random ids, so neither order nor time links them.
+"""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District, Municipality, deleted_user
+
+
+class Phase(models.TextChoices):
+    PROPOSALS = "proposals", _("Proposals")
+    REVIEW = "review", _("Review")
+    VOTING = "voting", _("Voting")
+    COUNCIL_REVIEW = "council_review", _("Council review")
+    RESULTS = "results", _("Results")
+    IMPLEMENTATION = "implementation", _("Implementation")
+
+
+PHASE_ORDER = [p.value for p in Phase]
+
+
+class BallotType(models.TextChoices):
+    APPROVAL = "approval", _("Approval: choose the projects you support")
+    KNAPSACK = "knapsack", _("Knapsack: choose projects within the budget")
+    CUMULATIVE = "cumulative", _("Cumulative: spread points over projects")
+    RANKED = "ranked", _("Ranked: put your favourites in order")
+
+
+class TallyRule(models.TextChoices):
+    GREEDY = "greedy", _("Greedy: most votes first, while the money lasts")
+    EQUAL_SHARES = "equalshares/add1", _("Method of Equal Shares (add1 completion)")
+
+
+class BudgetProcess(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="budget_processes",
+                                     verbose_name=_("municipality"))
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="DKK")
+    total_budget = models.PositiveBigIntegerField(_("total budget"))
+    tally_rule = models.CharField(_("tally rule"), max_length=20, choices=TallyRule.choices,
+                                  default=TallyRule.EQUAL_SHARES)
+    ballot_type = models.CharField(_("ballot"), max_length=10, choices=BallotType.choices,
+                                   default=BallotType.APPROVAL)
+    min_projects = models.PositiveSmallIntegerField(_("fewest projects on a ballot"), default=1)
+    max_projects = models.PositiveSmallIntegerField(_("most projects on a ballot"), null=True, blank=True)
+    spending_limit = models.PositiveBigIntegerField(
+        _("spending limit of a knapsack ballot"), null=True, blank=True,
+        help_text=_("Empty: the total budget."))
+    points = models.PositiveSmallIntegerField(_("points to spread (cumulative)"), default=10)
+    max_points_per_project = models.PositiveSmallIntegerField(_("most points on one project"), default=5)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
+    residents_only = models.BooleanField(_("only residents of the municipality may vote online"), default=True)
+    allow_revote = models.BooleanField(_("a new ballot replaces the earlier one until voting closes"), default=True)
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.PROPOSALS)
+    proposals_start = models.DateTimeField(_("proposals open"))
+    review_start = models.DateTimeField(_("review starts"))
+    voting_start = models.DateTimeField(_("voting opens"))
+    voting_end = models.DateTimeField(_("voting closes"))
+    results_date = models.DateTimeField(_("results expected"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-voting_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="budget_unique_slug"),
+            models.CheckConstraint(condition=Q(review_start__gte=models.F("proposals_start"))
+                                   & Q(voting_start__gte=models.F("review_start"))
+                                   & Q(voting_end__gt=models.F("voting_start"))
+                                   & Q(results_date__gte=models.F("voting_end")),
+                                   name="budget_phase_dates_in_order"),
+        ]
+        verbose_name = _("budget process")
+        verbose_name_plural = _("budget processes")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def knapsack_limit(self) -> int:
+        return self.spending_limit or self.total_budget
+
+    @property
+    def results_public(self) -> bool:
+        return PHASE_ORDER.index(self.phase) >= PHASE_ORDER.index(Phase.RESULTS)
+
+
+class Feasibility(models.TextChoices):
+    PENDING = "pending", _("Not reviewed yet")
+    FEASIBLE = "feasible", _("Feasible")
+    NOT_FEASIBLE = "not_feasible", _("Not feasible")
+
+
+class Project(models.Model):
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="projects")
+    code = models.CharField(_("number"), max_length=40, help_text=_("The project's id in exports (pabulib)."))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.PositiveBigIntegerField(_("cost estimate"), validators=[MinValueValidator(1)])
+    district = models.ForeignKey(District, on_delete=models.SET_NULL, null=True, blank=True,
+                                 verbose_name=_("district"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
+                                    blank=True, related_name="budget_projects")
+    idea = models.ForeignKey("ideas.Idea", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="budget_projects", verbose_name=_("from idea"))
+    feasibility = models.CharField(_("feasibility"), max_length=12, choices=Feasibility.choices,
+                                   default=Feasibility.PENDING)
+    feasibility_reason = models.TextField(_("public reason"), blank=True)
+    selected = models.BooleanField(_("funded"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["process", "pk"]
+        constraints = [models.UniqueConstraint(fields=["process", "code"], name="project_unique_code")]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    CODE = "code", _("Voting code")
+    PAPER = "paper", _("Paper")
+    IMPORT = "import", _("Imported")
+
+
+class Participation(models.Model):
+    """That someone voted (for turnout, eligibility and one-ballot-per-voter), never what."""
+
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="budget_participations")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    district = models.ForeignKey(District, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    age_band = models.CharField(max_length=8, blank=True)
+    voted_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["process", "user"], condition=Q(user__isnull=False),
+                                    name="participation_once_per_user"),
+        ]
+
+
+class Ballot(models.Model):
+    """What was voted. `voter_hash` is an HMAC of the voter (budgets.secrecy): unique per
+    process, so the database itself allows one ballot per voter; `receipt_hash` lets the
+    voter, and only the voter, find it again."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="ballots")
+    voter_hash = models.CharField(max_length=64)
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    #: {"projects": [code, ...]} (approval, knapsack), {"points": {code: n}} (cumulative),
+    #: {"ranking": [code, ...]} (ranked)
+    content = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process", "voter_hash"], name="ballot_once_per_voter")]
+
+
+class VotingCode(models.Model):
+    """A one-time code printed on a letter; only its hash is kept."""
+
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="voting_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    batch = models.CharField(max_length=40, blank=True)
+    used = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class CouncilDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+class CouncilReview(models.Model):
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="council_reviews")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
+    decision = models.CharField(max_length=10, choices=CouncilDecision.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Result(models.Model):
+    """The frozen, published result: the selected projects and a fingerprint of the ballot
+    set it was computed from (anyone holding the export can recompute both)."""
+
+    process = models.OneToOneField(BudgetProcess, on_delete=models.CASCADE, related_name="result")
+    rule = models.CharField(max_length=40)
+    selected_codes = models.JSONField()
+    spent = models.PositiveBigIntegerField()
+    ballots = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
+    approved_at = models.DateTimeField(auto_now_add=True)

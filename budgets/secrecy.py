@@ -1,0 +1,49 @@
+"""Keyed hashes that separate who voted from what was voted.
+
+The key is derived from BALLOT_SECRET (or SECRET_KEY) and is not stored in the database:
+someone with a copy of the database alone cannot link a participation to a ballot.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
+
+
+def _key(purpose: str) -> bytes:
+    secret = getattr(settings, "BALLOT_SECRET", "") or settings.SECRET_KEY
+    return hashlib.sha256(f"hoest.budgets.{purpose}:{secret}".encode()).digest()
+
+
+def _hmac(purpose: str, message: str) -> str:
+    return hmac.new(_key(purpose), message.encode(), hashlib.sha256).hexdigest()
+
+
+def voter_hash(process_id: int, identity: str) -> str:
+    """identity: "user:<id>", "code:<code hash>", "paper:<uuid>" or "import:<voter id>"."""
+    return _hmac("voter", f"{process_id}:{identity}")
+
+
+def new_receipt() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def receipt_hash(receipt: str) -> str:
+    return _hmac("receipt", normalise_code(receipt))
+
+
+def code_hash(code: str) -> str:
+    return _hmac("code", normalise_code(code))
+
+
+def new_voting_code() -> str:
+    return new_receipt()  # same shape: 16 unambiguous characters in groups of four

@@ -1,0 +1,138 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from budgets import selectors, services
+from budgets.models import Ballot, BudgetProcess, Participation, Phase, Project, Result
+from tests.factories import MunicipalityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def cast(process, user, *codes, **kw):
+    return services.ballot_cast(process=process, user=user, choice={"projects": list(codes)}, **kw)
+
+
+def test_cast_verify_and_replace(process, voter):
+    first = cast(process, voter, "A", "C")
+    assert services.ballot_verify(process=process, receipt=first.receipt) == {"projects": ["A", "C"]}
+    assert services.ballot_verify(process=process, receipt=first.receipt.lower().replace("-", " ")) is not None
+    second = cast(process, voter, "B")
+    assert second.replaced
+    assert Ballot.objects.filter(process=process).count() == 1
+    assert services.ballot_verify(process=process, receipt=second.receipt) == {"projects": ["B"]}
+    assert services.ballot_verify(process=process, receipt=first.receipt) is None, "the replaced ballot is gone"
+    assert Participation.objects.filter(process=process).count() == 1
+
+
+def test_no_revote_when_not_allowed(process, voter):
+    BudgetProcess.objects.filter(pk=process.pk).update(allow_revote=False)
+    process.refresh_from_db()
+    cast(process, voter, "A")
+    with pytest.raises(ValidationError):
+        cast(process, voter, "B")
+
+
+def test_knapsack_limit_in_plain_words(process, voter):
+    BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="knapsack")
+    process.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        cast(process, voter, "A", "B", "D")
+    assert "130.000 kr." in error.value.messages[0] and "100.000 kr." in error.value.messages[0]
+    cast(process, voter, "A", "C")
+
+
+def test_cumulative_and_ranked_ballots(process, voter):
+    BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="cumulative", points=10, max_points_per_project=6)
+    process.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.ballot_cast(process=process, user=voter, choice={"points": {"A": 7}})
+    with pytest.raises(ValidationError):
+        services.ballot_cast(process=process, user=voter, choice={"points": {"A": 6, "B": 5}})
+    services.ballot_cast(process=process, user=voter, choice={"points": {"A": 6, "B": 4, "C": 0}})
+    assert Ballot.objects.get().content == {"points": {"A": 6, "B": 4}}
+    BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="ranked", max_projects=3)
+    process.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.ballot_cast(process=process, user=voter, choice={"ranking": ["A", "A"]})
+    services.ballot_cast(process=process, user=voter, choice={"ranking": ["C", "A", "B"]})
+    assert Ballot.objects.get().content == {"ranking": ["C", "A", "B"]}
+
+
+def test_eligibility(process, municipality):
+    with pytest.raises(PermissionDenied):
+        cast(process, UserFactory(municipality=MunicipalityFactory()), "A")
+    BudgetProcess.objects.filter(pk=process.pk).update(min_age=16)
+    process.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        cast(process, UserFactory(municipality=municipality, birth_year=None), "A")
+    cast(process, UserFactory(municipality=municipality, birth_year=1990), "A")
+    BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.REVIEW)
+    process.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        cast(process, UserFactory(municipality=municipality, birth_year=1990), "A")
+
+
+def test_voting_codes_work_once(process):
+    codes = services.codes_generate(process=process, count=3)
+    assert len(set(codes)) == 3
+    services.ballot_cast(process=process, code=codes[0], choice={"projects": ["A"]})
+    with pytest.raises(ValidationError):
+        services.ballot_cast(process=process, code=codes[0], choice={"projects": ["B"]})
+    with pytest.raises(ValidationError):
+        services.ballot_cast(process=process, code="NOPE-NOPE-NOPE-NOPE", choice={"projects": ["B"]})
+    # A ballot refused for its content does not burn the code.
+    with pytest.raises(ValidationError):
+        services.ballot_cast(process=process, code=codes[1], choice={"projects": []})
+    services.ballot_cast(process=process, code=codes[1], choice={"projects": ["B"]})
+    assert Ballot.objects.filter(channel="code").count() == 2
+
+
+def test_council_approval_freezes_and_publishes_the_result(process, council, municipality):
+    for codes in (["A"], ["A", "C"], ["B", "C"], ["C", "D"]):
+        cast(process, UserFactory(municipality=municipality), *codes)
+    with pytest.raises(PermissionDenied):
+        services.council_review(process=process, member=council, decision="approved")
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    with pytest.raises(ValidationError):
+        services.council_review(process=process, member=council, decision="sent_back", comment="")
+    services.council_review(process=process, member=council, decision="sent_back", comment="Tjek papirstemmer")
+    services.council_review(process=process, member=council, decision="approved")
+    process.refresh_from_db()
+    result = Result.objects.get(process=process)
+    assert process.phase == Phase.RESULTS
+    # greedy by approvals: C (3), A (2) = 90,000; B (1) does not fit, D (1) = 20,000 does not fit either
+    assert result.selected_codes == ["C", "A"] and result.spent == 90_000 and result.ballots == 4
+    assert set(Project.objects.filter(selected=True).values_list("code", flat=True)) == {"A", "C"}
+    assert result.fingerprint == services.ballots_fingerprint(process)[0]
+
+
+def test_rule_comparison_for_the_council(process, municipality):
+    for codes in (["A"], ["A", "C"], ["B", "C"], ["C", "D"], ["D"]):
+        cast(process, UserFactory(municipality=municipality), *codes)
+    comparison = selectors.rule_comparison(process=process)
+    rules = {row["rule"]: row for row in comparison["rules"]}
+    assert set(rules) == {"greedy", "mes", "equalshares/add1"}
+    # C has 3 votes; A and D 2 each, and the tie goes to the cheaper D; then B still fits.
+    assert rules["greedy"]["selected"] == {"C", "D", "B"} and rules["greedy"]["spent"] == 100_000
+    assert all(row["voters"] == 5 for row in rules.values())
+
+
+def test_phases_advance_on_their_dates(municipality):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.budgets.factories import BudgetProcessFactory
+
+    process = BudgetProcessFactory(municipality=municipality, phase=Phase.PROPOSALS)
+    assert services.phases_advance() == 1
+    process.refresh_from_db()
+    assert process.phase == Phase.VOTING
+    assert services.phases_advance() == 0, "idempotent"
+    later = timezone.now() + timedelta(days=11)
+    services.phases_advance(now=later)
+    process.refresh_from_db()
+    assert process.phase == Phase.COUNCIL_REVIEW
+    services.phases_advance(now=later + timedelta(days=100))
+    process.refresh_from_db()
+    assert process.phase == Phase.COUNCIL_REVIEW, "results come from the council, not a date"
