@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
     path("ideas/", include("ideas.urls")),
+    path("budgets/", include("budgets.urls")),
     path("", include("dashboard.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BallotType, CouncilDecision, Project
+
+
+class ProposeForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["title", "description", "cost", "district"]
+        labels = {"cost": _("What you think it costs")}
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = process.municipality.districts.all()
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["cost", "feasibility", "feasibility_reason"]
+        widgets = {"feasibility_reason": forms.Textarea(attrs={"rows": 3})}
+
+
+def ballot_form_class(process, projects):
+    """A form whose fields match the process's ballot design; no JavaScript needed."""
+    fields = {}
+    kind = process.ballot_type
+    if kind in (BallotType.APPROVAL, BallotType.KNAPSACK):
+        fields["projects"] = forms.MultipleChoiceField(
+            label=_("Projects"), required=False, widget=forms.CheckboxSelectMultiple,
+            choices=[(p.code, p.title) for p in projects])
+    elif kind == BallotType.CUMULATIVE:
+        for p in projects:
+            fields[f"points_{p.code}"] = forms.IntegerField(
+                label=p.title, required=False, min_value=0, max_value=process.max_points_per_project, initial=0)
+    else:
+        choices = [("", "—")] + [(p.code, p.title) for p in projects]
+        limit = process.max_projects or len(projects)
+        for rank in range(1, min(limit, len(projects)) + 1):
+            fields[f"rank_{rank}"] = forms.ChoiceField(label=_("Place %(n)s") % {"n": rank}, required=False,
+                                                       choices=choices)
+    return type("BallotForm", (forms.Form,), fields)
+
+
+def ballot_choice(process, data: dict) -> dict:
+    """The cleaned form data as the service's `choice`."""
+    kind = process.ballot_type
+    if kind in (BallotType.APPROVAL, BallotType.KNAPSACK):
+        return {"projects": data.get("projects", [])}
+    if kind == BallotType.CUMULATIVE:
+        return {"points": {name[7:]: value for name, value in data.items() if name.startswith("points_") and value}}
+    ranks = sorted((int(name[5:]), value) for name, value in data.items() if name.startswith("rank_") and value)
+    return {"ranking": [value for _rank, value in ranks]}
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Voting code"), max_length=40,
+                           help_text=_("The 16 characters from your letter, with or without dashes."))
+
+
+class VerifyForm(forms.Form):
+    receipt = forms.CharField(label=_("Receipt code"), max_length=40)
+
+
+class CodesForm(forms.Form):
+    count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=100_000)
+    batch = forms.CharField(label=_("Batch name"), max_length=40, required=False,
+                            help_text=_("For example the district or the date of the letters."))
+
+
+class CouncilForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=CouncilDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Required when sending the result back."))
+
+

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "budgets"
+urlpatterns = [
+    path("", views.process_list, name="list"),
+    path("<int:pk>/", views.process_detail, name="detail"),
+    path("<int:pk>/propose/", views.propose, name="propose"),
+    path("<int:pk>/vote/", views.vote, name="vote"),
+    path("<int:pk>/vote/code/", views.vote_with_code, name="vote-code"),
+    path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/turnout/", views.turnout, name="turnout"),
+    path("<int:pk>/codes/", views.codes, name="codes"),
+    path("<int:pk>/council/", views.council, name="council"),
+    path("projects/<int:pk>/review/", views.project_review, name="project-review"),
+]

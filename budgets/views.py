@@ -1,0 +1,219 @@
+"""Pages for participatory budgets. Thin: permission, one service or selector, render."""
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import selectors, services
+from .forms import CodeForm, CodesForm, CouncilForm, ProposeForm, ReviewForm, VerifyForm, ballot_choice, ballot_form_class
+from .models import Phase, Project
+
+
+def _process(pk: int):
+    process = selectors.process_get(pk=pk)
+    if process is None:
+        raise Http404
+    return process
+
+
+def _errors_into(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_safe
+def process_list(request):
+    municipality = request.municipality
+    if municipality is None:
+        raise Http404
+    return render(request, "budgets/list.html", {"processes": selectors.process_list(municipality=municipality)})
+
+
+@require_safe
+def process_detail(request, pk: int):
+    process = _process(pk)
+    user = request.user
+    context = {
+        "process": process,
+        "projects": process.projects.select_related("district").order_by("pk"),
+        "can_vote": user.has_perm("budgets.vote", process),
+        "can_propose": user.has_perm("budgets.propose_project", process),
+        "can_review_projects": user.has_perm("budgets.review_project", process),
+        "can_see_turnout": user.has_perm("budgets.view_turnout", process),
+        "can_review_result": user.has_perm("budgets.review_result", process),
+        "can_manage": user.has_perm("budgets.manage_process", process),
+        "result": getattr(process, "result", None) if process.results_public else None,
+    }
+    return render(request, "budgets/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.propose_project", process):
+        raise PermissionDenied
+    form = ProposeForm(request.POST or None, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_propose(process=process, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("Thank you! Staff will estimate the cost and check that the project can be done."))
+            return redirect("budgets:detail", pk=process.pk)
+    return render(request, "budgets/propose.html", {"process": process, "form": form})
+
+
+def _vote(request, process, *, with_code: bool):
+    projects = list(selectors.ballot_project_list(process=process).order_by("pk"))
+    BallotForm = ballot_form_class(process, projects)
+    form = BallotForm(request.POST or None)
+    code_form = CodeForm(request.POST or None) if with_code else None
+    if request.method == "POST" and form.is_valid() and (code_form is None or code_form.is_valid()):
+        try:
+            result = services.ballot_cast(
+                process=process, choice=ballot_choice(process, form.cleaned_data),
+                user=None if with_code else request.user,
+                code=code_form.cleaned_data["code"] if code_form else "")
+        except ValidationError as exc:
+            if code_form is not None and hasattr(exc, "error_dict") and "code" in exc.error_dict:
+                _errors_into(code_form, exc)
+            else:
+                _errors_into(form, exc)
+        else:
+            # Shown once on the next page, never put in a URL or a log.
+            request.session["budget_receipt"] = {"process_id": process.pk, "receipt": result.receipt,
+                                                 "replaced": result.replaced}
+            return redirect("budgets:receipt", pk=process.pk)
+    return render(request, "budgets/vote.html", {"process": process, "projects": projects, "form": form,
+                                                 "code_form": code_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vote(request, pk: int):
+    process = _process(pk)
+    try:
+        services.check_eligible(process=process, user=request.user)
+    except PermissionDenied as exc:
+        return render(request, "budgets/not_eligible.html", {"process": process, "reason": str(exc)}, status=403)
+    return _vote(request, process, with_code=False)
+
+
+@require_http_methods(["GET", "POST"])
+def vote_with_code(request, pk: int):
+    process = _process(pk)
+    if process.phase != Phase.VOTING:
+        return render(request, "budgets/not_eligible.html", {"process": process, "reason": _("Voting is not open.")},
+                      status=403)
+    return _vote(request, process, with_code=True)
+
+
+@require_safe
+def receipt(request, pk: int):
+    process = _process(pk)
+    data = request.session.pop("budget_receipt", None)
+    if not data or data.get("process_id") != process.pk:
+        return redirect("budgets:detail", pk=process.pk)
+    response = render(request, "budgets/receipt.html", {"process": process, **data})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, pk: int):
+    process = _process(pk)
+    form = VerifyForm(request.POST or None)
+    content = None
+    checked = False
+    if request.method == "POST" and form.is_valid():
+        checked = True
+        content = services.ballot_verify(process=process, receipt=form.cleaned_data["receipt"])
+    names = dict(process.projects.values_list("code", "title"))
+    return render(request, "budgets/verify.html", {"process": process, "form": form, "checked": checked,
+                                                   "content": content, "names": names})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_review(request, pk: int):
+    project = get_object_or_404(Project.objects.select_related("process__municipality"), pk=pk)
+    if not request.user.has_perm("budgets.review_project", project.process):
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_review(project=project, cost=form.cleaned_data["cost"],
+                                    feasibility=form.cleaned_data["feasibility"],
+                                    reason=form.cleaned_data["feasibility_reason"])
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("The review is saved and shown on the project."))
+            return redirect("budgets:detail", pk=project.process_id)
+    return render(request, "budgets/review.html", {"project": project, "form": form})
+
+
+@login_required
+@require_safe
+def turnout(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.view_turnout", process):
+        raise PermissionDenied
+    return render(request, "budgets/turnout.html", {"process": process,
+                                                    "turnout": selectors.turnout(process=process)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def codes(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.generate_codes", process):
+        raise PermissionDenied
+    form = CodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        generated = services.codes_generate(process=process, **form.cleaned_data)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="voting-codes-{process.pk}.csv"'
+        response["Cache-Control"] = "no-store"
+        writer = csv.writer(response)
+        writer.writerow(["code", "batch"])
+        writer.writerows([c, form.cleaned_data["batch"]] for c in generated)
+        return response
+    return render(request, "budgets/codes.html", {"process": process, "form": form,
+                                                  "existing": process.voting_codes.count(),
+                                                  "used": process.voting_codes.filter(used=True).count()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.review_result", process):
+        raise PermissionDenied
+    form = CouncilForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_review(process=process, member=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            if form.cleaned_data["decision"] == "approved":
+                messages.success(request, _("The result is approved and published."))
+            else:
+                messages.success(request, _("The result is sent back with your comment."))
+            return redirect("budgets:detail", pk=process.pk)
+    return render(request, "budgets/council.html", {
+        "process": process, "form": form, "comparison": selectors.rule_comparison(process=process),
+        "turnout": selectors.turnout(process=process), "reviews": process.council_reviews.select_related("member")})

@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from budgets import services
+from budgets.models import Ballot, BudgetProcess, Phase
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_vote_receipt_once_and_verify(client, process, voter):
+    client.force_login(voter)
+    page = client.get(reverse("budgets:vote", args=[process.pk]))
+    assert page.status_code == 200 and 'name="projects" value="A"' in page.content.decode()
+    response = client.post(reverse("budgets:vote", args=[process.pk]), {"projects": ["A", "C"]})
+    assert response.status_code == 302 and response["Location"] == reverse("budgets:receipt", args=[process.pk])
+    receipt_page = client.get(response["Location"])
+    receipt = re.search(r'id="receipt-code"><strong>([A-Z0-9-]+)<', receipt_page.content.decode()).group(1)
+    assert receipt_page["Cache-Control"] == "no-store"
+    assert client.get(response["Location"]).status_code == 302, "the receipt is shown only once"
+    checked = client.post(reverse("budgets:verify", args=[process.pk]), {"receipt": receipt}).content.decode()
+    assert "Projekt A" in checked and "Projekt C" in checked and "Projekt B" not in checked
+
+
+def test_knapsack_error_keeps_the_choice(client, process, voter):
+    BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="knapsack")
+    client.force_login(voter)
+    response = client.post(reverse("budgets:vote", args=[process.pk]), {"projects": ["A", "B"]})
+    html = response.content.decode()
+    assert response.status_code == 200 and "110.000 kr." in html and "100.000 kr." in html
+    assert html.count("checked") == 2
+    assert not Ballot.objects.exists()
+
+
+def test_voting_with_a_code_needs_no_account(client, process):
+    code = services.codes_generate(process=process, count=1)[0]
+    response = client.post(reverse("budgets:vote-code", args=[process.pk]), {"code": code.lower(), "projects": ["D"]})
+    assert response.status_code == 302
+    again = client.post(reverse("budgets:vote-code", args=[process.pk]), {"code": code, "projects": ["D"]})
+    assert again.status_code == 200 and Ballot.objects.count() == 1
+
+
+def test_outsiders_are_told_why_they_cannot_vote(client, process):
+    client.force_login(UserFactory())
+    response = client.get(reverse("budgets:vote", args=[process.pk]))
+    assert response.status_code == 403 and process.municipality.name in response.content.decode()
+
+
+def test_council_reviews_then_everyone_sees_the_result(client, process, council, municipality):
+    for codes in (["A"], ["A", "C"], ["C"]):
+        services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": codes})
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    client.force_login(council)
+    page = client.get(reverse("budgets:council", args=[process.pk])).content.decode()
+    assert "equalshares/add1" in page and "greedy" in page
+    response = client.post(reverse("budgets:council", args=[process.pk]), {"decision": "approved"})
+    assert response.status_code == 302
+    public = client.__class__().get(reverse("budgets:detail", args=[process.pk])).content.decode()
+    assert "Fingerprint" in public or "Fingeraftryk" in public
+    assert public.count('<span class="badge">') >= 3  # phase + two funded projects
