@@ -155,6 +155,9 @@ class Participation(models.Model):
                                     name="participation_once_per_user"),
         ]
 
+    def __str__(self) -> str:
+        return f"participation in {self.process_id}"
+
 
 class Ballot(models.Model):
     """What was voted. `voter_hash` is an HMAC of the voter (budgets.secrecy): unique per
@@ -173,6 +176,9 @@ class Ballot(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["process", "voter_hash"], name="ballot_once_per_voter")]
 
+    def __str__(self) -> str:
+        return f"ballot {self.pk}"
+
 
 class VotingCode(models.Model):
     """A one-time code printed on a letter; only its hash is kept."""
@@ -182,6 +188,9 @@ class VotingCode(models.Model):
     batch = models.CharField(max_length=40, blank=True)
     used = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"voting code {self.pk} ({'used' if self.used else 'unused'})"
 
 
 class CouncilDecision(models.TextChoices):
@@ -199,6 +208,9 @@ class CouncilReview(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.decision} {self.process_id}"
+
 
 class Result(models.Model):
     """The frozen, published result: the selected projects and a fingerprint of the ballot
@@ -212,3 +224,6 @@ class Result(models.Model):
     fingerprint = models.CharField(max_length=64)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"result of {self.process_id}"

@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, services
-from .forms import CodeForm, CodesForm, CouncilForm, ProposeForm, ReviewForm, VerifyForm, ballot_choice, ballot_form_class
+from .forms import (
+    CodeForm,
+    CodesForm,
+    CouncilForm,
+    ProposeForm,
+    ReviewForm,
+    VerifyForm,
+    ballot_choice,
+    ballot_form_class,
+)
 from .models import Phase, Project
 
 

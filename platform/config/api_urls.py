@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("ideas.api_urls")),
+    path("", include("budgets.api_urls")),
 ]

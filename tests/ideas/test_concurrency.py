@@ -1,5 +1,5 @@
 """50 simultaneous supports by one person on one idea: exactly one support, count 1.
-Real concurrent HTTP requests against a live server on PostgreSQL."""
+Real concurrent HTTP requests against a threaded server on PostgreSQL."""
 import json
 import threading
 import urllib.request
@@ -10,25 +10,26 @@ from rest_framework.authtoken.models import Token
 
 from ideas.models import Support
 from tests.services import need_postgres
+from tests.wsgi_server import serve_wsgi
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_fifty_simultaneous_supports_leave_one(live_server, idea, citizen, settings):
+def test_fifty_simultaneous_supports_leave_one(idea, citizen, settings):
     need_postgres()
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     token = Token.objects.create(user=citizen).key
-    url = f"{live_server.url}/api/v1/ideas/{idea.pk}/support/"
+    path = f"/api/v1/ideas/{idea.pk}/support/"
     start = threading.Barrier(50)
 
     def support(_):
-        request = urllib.request.Request(url, method="POST", data=b"",
+        request = urllib.request.Request(base + path, method="POST", data=b"",
                                          headers={"Authorization": f"Token {token}"})
         start.wait()
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())["support_count"]
 
-    with ThreadPoolExecutor(max_workers=50) as pool:
+    with serve_wsgi() as base, ThreadPoolExecutor(max_workers=50) as pool:
         results = list(pool.map(support, range(50)))
     assert {status for status, _count in results} == {200}
     assert Support.objects.filter(idea=idea).count() == 1

@@ -75,6 +75,20 @@ class MesProblem:
         self.costs = list(costs)
         self.rank = list(rank)
         self.m = len(self.costs)
+        if accelerate is None:
+            accelerate = _np is not None
+        if accelerate and _np is None:
+            raise RuntimeError("numpy is not installed")
+        self._fast: _NumpyMes | None = None
+        if accelerate:
+            try:
+                self._fast = _NumpyMes(self, groups)
+            except _Unsuited:
+                pass  # weights too diverse for 62-bit keys: the pure-Python bookkeeping
+            else:
+                #: total weight of each project's supporters (0: nobody supports it)
+                self.wtotal = self._fast.wtotal
+                return
         wset = set()
         for _, weights, _ in groups:
             if weights:
@@ -98,17 +112,15 @@ class MesProblem:
             self.sort_mult = [
                 Fraction(Fraction(w).denominator, Fraction(w).numerator) for w in self.wvals
             ]
-        if accelerate is None:
-            accelerate = _np is not None
-        if accelerate and _np is None:
-            raise RuntimeError("numpy is not installed")
-        self.book = _NumpyBook(self) if accelerate else _DictBook(self)
+        self.book = _DictBook(self)
         #: total weight of each project's supporters (0: nobody supports it)
         self.wtotal = self.book.wtotal
 
     # ------------------------------------------------------------------------------------
     def run(self, b0: Fraction | int) -> MesRun:
         b0 = Fraction(b0)
+        if self._fast is not None:
+            return self._fast.run(b0)
         costs, rank, wvals = self.costs, self.rank, self.wvals
         sort_mult = self.sort_mult
         book = self.book
@@ -121,14 +133,6 @@ class MesProblem:
         factor = [1]
         selected: list[int] = []
         rhos: list[Fraction] = []
-        # Coarse integer sort keys floor(budget * 2**shift) (exact integers, monotone in the
-        # budget) let numpy order a project's classes; equal keys fall back to an exact sort.
-        shift = None
-        if sort_mult is None and isinstance(book, _NumpyBook):
-            ceiling = -(-b0.numerator // b0.denominator)
-            if ceiling.bit_length() <= 60:
-                shift = 62 - ceiling.bit_length()
-                book.set_keys(0, [0, (b0.numerator << shift) // b0.denominator])
         heap = [
             (Fraction(1, self.wtotal[q]), rank[q], q, -1)
             for q in range(self.m)
@@ -154,7 +158,6 @@ class MesProblem:
                 factor.append(1)
                 mapping = {}
                 nw = self.nw
-                first_new = len(budget)
                 for c, wi, b in zip(cl, wl, bs, strict=True):
                     new_budget = b * W - R * wvals[wi]
                     if new_budget > 0:
@@ -163,9 +166,6 @@ class MesProblem:
                         born.append(step)
                     else:
                         mapping[c * nw + wi] = DEAD
-                if shift is not None:
-                    unit = scale[step]
-                    book.set_keys(first_new, [(b << shift) // unit for b in budget[first_new:]])
                 book.retire(q)
                 book.split(q, mapping, len(budget))
                 selected.append(q)
@@ -174,12 +174,7 @@ class MesProblem:
                 continue
             heapq.heappop(heap)
             cost = costs[q] * scale[step]
-            presorted = book.sorted_entries(q) if shift is not None else None
-            if presorted is not None:
-                cl, cs = presorted
-                wl = [0] * len(cl)
-            else:
-                cl, wl, cs = book.entries(q)
+            cl, wl, cs = book.entries(q)
             if not cl:  # every supporter has spent all
                 book.retire(q)
                 continue
@@ -194,7 +189,7 @@ class MesProblem:
             # first rich class is found by bisection over prefix sums (all loops in C).
             # If nobody is rich, the supporters cannot afford the project: out for good.
             if sort_mult is None:
-                if len(bs) == 1 or presorted is not None:
+                if len(bs) == 1:
                     sb, sn = bs, cs
                 else:  # sort positions by budget (C-level key), then gather
                     gather = itemgetter(*sorted(range(len(bs)), key=bs.__getitem__))
@@ -308,94 +303,386 @@ class _DictBook:
                     d[k] = d.get(k, 0) + mu
 
 
-class _NumpyBook:
-    """numpy bookkeeping: one class id per group; counts per class are gathered on demand
-    with integer ``np.add.at`` (numpy never sees money, only ids and head counts)."""
+class _Unsuited(Exception):
+    """The election's weights leave too little precision for the numpy run's coarse keys."""
 
-    def __init__(self, problem: MesProblem):
+
+# keys keep 62 - (bits of lcm of the weights) - (bits of the largest supporting weight) bits
+_MAX_LCM_BITS = 16
+
+
+def _floor_shift(num: int, den: int, s: int) -> int:
+    """floor(num * 2**s / den) for den > 0, exactly."""
+    return (num << s) // den if s >= 0 else num // (den << -s)
+
+
+class _NumpyMes:
+    """MES with numpy moving integer ids, head counts and coarse keys (never deciding money).
+
+    An alive voter has paid ``w_j * y_j`` for every selected project ``j`` of their ballot
+    (otherwise they would have paid all and be dead), so their budget is
+    ``b0 - sum_j w_j * y_j``. Exactly, in Python integers (unit ``1/D``): the money of a set
+    of voters is ``N * b0 - sum_j C_j * y_j`` with integer counts ``C_j`` (numpy sums them).
+    Coarse keys ``A = floor(b0 * 2**s) - sum_j w_j * floor(y_j * 2**s)`` (int64) bound each
+    budget: ``b * 2**s`` lies in ``(A - h, A + 1)``, ``h = sum_j w_j``. Pricing a project
+    sorts its alive supporters by key, picks the poor/rich split where the coarse figures
+    put it, and then proves the split exactly: the price ``y`` it gives is computed in
+    integers, and every supporter whose key bounds do not already place it on the right side
+    of ``y`` is compared exactly. Should the proof fail (never seen on real data), the
+    project is priced by a plain exact pass over all its supporters."""
+
+    def __init__(self, problem: MesProblem, groups):
         np = _np
         self.p = problem
-        groups = problem.groups
+        m = problem.m
         n_groups = self.n_groups = len(groups)
-        lens = np.fromiter((len(g[0]) for g in groups), dtype=np.int64, count=n_groups)
+        # weights as positive integers: fractional points are scaled by a common factor,
+        # which scales every payment per unit of weight by its inverse (outcomes unchanged)
+        weight_set = set()
+        for _, weights, _ in groups:
+            if weights is not None:
+                weight_set.update(weights)
+        wscale = math.lcm(*(Fraction(w).denominator for w in weight_set)) if weight_set else 1
+        int_w = {w: int(w * wscale) for w in weight_set}
+        self.wscale = wscale
+        self.unit = wscale == 1 and all(v == 1 for v in int_w.values())
+        self.lcm = math.lcm(wscale, *int_w.values())
+        if self.lcm.bit_length() > _MAX_LCM_BITS:
+            raise _Unsuited
+        lens = np.fromiter(map(len, (g[0] for g in groups)), dtype=np.int64, count=n_groups)
         total = int(lens.sum())
         flat_p = np.fromiter(chain.from_iterable(g[0] for g in groups), dtype=np.int64, count=total)
-        if problem.nw == 1:
-            flat_w = np.zeros(total, dtype=np.int64)
-        else:
-            flat_w = np.fromiter(
-                chain.from_iterable(g[1] for g in groups), dtype=np.int64, count=total
-            )
-        mults = np.fromiter((g[2] for g in groups), dtype=np.int64, count=n_groups)
+        self.mult = np.fromiter((g[2] for g in groups), dtype=np.int64, count=n_groups)
         flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lens)
-        flat_m = np.repeat(mults, lens)
-        order = np.argsort(flat_p, kind="stable")
-        bounds = np.cumsum(np.bincount(flat_p, minlength=problem.m))[:-1]
-        self.sup_g = np.split(flat_g[order], bounds)
-        self.sup_w = np.split(flat_w[order], bounds)
-        self.sup_m = np.split(flat_m[order], bounds)
-        # total supporting weight per project, exactly (weights may be fractions)
-        wvals = problem.wvals
-        self.wtotal = [
-            sum(wvals[w] * n for w, n in zip(ws.tolist(), ms.tolist(), strict=True))
-            if problem.nw > 1
-            else int(ms.sum()) * wvals[0]
-            for ws, ms in zip(self.sup_w, self.sup_m, strict=True)
+        # group the (group, project) pairs by project: a stable radix sort on small ints
+        order = np.argsort(flat_p.astype(np.int16 if m < 2**15 else np.int32), kind="stable")
+        counts = np.bincount(flat_p, minlength=m)
+        bounds = np.cumsum(counts)[:-1]
+        sorted_g = flat_g[order]
+        self.sup_g = np.split(sorted_g, bounds)
+        weight_mass = self.mult[sorted_g]  # head count times weight, per supporter
+        self.sup_w = self.sup_mw = None
+        if not self.unit:
+            flat_w = np.fromiter(
+                chain.from_iterable(
+                    (int_w[w] for w in g[1]) if g[1] is not None else (wscale,) * len(g[0])
+                    for g in groups
+                ),
+                dtype=np.int64,
+                count=total,
+            )
+            sorted_w = flat_w[order]
+            self.sup_w = np.split(sorted_w, bounds)
+            self.sup_mw = np.split(self.lcm // sorted_w, bounds)
+            weight_mass = weight_mass * sorted_w
+        ends = np.cumsum(weight_mass)[np.cumsum(counts) - 1].tolist() if total else [0] * m
+        wtotal = []
+        prev = 0
+        for q in range(m):
+            end = ends[q] if counts[q] else prev
+            wtotal.append(end - prev)
+            prev = end
+        #: total supporting weight per project, in the scaled integer weights
+        self.wtotal_int = wtotal
+        self.wtotal = wtotal if wscale == 1 else [Fraction(x, wscale) for x in wtotal]
+        self.max_wtotal = max(wtotal, default=0)
+        self.candidates = [q for q in range(m) if problem.costs[q] > 0 and wtotal[q] > 0]
+        self.positions = np.arange(int(counts.max()) if m else 0, dtype=np.int64)
+        #: how many projects were priced by the plain exact pass (the proof failed)
+        self.fallbacks = 0
+
+    def run(self, b0: Fraction) -> MesRun:
+        rank = self.p.rank
+        state = _NumpyRun(self, b0)
+        # heap entries lead with floor(rho * 2**64), so that Fractions are compared only
+        # between equal leads (the order is the same: the floor is monotone)
+        heap = [
+            ((1 << 64) // self.wtotal_int[q], Fraction(1, self.wtotal_int[q]), rank[q], q, -1)
+            for q in self.candidates
         ]
+        heapq.heapify(heap)
+        priced: dict[int, tuple] = {}
+        selected: list[int] = []
+        rhos: list[Fraction] = []
+        step = 0
+        while heap:
+            _, _, rk, q, stamp = heap[0]
+            if stamp == step:
+                rho = heapq.heappop(heap)[1]
+                state.select(priced.pop(q))
+                step += 1
+                selected.append(q)
+                rhos.append(rho * self.wscale)
+                priced.clear()
+                continue
+            heapq.heappop(heap)
+            found = state.price(q)
+            if found is None:  # the supporters cannot afford it: out for good
+                continue
+            priced[q] = found
+            R, W, cost_u = found[0], found[1], found[5]
+            price = W * cost_u
+            heapq.heappush(heap, ((R << 64) // price, Fraction(R, price), rk, q, step))
+        return MesRun(selected=selected, rhos=rhos)
 
-    def reset(self) -> None:
-        self.cls = _np.full(self.n_groups, ROOT, dtype=_np.int64)
-        self.n_classes = 2
-        self.keys = _np.zeros(1024, dtype=_np.int64)
 
-    def set_keys(self, start: int, keys: list[int]) -> None:
-        end = start + len(keys)
-        if end > len(self.keys):
-            grown = _np.zeros(max(end, 2 * len(self.keys)), dtype=_np.int64)
-            grown[: len(self.keys)] = self.keys
-            self.keys = grown
-        self.keys[start:end] = keys
+class _NumpyRun:
+    """The state of one run of :class:`_NumpyMes` (see there)."""
 
-    def sorted_entries(self, q: int) -> tuple[list[int], list[int]] | None:
-        """Classes (and counts) of q's paying supporters in increasing budget, or None when
-        two classes share a coarse key (the caller then sorts the exact budgets)."""
+    def __init__(self, problem: _NumpyMes, b0: Fraction):
         np = _np
-        keys = self.cls[self.sup_g[q]]
-        counts = np.zeros(self.n_classes, dtype=np.int64)
-        np.add.at(counts, keys, self.sup_m[q])
-        counts[DEAD] = 0
-        nz = np.flatnonzero(counts)
-        ck = self.keys[nz]
-        order = np.argsort(ck, kind="stable")
-        ck = ck[order]
-        if len(ck) > 1 and bool((ck[1:] == ck[:-1]).any()):
+        self.p = problem
+        lcm = problem.lcm
+        # exact money: integers in the unit 1/D; y[j] = payment per unit of weight of the
+        # j-th selected project
+        self.D = b0.denominator
+        self.b0u = b0.numerator
+        self.y: list[int] = []
+        # coarse keys: b0 * 2**s * lcm * (largest supporting weight) < 2**62, so no int64
+        # expression below can overflow
+        ceil_b0 = -(-b0.numerator // b0.denominator)
+        s = self.s = 62 - ceil_b0.bit_length() - lcm.bit_length() - problem.max_wtotal.bit_length()
+        key0 = _floor_shift(b0.numerator, b0.denominator, s)
+        self.cost_keys = [_floor_shift(c, 1, s) for c in problem.p.costs]
+        self.cost_cap = (1 << 62) // lcm
+        n_groups = problem.n_groups
+        self.alive = np.ones(n_groups, dtype=bool)
+        self.approx = np.full(n_groups, key0, dtype=np.int64)  # A: coarse budget keys
+        self.hweight = np.zeros(n_groups, dtype=np.int64)  # h: weight of the projects paid
+        self.hcap = 0  # h <= hcap for every group
+        # row j: each group's weight for the j-th selected project (rows not yet written
+        # cost no memory: np.zeros maps zero pages)
+        rows = max(1, len(problem.candidates))
+        self.hist = np.zeros((rows, n_groups), dtype=np.int64)
+
+    def select(self, found: tuple) -> None:
+        """Everyone in ``found`` (from :meth:`price`) pays."""
+        R, W, dead, keep, wkeep, _ = found
+        g = math.gcd(R, W)
+        R //= g
+        W //= g
+        pay = _floor_shift(R, W * self.D, self.s)  # floor(y * 2**s), y = R / (W * D)
+        self.alive[dead] = False
+        k = len(self.y)
+        if wkeep is None:
+            self.hist[k, keep] = 1
+            self.approx[keep] -= pay
+            self.hweight[keep] += 1
+            self.hcap += 1
+        elif len(keep):
+            self.hist[k, keep] = wkeep
+            self.approx[keep] -= wkeep * pay
+            self.hweight[keep] += wkeep
+            self.hcap += int(wkeep.max())
+        self.D *= W
+        self.b0u *= W
+        self.y = [v * W for v in self.y]
+        self.y.append(R)
+
+    def money(self, groups, heads) -> int:
+        """Exact money (unit 1/D) of these alive groups with these head counts."""
+        k = len(self.y)
+        counts = (self.hist[:k].take(groups, axis=1) @ heads).tolist() if k else []
+        return int(heads.sum()) * self.b0u - sum(map(mul, counts, self.y))
+
+    def price(self, q: int) -> tuple | None:
+        """``(R, W, dead, keep, keep's weights, cost)``: the supporters of ``q`` pay
+        ``y = R / W`` per unit of weight (unit ``1/D``, cost in that unit), ``dead`` are left
+        with nothing, ``keep`` with something; None if they cannot afford ``q``."""
+        np = _np
+        p = self.p
+        lcm = p.lcm
+        every = p.sup_g[q]
+        mask = self.alive[every]
+        gq = every[mask]
+        n = len(gq)
+        if not n:  # every supporter has spent all
             return None
-        nz = nz[order]
-        return nz.tolist(), counts[nz].tolist()
+        cost_u = p.p.costs[q] * self.D
+        cost_key = self.cost_keys[q]
+        approx = self.approx[gq]
+        heads = p.mult[gq]
+        if p.unit:
+            keys = approx
+            wq = mw = None
+            mass = heads
+        else:
+            wq = p.sup_w[q][mask]
+            mw = p.sup_mw[q][mask]
+            keys = approx * mw
+            mass = heads * wq
+        # money * 2**s < heads @ (approx + 1): surely short of the cost? (checked exactly)
+        short = int(heads @ approx) + int(heads.sum()) <= cost_key
+        if short and self.money(gq, heads) < cost_u:
+            return None
+        wsum = int(mass.sum())
+        cost_key = min(cost_key, self.cost_cap)
+        # nobody poor? (the poorest can pay an equal share per unit of weight)
+        if cost_key * lcm <= int(keys.min()) * wsum:
+            found = self._prove_all_rich(gq, wq, mw, approx, wsum, cost_u)
+            if found is not None:
+                return found
+        # supporters in increasing order of coarse key (budget per unit of weight); the
+        # keys are < 2**62 / max_wtotal, so (key, position) packs into one int64
+        bits = (n - 1).bit_length()
+        packed = (keys << bits) | p.positions[:n]
+        packed.sort()
+        order = packed & ((1 << bits) - 1)
+        s_keys = packed >> bits
+        s_groups = gq[order]
+        s_heads = heads[order]
+        if wq is None:
+            s_w = s_mw = None
+            s_mass = s_heads
+            s_money = s_heads * s_keys
+        else:
+            s_w = wq[order]
+            s_mw = mw[order]
+            s_mass = mass[order]
+            s_money = s_heads * approx[order]
+        cum_mass = np.cumsum(s_mass)
+        # coarse test of "position i is rich": (cost - money before i) * lcm <=
+        # key_i * (weight from i on); the first i that passes is the candidate split
+        lhs = cost_key - np.cumsum(s_money)
+        lhs += s_money
+        if lcm != 1:
+            lhs *= lcm
+        rhs = wsum - cum_mass
+        rhs += s_mass
+        rhs *= s_keys
+        look = lhs <= rhs
+        i = int(look.argmax())
+        found = None
+        if look[i]:
+            found = self._prove(i, s_groups, s_keys, s_heads, s_w, s_mw, cum_mass, wsum, cost_u)
+        elif self.money(gq, heads) < cost_u:  # nobody looks rich: exactly so?
+            return None
+        if found is None:
+            p.fallbacks += 1
+            found = self._exact(s_groups, s_heads, s_w, wsum, cost_u)
+        return found
 
-    def retire(self, q: int) -> None:
-        pass
+    def _thresholds(self, R: int, W: int) -> tuple[int, int]:
+        """y * 2**s * lcm rounded down and up (clamped into int64), y = R / (W * D)."""
+        big = 1 << 62
+        num, den = R * self.p.lcm, W * self.D
+        floor = max(-big, min(big, _floor_shift(num, den, self.s)))
+        ceil = max(-big, min(big, -_floor_shift(-num, den, self.s)))
+        return floor, ceil
 
-    def entries(self, q: int):
+    def _compare(self, groups, weights, R: int, W: int) -> list[int]:
+        """For each group: the sign of budget - w * y (y = R / W per unit of weight)."""
+        k = len(self.y)
+        rows = self.hist[:k].take(groups, axis=1).T.tolist()
+        ws = [1] * len(rows) if weights is None else weights.tolist()
+        b0u, y = self.b0u, self.y
+        out = []
+        for row, w in zip(rows, ws, strict=True):
+            diff = (b0u - sum(map(mul, row, y))) * W - w * R
+            out.append((diff > 0) - (diff < 0))
+        return out
+
+    def _prove_all_rich(self, gq, wq, mw, approx, wsum, cost_u):
+        """The exact price if every supporter can pay an equal share per unit of weight."""
         np = _np
-        nw = self.p.nw
-        keys = self.cls[self.sup_g[q]] * nw + self.sup_w[q]
-        counts = np.zeros(self.n_classes * nw, dtype=np.int64)
-        np.add.at(counts, keys, self.sup_m[q])
-        counts[:nw] = 0  # the DEAD class pays nothing
-        nz = np.flatnonzero(counts)
-        cs = counts[nz].tolist()
-        if nw == 1:
-            return nz.tolist(), [0] * len(cs), cs
-        return (nz // nw).tolist(), (nz % nw).tolist(), cs
+        R, W = cost_u, wsum
+        _, ty_ceil = self._thresholds(R, W)
+        # budget * 2**s * lcm / w >= low = (A - h) * lcm / w: sure unless low <= ty_ceil
+        low = approx - self.hweight[gq]
+        if mw is not None:
+            low *= mw
+        unsure = np.flatnonzero(low <= ty_ceil)
+        equal = []
+        if len(unsure):
+            signs = self._compare(gq[unsure], None if wq is None else wq[unsure], R, W)
+            if -1 in signs:
+                return None
+            equal = [j for j, sign in zip(unsure.tolist(), signs, strict=True) if sign == 0]
+        return self._outcome(R, W, gq, wq, 0, equal, cost_u)
 
-    def split(self, s: int, mapping: dict[int, int], n_classes: int) -> None:
+    def _prove(self, i, s_groups, s_keys, s_heads, s_w, s_mw, cum_mass, wsum, cost_u):
+        """The exact price if 'the first i supporters in key order are poor' is the right
+        split, else None."""
         np = _np
-        nw = self.p.nw
-        g = self.sup_g[s]
-        keys = self.cls[g] * nw + self.sup_w[s]
-        lookup = np.zeros(self.n_classes * nw, dtype=np.int64)  # DEAD stays DEAD
-        for k, c2 in mapping.items():
-            lookup[k] = c2
-        self.cls[g] = lookup[keys]
-        self.n_classes = n_classes
+        lcm = self.p.lcm
+        if i:
+            R = cost_u - self.money(s_groups[:i], s_heads[:i])
+            W = wsum - int(cum_mass[i - 1])
+            if R <= 0:
+                return None
+        else:
+            R, W = cost_u, wsum
+        # T = budget * 2**s * lcm / w lies in (low, high): high = key + lcm/w <= key + lcm,
+        # low = (A - h) * lcm/w >= key - hcap * lcm (or T >= low when h = 0). Compared with
+        # y * 2**s * lcm, rounded down (ty_floor) and up (ty_ceil), most supporters are
+        # placed by their key; the others are compared exactly.
+        ty_floor, ty_ceil = self._thresholds(R, W)
+        big = 1 << 62
+        unsure = []
+        start = int(s_keys.searchsorted(max(-big, ty_floor - lcm + 1)))
+        if start < i:
+            high = s_keys[start:i] + (1 if s_mw is None else s_mw[start:i])
+            unsure.extend((np.flatnonzero(high > ty_floor) + start).tolist())
+        end = int(s_keys.searchsorted(min(big, ty_ceil + self.hcap * lcm), side="right"))
+        if end > i:
+            g = s_groups[i:end]
+            low = self.approx[g] - self.hweight[g]
+            if s_mw is not None:
+                low *= s_mw[i:end]
+            unsure.extend((np.flatnonzero(low <= ty_ceil) + i).tolist())
+        equal = []
+        if unsure:
+            signs = self._compare(s_groups[unsure], None if s_w is None else s_w[unsure], R, W)
+            for j, sign in zip(unsure, signs, strict=True):
+                if (sign > 0) if j < i else (sign < 0):
+                    return None
+                if j >= i and sign == 0:
+                    equal.append(j)
+        return self._outcome(R, W, s_groups, s_w, i, equal, cost_u)
+
+    @staticmethod
+    def _outcome(R, W, groups, weights, i, equal, cost_u):
+        """``groups[:i]`` and ``groups[equal]`` pay all they have; the others keep some."""
+        np = _np
+        dead = groups[:i]
+        keep = groups[i:]
+        wkeep = None if weights is None else weights[i:]
+        if equal:
+            dead = np.concatenate((dead, groups[equal]))
+            drop = np.array(equal, dtype=np.int64) - i
+            keep = np.delete(keep, drop)
+            if wkeep is not None:
+                wkeep = np.delete(wkeep, drop)
+        return R, W, dead, keep, wkeep, cost_u
+
+    def _exact(self, s_groups, s_heads, s_w, wsum, cost_u):
+        """The plain exact pass: every supporter's budget in integers, sorted exactly."""
+        np = _np
+        k = len(self.y)
+        b0u, y, lcm = self.b0u, self.y, self.p.lcm
+        memo: dict[tuple, int] = {}
+        budgets = []
+        for row in self.hist[:k].take(s_groups, axis=1).T.tolist():
+            key = tuple(row)
+            b = memo.get(key)
+            if b is None:
+                b = memo[key] = b0u - sum(map(mul, row, y))
+            budgets.append(b)
+        hs = s_heads.tolist()
+        ws = [1] * len(hs) if s_w is None else s_w.tolist()
+        idx = sorted(range(len(hs)), key=lambda j: budgets[j] * (lcm // ws[j]))
+        money = 0
+        W = wsum
+        for j in idx:
+            b, w = budgets[j], ws[j]
+            if (cost_u - money) * w <= b * W:
+                break
+            money += hs[j] * b
+            W -= hs[j] * w
+        else:
+            return None
+        R = cost_u - money
+        die = np.array([b * W <= w * R for b, w in zip(budgets, ws, strict=True)], dtype=bool)
+        keep = ~die
+        wkeep = None if s_w is None else s_w[keep]
+        return R, W, s_groups[die], s_groups[keep], wkeep, cost_u

@@ -1,0 +1,304 @@
+"""Budget processes in and out of the pabulib ``.pb`` format (pabulib.org).
+
+``process_import`` turns a finished election (its votes are in) into a process in the council
+review phase, with its projects and anonymous ballots; ``process_export`` writes a process
+back out with voters numbered 1..n, so an export never carries a voter or receipt hash.
+The parsing and writing is the tally engine's (budgets.tally); this module maps its
+``Election`` onto Høst's models.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from fractions import Fraction
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from accounts.models import Country, Language, Municipality
+
+from . import secrecy
+from .models import (
+    Ballot,
+    BallotType,
+    BudgetProcess,
+    Channel,
+    Feasibility,
+    Participation,
+    Phase,
+    Project,
+    Result,
+    TallyRule,
+)
+from .selectors import election_from_ballots
+from .services import process_create
+from .tally import Election, compute_scores, read_pb, write_pb
+from .tally import Project as TallyProject
+from .tally.model import APPROVAL_TYPES, POINT_TYPES
+
+BATCH = 5000
+COUNTRIES = {"denmark": Country.DENMARK, "norway": Country.NORWAY, "sweden": Country.SWEDEN}
+LANGUAGES = {Country.DENMARK: Language.DANISH, Country.NORWAY: Language.NORWEGIAN_BOKMAL}
+CURRENCIES = {Country.DENMARK: "DKK", Country.NORWAY: "NOK", Country.SWEDEN: "SEK"}
+# Letters that Unicode does not decompose into an ASCII base, so slugify would drop them
+# ("Łódź" -> "odz", "Ærø" -> "r").
+TRANSLITERATE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
+                               "đ": "d", "Đ": "D", "ß": "ss", "þ": "th", "Þ": "Th", "ð": "d"})
+# Ages outside this range in real files (0, 1, 116 in Gdańsk) are placeholders, not people.
+PLAUSIBLE_AGE = range(10, 111)
+
+
+def ascii_slug(text: str) -> str:
+    return slugify(text.translate(TRANSLITERATE))
+
+
+# -- import --------------------------------------------------------------------------------
+
+@transaction.atomic
+def process_import(*, source: str | Path, municipality: Municipality | None = None,
+                   title: str = "") -> BudgetProcess:
+    """Create a process, its projects, ballots and participations from a ``.pb`` file.
+
+    ``source`` is a path or the file's text. A broken file raises ``PbFormatError`` (with the
+    line), a file Høst cannot represent raises ``ValidationError``; either way nothing is
+    created."""
+    election = read_pb(source)
+    meta = election.meta
+    if municipality is None:
+        municipality = _municipality_find_or_create(meta)
+    title = (title or meta.get("description") or " ".join(
+        v for v in (meta.get("unit"), meta.get("instance")) if v) or "Imported budget")[:200]
+    process = process_create(
+        municipality=municipality, title=title, slug=_unique_slug(municipality, title),
+        description=_description(meta), currency=_currency(meta, municipality),
+        total_budget=election.budget, tally_rule=_tally_rule(election.rule),
+        phase=Phase.COUNCIL_REVIEW, **_ballot_design(election), **_dates(meta))
+    codes = _projects_create(process, election)
+    _ballots_create(process, election, codes)
+    _participations_create(process, election)
+    return process
+
+
+def _meta_int(election: Election, key: str) -> int | None:
+    try:
+        value = election.meta_number(key)
+    except ValueError as exc:
+        raise ValidationError(f"META {key}: {exc}") from None
+    if value is None:
+        return None
+    if isinstance(value, Fraction) or value < 0:
+        raise ValidationError(f"META {key}: {election.meta[key]!r} is not a whole number >= 0")
+    return value
+
+
+def _municipality_find_or_create(meta: dict[str, str]) -> Municipality:
+    name = (meta.get("unit") or meta.get("city") or "").strip() or "Imported"
+    slug = ascii_slug(name)[:50] or "imported"
+    found = (Municipality.objects.filter(name__iexact=name).first()
+             or Municipality.objects.filter(slug=slug).first())
+    if found:
+        return found
+    country = COUNTRIES.get(meta.get("country", "").strip().lower(), Country.OTHER)
+    municipality = Municipality(name=name[:120], slug=slug, country=country,
+                                default_language=LANGUAGES.get(country, Language.ENGLISH))
+    municipality.full_clean()
+    municipality.save()
+    return municipality
+
+
+def _unique_slug(municipality: Municipality, title: str) -> str:
+    base = ascii_slug(title)[:70].strip("-") or "budget"
+    taken = set(BudgetProcess.objects.filter(municipality=municipality, slug__startswith=base)
+                .values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _description(meta: dict[str, str]) -> str:
+    parts = [meta.get(k, "").strip() for k in ("description", "comment", "acknowledgments")]
+    return "\n\n".join(["Imported from pabulib.", *(p for p in parts if p)])
+
+
+def _currency(meta: dict[str, str], municipality: Municipality) -> str:
+    currency = meta.get("currency", "").strip().upper()
+    if re.fullmatch(r"[A-Z]{3}", currency):
+        return currency
+    return CURRENCIES.get(municipality.country, "XXX")  # ISO 4217: no currency
+
+
+def _tally_rule(rule: str) -> str:
+    return TallyRule.EQUAL_SHARES if rule.lower().startswith("equalshares") else TallyRule.GREEDY
+
+
+def _ballot_design(election: Election) -> dict:
+    vote_type = election.vote_type
+    lengths = [len(b) for b in election.ballots]
+    min_length = _meta_int(election, "min_length")
+    if min_length is None:
+        min_length = 1 if not lengths or min(lengths) >= 1 else 0
+    design = {"min_projects": min_length, "max_projects": _meta_int(election, "max_length")}
+    if vote_type in APPROVAL_TYPES:
+        limit = _meta_int(election, "max_sum_cost")
+        if limit is None:
+            return {**design, "ballot_type": BallotType.APPROVAL}
+        return {**design, "ballot_type": BallotType.KNAPSACK, "spending_limit": limit}
+    if vote_type in POINT_TYPES:
+        total = _meta_int(election, "max_sum_points")
+        if total is None:  # not stated: the most any voter gave
+            total = max((sum(p) for p in election.points or []), default=1)
+        per_project = _meta_int(election, "max_points") or total
+        return {**design, "ballot_type": BallotType.CUMULATIVE, "points": int(total),
+                "max_points_per_project": int(per_project)}
+    return {**design, "ballot_type": BallotType.RANKED}
+
+
+def _parse_date(text: str, *, end: bool) -> dt.date | None:
+    text = text.strip()
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%Y"):
+        try:
+            day = dt.datetime.strptime(text, fmt).date()  # a calendar day: no time zone
+        except ValueError:
+            continue
+        return day.replace(month=12, day=31) if fmt == "%Y" and end else day
+    return None
+
+
+def _dates(meta: dict[str, str]) -> dict[str, dt.datetime]:
+    """Phase dates in order and in the past: the file's voting dates when it has usable
+    ones, otherwise a fortnight's vote that ended yesterday."""
+    now = timezone.now()
+    begin = _parse_date(meta.get("date_begin", ""), end=False)
+    finish = _parse_date(meta.get("date_end", ""), end=True)
+
+    def at_midnight(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+    if begin and finish and begin <= finish and at_midnight(finish + dt.timedelta(days=1)) <= now:
+        voting_start, voting_end = at_midnight(begin), at_midnight(finish + dt.timedelta(days=1))
+    else:
+        voting_end = now - dt.timedelta(days=1)
+        voting_start = voting_end - dt.timedelta(days=14)
+    return {"proposals_start": voting_start - dt.timedelta(days=90),
+            "review_start": voting_start - dt.timedelta(days=30),
+            "voting_start": voting_start, "voting_end": voting_end,
+            "results_date": max(voting_end, min(voting_end + dt.timedelta(days=30), now))}
+
+
+def _projects_create(process: BudgetProcess, election: Election) -> list[str]:
+    rows = []
+    for p in election.projects:
+        name = p.name.strip() or f"Project {p.project_id}"
+        description = p.fields.get("description", "").strip()
+        if len(name) > 200:  # keep the whole name where a person can read it
+            description = f"{name}\n\n{description}".strip()
+        project = Project(process=process, code=p.project_id, title=name[:200], cost=p.cost,
+                          description=description, feasibility=Feasibility.FEASIBLE)
+        try:
+            project.full_clean(exclude=["process"], validate_unique=False,
+                               validate_constraints=False)
+        except ValidationError as exc:
+            raise ValidationError(f"project {p.project_id!r}: "
+                                  + "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+                                  ) from None
+        rows.append(project)
+    Project.objects.bulk_create(rows)  # in file order: the pk order is the tie-break order
+    return [p.project_id for p in election.projects]
+
+
+def _content(election: Election, codes: list[str], ballot: tuple[int, ...], points) -> dict:
+    vote_type = election.vote_type
+    if vote_type in POINT_TYPES:
+        given: dict[str, int] = {}
+        for i, n in zip(ballot, points, strict=True):
+            if isinstance(n, Fraction):
+                raise ValidationError(f"points must be whole numbers; a ballot gives {float(n)} "
+                                      f"to project {codes[i]!r}")
+            given[codes[i]] = given.get(codes[i], 0) + n  # a repeated entry adds up
+        return {"points": dict(sorted(given.items()))}
+    if vote_type == "ordinal":
+        return {"ranking": [codes[i] for i in ballot]}
+    return {"projects": sorted(codes[i] for i in ballot)}
+
+
+def _ballots_create(process: BudgetProcess, election: Election, codes: list[str]) -> None:
+    contents: dict[tuple, dict] = {}  # identical ballots are converted once
+    points = election.points or [None] * len(election.ballots)
+    rows = []
+    for voter, ballot, pts in zip(election.voter_ids, election.ballots, points, strict=True):
+        key = (ballot, pts)
+        content = contents.get(key)
+        if content is None:
+            content = contents[key] = _content(election, codes, ballot, pts)
+        rows.append(Ballot(process=process, channel=Channel.IMPORT, content=content,
+                           voter_hash=secrecy.voter_hash(process.pk, f"import:{voter}"),
+                           # imported voters get no receipt: nobody can look their ballot up
+                           receipt_hash=secrecy.receipt_hash(secrecy.new_receipt())))
+    # Stored in random order: the tables' physical order (SQLite rowid, PostgreSQL ctid)
+    # must not pair a ballot with the participation row written in the same position.
+    secrets.SystemRandom().shuffle(rows)
+    Ballot.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def age_band(text: str) -> str:
+    try:
+        age = int(text.strip())
+    except ValueError:
+        return ""
+    if age not in PLAUSIBLE_AGE:
+        return ""
+    for limit, band in ((18, "<18"), (30, "18-29"), (50, "30-49"), (65, "50-64")):
+        if age < limit:
+            return band
+    return "65+"
+
+
+def _participations_create(process: BudgetProcess, election: Election) -> None:
+    today = timezone.localdate()
+    ages = election.voter_extra.get("age") or [""] * len(election.ballots)
+    Participation.objects.bulk_create(
+        (Participation(process=process, channel=Channel.IMPORT, voted_on=today, age_band=age_band(age))
+         for age in ages), batch_size=BATCH)
+
+
+# -- export --------------------------------------------------------------------------------
+
+def process_export(*, process: BudgetProcess) -> str:
+    """The process as pabulib text: anonymous voters 1..n, ballots in random-id order, and
+    the ``selected`` column only once the council has published the result."""
+    with translation.override("en"):  # pabulib names countries in English
+        election, _projects = election_from_ballots(process=process)
+    meta = dict(election.meta)
+    meta["instance"] = str(timezone.localtime(process.voting_start).year)
+    meta["min_length"] = str(process.min_projects)
+    if process.max_projects:
+        meta["max_length"] = str(process.max_projects)
+    if process.ballot_type == BallotType.KNAPSACK:
+        meta["max_sum_cost"] = str(process.knapsack_limit)
+    if process.ballot_type == BallotType.CUMULATIVE:
+        meta["max_points"] = str(process.max_points_per_project)
+
+    scores = compute_scores(election)
+    columns = ["project_id", "cost", "votes"]
+    if election.vote_type != "approval":
+        columns.append("score")
+    columns.append("name")
+    result = Result.objects.filter(process=process).first() if process.results_public else None
+    if result is not None:
+        columns.append("selected")
+        selected = set(result.selected_codes)
+    rows = []
+    for i, p in enumerate(election.projects):
+        fields = {**p.fields, "votes": str(scores.votes[i]), "score": str(scores.score[i])}
+        if result is not None:
+            fields["selected"] = "1" if p.project_id in selected else "0"
+        rows.append(TallyProject(p.project_id, p.cost, fields))
+    return write_pb(Election(meta=meta, projects=rows, project_columns=columns,
+                             vote_columns=election.vote_columns, voter_ids=election.voter_ids,
+                             ballots=election.ballots, points=election.points))

@@ -1,0 +1,76 @@
+"""Real concurrent requests against PostgreSQL: one ballot per voter, codes used once,
+knapsack limits kept."""
+import json
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from budgets import services
+from budgets.models import Ballot, BudgetProcess, Participation, VotingCode
+from tests.services import need_postgres
+from tests.wsgi_server import serve_wsgi
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_throttles(settings):
+    need_postgres()
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+
+
+def hammer(url: str, bodies: list[dict], headers: dict) -> list[int]:
+    start = threading.Barrier(len(bodies))
+
+    def post(body):
+        request = urllib.request.Request(url, method="POST", data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json", **headers})
+        start.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post, bodies))
+
+
+@pytest.fixture
+def server():
+    with serve_wsgi() as url:
+        yield url
+
+
+def test_two_hundred_simultaneous_ballots_of_one_voter_leave_one(server, process, voter):
+    token = Token.objects.create(user=voter).key
+    choices = [["A"], ["B"], ["C", "D"], ["A", "C"]]
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
+                      [{"projects": choices[n % 4]} for n in range(200)], {"Authorization": f"Token {token}"})
+    assert set(statuses) == {201}, "every request answered, none failed"
+    assert Ballot.objects.filter(process=process).count() == 1
+    assert Participation.objects.filter(process=process).count() == 1
+    assert Ballot.objects.get().content["projects"] in choices
+
+
+def test_racing_knapsack_ballots_never_exceed_the_limit(server, process, voter):
+    BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="knapsack", allow_revote=True)
+    token = Token.objects.create(user=voter).key
+    within, over = {"projects": ["A", "C"]}, {"projects": ["A", "B"]}  # 90,000 and 110,000
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
+                      [within if n % 2 else over for n in range(60)], {"Authorization": f"Token {token}"})
+    assert statuses.count(201) == 30 and statuses.count(400) == 30
+    assert [b.content for b in Ballot.objects.all()] == [{"projects": ["A", "C"]}]
+
+
+def test_a_voting_code_is_never_used_twice(server, process):
+    code = services.codes_generate(process=process, count=1)[0]
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
+                      [{"code": code, "projects": ["A"]} for _ in range(50)], {})
+    assert statuses.count(201) == 1 and statuses.count(400) == 49
+    assert Ballot.objects.filter(process=process).count() == 1
+    assert VotingCode.objects.get().used

@@ -1,0 +1,161 @@
+"""Role x phase x action, for pages and API, and the secrecy of ballots."""
+import json
+
+import pytest
+from django.contrib import admin
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from budgets import services
+from budgets.models import Ballot, BudgetProcess, Participation, Phase, VotingCode
+from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
+from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+ROLES = ["anonymous", "citizen", "outsider", "staff", "council", "admin"]
+PHASES = ["proposals", "review", "voting", "council_review", "results"]
+
+
+def allowed(action: str, role: str, phase: str) -> bool:
+    signed_in = role != "anonymous"
+    staff = role in ("staff", "admin")
+    council = role in ("council", "admin")
+    return {
+        "view": True,
+        "propose": signed_in and phase == "proposals",
+        "vote": role in ("citizen", "staff", "council", "admin") and phase == "voting",
+        "turnout": staff or council,
+        "codes": staff and phase not in ("results",),
+        "review_project": staff and phase in ("proposals", "review"),
+        "council": council and phase == "council_review",
+        "comparison": (council and phase == "council_review") or phase == "results",
+        "export": (council and phase == "council_review") or phase == "results",
+    }[action]
+
+
+def make(role, municipality):
+    if role == "anonymous":
+        return None
+    if role == "outsider":
+        return UserFactory(municipality=MunicipalityFactory(), birth_year=1980)
+    user = UserFactory(municipality=municipality, birth_year=1980)
+    if role != "citizen":
+        MembershipFactory(user=user, municipality=municipality, role=Role(role))
+    return user
+
+
+def setup_process(municipality, phase):
+    process = BudgetProcessFactory(municipality=municipality, phase=Phase.VOTING)
+    for code in "ABC":
+        ProjectFactory(process=process, code=code, cost=30_000)
+    services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": ["A"]})
+    if phase in ("council_review", "results"):
+        services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    if phase == "results":
+        services.council_review(process=process, member=make("council", municipality), decision="approved")
+    elif phase not in ("voting", "council_review"):
+        BudgetProcess.objects.filter(pk=process.pk).update(phase=phase)
+    process.refresh_from_db()
+    return process
+
+
+PAGE = {
+    "view": lambda c, p: c.get(f"/budgets/{p.pk}/"),
+    "propose": lambda c, p: c.post(f"/budgets/{p.pk}/propose/", {"title": "Bænke", "cost": 1000}),
+    "vote": lambda c, p: c.post(f"/budgets/{p.pk}/vote/", {"projects": ["B"]}),
+    "turnout": lambda c, p: c.get(f"/budgets/{p.pk}/turnout/"),
+    "codes": lambda c, p: c.post(f"/budgets/{p.pk}/codes/", {"count": 2}),
+    "review_project": lambda c, p: c.post(f"/budgets/projects/{p.projects.first().pk}/review/",
+                                          {"cost": 25_000, "feasibility": "feasible"}),
+    "council": lambda c, p: c.post(f"/budgets/{p.pk}/council/", {"decision": "sent_back", "comment": "Nej"}),
+}
+API = {
+    "view": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/"),
+    "propose": lambda a, p: a.post(f"/api/v1/budgets/{p.pk}/projects/", {"title": "Bænke", "cost": 1000}, format="json"),
+    "vote": lambda a, p: a.post(f"/api/v1/budgets/{p.pk}/ballot/", {"projects": ["B"]}, format="json"),
+    "turnout": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/turnout/"),
+    "council": lambda a, p: a.post(f"/api/v1/budgets/{p.pk}/council/", {"decision": "sent_back", "comment": "Nej"},
+                                   format="json"),
+    "comparison": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/comparison/"),
+    "export": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/export.pb"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_role_phase_matrix(client, municipality, role, phase):
+    process = setup_process(municipality, phase)
+    user = make(role, municipality)
+    if user:
+        client.force_login(user)
+    for action, call in PAGE.items():
+        response = call(client, process)
+        ok = response.status_code in (200, 302) and "/accounts/login/" not in response.get("Location", "")
+        if action == "codes" and ok:
+            ok = response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        if action in ("vote", "propose", "review_project", "council") and response.status_code == 200:
+            ok = False  # a form shown again means the action did not happen
+        assert ok == allowed(action, role, phase), (role, phase, action, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_api_role_phase_matrix(municipality, role, phase):
+    process = setup_process(municipality, phase)
+    api = APIClient()
+    user = make(role, municipality)
+    if user:
+        api.force_authenticate(user)
+    for action, call in API.items():
+        response = call(api, process)
+        ok = response.status_code in (200, 201, 204)
+        assert ok == allowed(action, role, phase), (role, phase, action, response.status_code)
+        if not ok and response["Content-Type"].startswith("application/json"):
+            assert set(response.json()) == {"detail", "code", "fields"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phase", ["proposals", "review", "voting", "council_review"])
+def test_no_per_project_counts_before_publication(client, municipality, phase):
+    process = setup_process(municipality, phase)
+    staff = make("staff", municipality)
+    for user in (None, make("citizen", municipality), staff, make("admin", municipality) if phase != "council_review" else staff):
+        api = APIClient()
+        if user:
+            api.force_authenticate(user)
+            client.force_login(user)
+        for path in (f"/api/v1/budgets/{process.pk}/", f"/api/v1/budgets/{process.pk}/projects/"):
+            body = json.dumps(api.get(path).json())
+            assert '"votes"' not in body and '"score"' not in body
+        assert api.get(f"/api/v1/budgets/{process.pk}/result/").status_code == 404
+        if user is not staff or phase != "council_review":
+            html = client.get(f"/budgets/{process.pk}/").content.decode()
+            assert "Funded" not in html and "Finansieret" not in html
+
+
+@pytest.mark.django_db
+def test_no_link_between_voters_and_ballots_anywhere(client, municipality, django_capture_on_commit_callbacks):
+    process = setup_process(municipality, "voting")
+    voter = UserFactory(municipality=municipality, email="hemmelig@example.org", display_name="Hemmelig Vælger")
+    receipt = services.ballot_cast(process=process, user=voter, choice={"projects": ["C"]}).receipt
+    ballot = Ballot.objects.get(content={"projects": ["C"]})
+    # Nothing in the ballot row names or points to the voter, and it carries no time.
+    assert {f.name for f in Ballot._meta.fields} == {"id", "process", "voter_hash", "receipt_hash", "channel", "content"}
+    assert voter.email not in json.dumps(ballot.content)
+    # Who voted is recorded apart, with nothing of the content.
+    assert {f.name for f in Participation._meta.fields} == {"id", "process", "user", "channel", "district",
+                                                            "age_band", "voted_on"}
+    # No admin page for ballots, participations or codes.
+    for model in (Ballot, Participation, VotingCode):
+        assert model not in admin.site._registry
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    council = make("council", municipality)
+    services.council_review(process=process, member=council, decision="approved")
+    export = APIClient().get(f"/api/v1/budgets/{process.pk}/export.pb").content.decode()
+    for secret in (ballot.voter_hash, ballot.receipt_hash, receipt, voter.email, "Hemmelig"):
+        assert secret not in export
+    for path in (f"/budgets/{process.pk}/", f"/budgets/{process.pk}/turnout/", f"/budgets/{process.pk}/council/"):
+        client.force_login(make("admin", municipality))
+        page = client.get(path).content.decode()
+        assert ballot.voter_hash not in page and "Hemmelig" not in page
