@@ -73,16 +73,19 @@ def election_from_ballots(*, process: BudgetProcess) -> tuple[Election, list[Pro
     index = {p.code: i for i, p in enumerate(projects)}
     ballots: list[tuple[int, ...]] = []
     points: list[tuple[int, ...]] | None = [] if process.ballot_type == BallotType.CUMULATIVE else None
+    cumulative = process.ballot_type == BallotType.CUMULATIVE
     for content in Ballot.objects.filter(process=process).order_by("id").values_list("content", flat=True).iterator():
-        if "points" in content:
-            items = [(index[c], n) for c, n in content["points"].items() if c in index]
+        # The process's ballot type decides how a ballot is read, so a stray shape can
+        # never shift ballots and points out of step.
+        if cumulative:
+            items = [(index[c], n) for c, n in (content.get("points") or {}).items() if c in index]
             ballots.append(tuple(i for i, _n in items))
             points.append(tuple(n for _i, n in items))
         else:
             codes = content.get("projects") or content.get("ranking") or []
             ballots.append(tuple(index[c] for c in codes if c in index))
     meta = {"description": process.title, "country": process.municipality.get_country_display(),
-            "unit": process.municipality.name, "instance": str(timezone.localdate().year),
+            "unit": process.municipality.name, "instance": str(timezone.localtime(process.voting_start).year),
             "num_projects": str(len(projects)), "num_votes": str(len(ballots)),
             "budget": str(process.total_budget), "vote_type": VOTE_TYPE[process.ballot_type],
             "rule": process.tally_rule, "currency": process.currency}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -211,12 +210,21 @@ def codes_generate(*, process: BudgetProcess, count: int, batch: str = "") -> li
 
 
 def ballots_fingerprint(process: BudgetProcess) -> tuple[str, int]:
-    """SHA-256 over the sorted ballot contents: changes if any ballot is added, removed or
-    altered, and can be recomputed from the anonymous export."""
-    contents = sorted(json.dumps(c, sort_keys=True, separators=(",", ":"))
-                      for c in Ballot.objects.filter(process=process).values_list("content", flat=True).iterator())
-    digest = hashlib.sha256("\n".join(contents).encode()).hexdigest()
-    return digest, len(contents)
+    """SHA-256 over the counted ballots, one line each, sorted: the project ids (and, for
+    cumulative ballots, ":points") joined by commas. It changes if any ballot is added,
+    removed or altered, and anyone can recompute it from the VOTES of the `.pb` export."""
+    from .selectors import election_from_ballots
+
+    election, _projects = election_from_ballots(process=process)
+    ids = election.project_ids
+    lines = []
+    for n, ballot in enumerate(election.ballots):
+        if election.points is not None:
+            lines.append(",".join(f"{ids[i]}:{p}" for i, p in zip(ballot, election.points[n], strict=True)))
+        else:
+            lines.append(",".join(ids[i] for i in ballot))
+    lines.sort()
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest(), len(lines)
 
 
 @transaction.atomic

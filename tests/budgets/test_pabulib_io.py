@@ -321,3 +321,23 @@ def test_command_unknown_municipality():
         call_command("import_pb", str(shared(ASSEN)), "--municipality", "nowhere", stdout=StringIO())
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_pb", "/nonexistent/file.pb", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_fingerprint_can_be_recomputed_from_the_export(municipality):
+    import hashlib
+
+    from budgets import services
+    from budgets.tally import parse_pb_text
+    from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
+
+    process = BudgetProcessFactory(municipality=municipality)
+    for code in "ABC":
+        ProjectFactory(process=process, code=code)
+    for codes in (["A"], ["A", "C"], ["B"]):
+        services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": codes})
+    fingerprint, count = services.ballots_fingerprint(process)
+    election = parse_pb_text(process_export(process=process))
+    ids = election.project_ids
+    lines = sorted(",".join(ids[i] for i in ballot) for ballot in election.ballots)
+    assert count == 3 and hashlib.sha256("\n".join(lines).encode()).hexdigest() == fingerprint
