@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from realtime.broadcast import broadcast_on_commit, group_name
+from realtime.broadcast import group_name
 
 from . import secrecy
 from .ballots import clean_ballot
@@ -174,8 +174,16 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
             except IntegrityError:
                 raise ValidationError(_("You have already voted in this process.")) from None
         participation_record(process=process, user=user, channel=channel)
-        broadcast_on_commit(turnout_group(process.pk), "turnout.changed", {"process": process.pk})
+        transaction.on_commit(lambda: _send_turnout(process.pk))
     return CastResult(receipt=receipt, replaced=replaced)
+
+
+def _send_turnout(process_id: int) -> None:
+    """Staff and council watching turnout hear the new number of voters (never choices)."""
+    from realtime.broadcast import send_now
+
+    voters = Participation.objects.filter(process_id=process_id).count()
+    send_now(turnout_group(process_id), "turnout.changed", {"process": process_id, "voters": voters})
 
 
 def participation_record(*, process: BudgetProcess, user, channel: str) -> None:

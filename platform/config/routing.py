@@ -1,6 +1,7 @@
 """Websocket routes, all under /ws/. Feature apps add their consumers here."""
 from django.urls import path
 
+from budgets.consumers import TurnoutConsumer
 from ideas.consumers import CampaignConsumer, IdeaConsumer, ModerationQueueConsumer
 from realtime.consumers import NotificationsConsumer
 
@@ -9,4 +10,5 @@ websocket_urlpatterns = [
     path("ws/ideas/<int:pk>/", IdeaConsumer.as_asgi()),
     path("ws/campaigns/<int:pk>/", CampaignConsumer.as_asgi()),
     path("ws/moderation/<int:pk>/", ModerationQueueConsumer.as_asgi()),
+    path("ws/budgets/<int:pk>/turnout/", TurnoutConsumer.as_asgi()),
 ]

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import municipality_get, municipality_list
+from budgets.selectors import process_list_open
 from ideas.selectors import campaign_list_open
 
 
@@ -12,8 +13,8 @@ def _front_page(request, municipality):
         "municipality": municipality,
         "other_municipalities": others,
         "campaigns": campaign_list_open(municipality=municipality) if municipality else [],
-        # Filled by the budgets and dinners apps as they land.
-        "budgets": [],
+        "budgets": process_list_open(municipality=municipality) if municipality else [],
+        # Filled by the dinners app when it lands.
         "dinner_programmes": [],
     }
     return render(request, "dashboard/home.html", context)

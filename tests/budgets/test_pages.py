@@ -60,3 +60,36 @@ def test_council_reviews_then_everyone_sees_the_result(client, process, council,
     public = client.__class__().get(reverse("budgets:detail", args=[process.pk])).content.decode()
     assert "Fingerprint" in public or "Fingeraftryk" in public
     assert public.count('<span class="badge">') >= 3  # phase + two funded projects
+
+
+@pytest.mark.django_db(transaction=True)
+def test_turnout_is_live_for_staff_and_refused_to_citizens(process, budget_staff, voter, municipality):
+    import asyncio
+    import json
+
+    from asgiref.sync import sync_to_async
+    from django.test import Client
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    from tests.asgi_server import serve_asgi
+
+    def cookie(user):
+        c = Client()
+        c.force_login(user)
+        return f"sessionid={c.cookies['sessionid'].value}"
+
+    staff_cookie, voter_cookie = cookie(budget_staff), cookie(voter)
+
+    async def scenario(host):
+        path = f"ws://{host}/ws/budgets/{process.pk}/turnout/"
+        with pytest.raises(InvalidStatus):
+            async with connect(path, additional_headers={"Origin": f"http://{host}", "Cookie": voter_cookie}):
+                pass
+        async with connect(path, additional_headers={"Origin": f"http://{host}", "Cookie": staff_cookie}) as ws:
+            await sync_to_async(services.ballot_cast)(process=process, user=voter, choice={"projects": ["A"]})
+            message = json.loads(await asyncio.wait_for(ws.recv(), 3))
+            assert message == {"event": "turnout.changed", "payload": {"process": process.pk, "voters": 1}}
+
+    with serve_asgi() as host:
+        asyncio.run(scenario(host))

@@ -336,12 +336,10 @@ class _NumpyMes:
         self.p = problem
         m = problem.m
         n_groups = self.n_groups = len(groups)
+        projects, weights, mults = zip(*groups, strict=True) if groups else ((), (), ())
         # weights as positive integers: fractional points are scaled by a common factor,
         # which scales every payment per unit of weight by its inverse (outcomes unchanged)
-        weight_set = set()
-        for _, weights, _ in groups:
-            if weights is not None:
-                weight_set.update(weights)
+        weight_set = set().union(*(w for w in weights if w is not None))
         wscale = math.lcm(*(Fraction(w).denominator for w in weight_set)) if weight_set else 1
         int_w = {w: int(w * wscale) for w in weight_set}
         self.wscale = wscale
@@ -349,10 +347,10 @@ class _NumpyMes:
         self.lcm = math.lcm(wscale, *int_w.values())
         if self.lcm.bit_length() > _MAX_LCM_BITS:
             raise _Unsuited
-        lens = np.fromiter(map(len, (g[0] for g in groups)), dtype=np.int64, count=n_groups)
+        lens = np.fromiter(map(len, projects), dtype=np.int64, count=n_groups)
         total = int(lens.sum())
-        flat_p = np.fromiter(chain.from_iterable(g[0] for g in groups), dtype=np.int64, count=total)
-        self.mult = np.fromiter((g[2] for g in groups), dtype=np.int64, count=n_groups)
+        flat_p = np.fromiter(chain.from_iterable(projects), dtype=np.int64, count=total)
+        self.mult = np.fromiter(mults, dtype=np.int64, count=n_groups)
         flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lens)
         # group the (group, project) pairs by project: a stable radix sort on small ints
         order = np.argsort(flat_p.astype(np.int16 if m < 2**15 else np.int32), kind="stable")
@@ -365,8 +363,8 @@ class _NumpyMes:
         if not self.unit:
             flat_w = np.fromiter(
                 chain.from_iterable(
-                    (int_w[w] for w in g[1]) if g[1] is not None else (wscale,) * len(g[0])
-                    for g in groups
+                    map(int_w.__getitem__, w) if w is not None else (wscale,) * len(ps)
+                    for ps, w in zip(projects, weights, strict=True)
                 ),
                 dtype=np.int64,
                 count=total,
@@ -375,13 +373,9 @@ class _NumpyMes:
             self.sup_w = np.split(sorted_w, bounds)
             self.sup_mw = np.split(self.lcm // sorted_w, bounds)
             weight_mass = weight_mass * sorted_w
-        ends = np.cumsum(weight_mass)[np.cumsum(counts) - 1].tolist() if total else [0] * m
-        wtotal = []
-        prev = 0
-        for q in range(m):
-            end = ends[q] if counts[q] else prev
-            wtotal.append(end - prev)
-            prev = end
+        cum = np.concatenate(([0], np.cumsum(weight_mass)))
+        ends = np.cumsum(counts)
+        wtotal = (cum[ends] - cum[ends - counts]).tolist()
         #: total supporting weight per project, in the scaled integer weights
         self.wtotal_int = wtotal
         self.wtotal = wtotal if wscale == 1 else [Fraction(x, wscale) for x in wtotal]

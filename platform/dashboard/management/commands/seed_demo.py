@@ -14,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from accounts import demo as accounts_demo
+        from budgets import demo as budgets_demo
         from ideas import demo as ideas_demo
 
         # The demo's own notifications (status answers to demo accounts) are not sent.
@@ -21,6 +22,7 @@ class Command(BaseCommand):
                 translation.override("en"), transaction.atomic():
             lines = accounts_demo.seed()
             lines += ideas_demo.seed()
+            lines += budgets_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for line in lines:
             self.stdout.write(line)

@@ -1,0 +1,98 @@
+"""Demo participatory budgets: Aarhus voting now, Bergen with a published result, and a
+real election imported from the shared pabulib files when they are there. Idempotent."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Municipality
+
+from . import services
+from .models import BudgetProcess, Phase, Project
+
+AARHUS_PROJECTS = [
+    ("Legeplads i Gellerupparken", 450_000), ("Lys på stien langs Brabrand Sø", 300_000),
+    ("Bænke og skygge i Mølleparken", 120_000), ("Cykelværksted for unge i Viby", 180_000),
+    ("Fællesspisning på biblioteket", 90_000), ("Træer på Ingerslevs Plads", 250_000),
+    ("Bytte-hylder i Aarhus N", 40_000), ("Udendørs fitness i Højbjerg", 220_000),
+    ("Ladcykel til dagplejerne", 60_000), ("Musikrum for unge i Midtbyen", 350_000),
+    ("Blomstereng ved skolen i Tilst", 75_000), ("Kajakhylder ved havnen", 140_000),
+]
+BERGEN_PROJECTS = [
+    ("Nye benker i Nordnesparken", 150_000), ("Lekeplass på Årstad", 600_000),
+    ("Sykkelverksted på Laksevåg", 200_000), ("Turstier i Fana", 350_000),
+    ("Gatekunst i Bergenhus", 120_000), ("Utendørs treningsapparater i Åsane", 280_000),
+]
+
+
+def _process(municipality, slug, title, projects, *, phase, total, currency, voting_days):
+    process = BudgetProcess.objects.filter(municipality=municipality, slug=slug).first()
+    if process is not None:
+        return process, False
+    now = timezone.now()
+    start = now + timedelta(days=voting_days)
+    process = services.process_create(
+        municipality=municipality, slug=slug, title=title, currency=currency, total_budget=total,
+        tally_rule="equalshares/add1", ballot_type="knapsack",
+        description="Borgerne foreslår, kommunen vurderer, borgerne stemmer, byrådet godkender.",
+        proposals_start=start - timedelta(days=60), review_start=start - timedelta(days=30),
+        voting_start=start, voting_end=start + timedelta(days=14), results_date=start + timedelta(days=30),
+        phase=Phase.VOTING)
+    for n, (name, cost) in enumerate(projects, start=1):
+        Project.objects.create(process=process, code=str(n), title=name, cost=cost, feasibility="feasible",
+                               district=municipality.districts.order_by("?").first())
+    return process, True
+
+
+@transaction.atomic
+def seed() -> list[str]:
+    User = get_user_model()
+    aarhus = Municipality.objects.get(slug="aarhus")
+    bergen = Municipality.objects.get(slug="bergen")
+    lines = []
+    process, created = _process(aarhus, "borgerbudget-2027", "Borgerbudget 2027: 1 mio. kr. til dit lokalområde",
+                                AARHUS_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="DKK", voting_days=-3)
+    if created:
+        rng = random.Random(2027)  # noqa: S311 - demo data, not security
+        for neighbour in User.objects.filter(email__startswith="nabo"):
+            choice, spent = [], 0
+            for project in rng.sample(list(process.projects.all()), k=6):
+                if spent + project.cost <= process.knapsack_limit:
+                    choice.append(project.code)
+                    spent += project.cost
+            services.ballot_cast(process=process, user=neighbour, choice={"projects": choice})
+    lines.append(f"Budget: {process.title} (voting, {process.ballots.count()} ballots)")
+
+    bergen_process, created = _process(bergen, "innbyggerbudsjett-2026", "Innbyggerbudsjett 2026",
+                                       BERGEN_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="NOK",
+                                       voting_days=-20)
+    if created:
+        rng = random.Random(2026)  # noqa: S311 - demo data, not security
+        BudgetProcess.objects.filter(pk=bergen_process.pk).update(residents_only=False)
+        bergen_process.refresh_from_db()
+        costs = {str(n): cost for n, (_name, cost) in enumerate(BERGEN_PROJECTS, start=1)}
+        for code in services.codes_generate(process=bergen_process, count=40, batch="demo"):
+            chosen = rng.sample(sorted(costs), k=2)
+            if sum(costs[c] for c in chosen) <= bergen_process.knapsack_limit:
+                services.ballot_cast(process=bergen_process, code=code, choice={"projects": chosen})
+        services.phase_set(process=bergen_process, phase=Phase.COUNCIL_REVIEW)
+        council = User.objects.get(email="council@example.dk")
+        from accounts.services import membership_grant
+
+        membership_grant(user=council, municipality=bergen, role="council")
+        services.council_review(process=bergen_process, member=council, decision="approved")
+    lines.append(f"Budget: {bergen_process.title} (results published)")
+
+    assen = Path(settings.BASE_DIR).parent / "shared" / "pabulib" / "Netherlands_Assen_2024.pb"
+    if assen.exists() and not BudgetProcess.objects.filter(slug__startswith="assen").exists():
+        from .pabulib import process_import
+
+        imported = process_import(source=assen, municipality=aarhus, title="Assen 2024 (pabulib, imported)")
+        lines.append(f"Budget: {imported.title} imported ({imported.ballots.count()} ballots)")
+    return lines
