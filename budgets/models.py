@@ -227,3 +227,18 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"result of {self.process_id}"
+
+
+class PaperBallot(models.Model):
+    """A paper ballot typed in by one staff member and confirmed by a second one before it
+    counts. It names no voter: only its content and who typed and checked it."""
+
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="paper_ballots")
+    content = models.JSONField()
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
+                                     blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"paper ballot {self.pk} ({'confirmed' if self.confirmed_by_id else 'waiting'})"

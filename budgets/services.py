@@ -21,6 +21,7 @@ from .models import (
     CouncilDecision,
     CouncilReview,
     Feasibility,
+    PaperBallot,
     Participation,
     Phase,
     Project,
@@ -197,6 +198,34 @@ def participation_record(*, process: BudgetProcess, user, channel: str) -> None:
             Participation.objects.get_or_create(process=process, user=user, defaults=fields)
     except IntegrityError:
         pass  # a simultaneous request of the same voter recorded it
+
+
+@transaction.atomic
+def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict) -> PaperBallot:
+    """Type in a paper ballot; it counts once a second staff member confirms it."""
+    if process.phase not in (Phase.VOTING, Phase.COUNCIL_REVIEW):
+        raise PermissionDenied(_("Paper ballots can be entered while voting and until the council has decided."))
+    content = clean_ballot(process, choice, ballot_projects(process=process))
+    return PaperBallot.objects.create(process=process, content=content, entered_by=staff)
+
+
+@transaction.atomic
+def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
+    """The second pair of eyes: a different staff member confirms the typed ballot."""
+    paper = PaperBallot.objects.select_for_update().get(pk=paper.pk)
+    if paper.confirmed_by_id:
+        raise ValidationError(_("This paper ballot is already confirmed."))
+    if paper.entered_by_id == staff.pk:
+        raise ValidationError(_("Another staff member must confirm the ballot you typed in."))
+    import uuid
+
+    Ballot.objects.create(process=paper.process, voter_hash=secrecy.voter_hash(paper.process_id, f"paper:{uuid.uuid4()}"),
+                          receipt_hash=secrecy.receipt_hash(secrecy.new_receipt()), channel=Channel.PAPER,
+                          content=paper.content)
+    Participation.objects.create(process=paper.process, channel=Channel.PAPER, voted_on=timezone.localdate())
+    paper.confirmed_by = staff
+    paper.save(update_fields=["confirmed_by"])
+    transaction.on_commit(lambda: _send_turnout(paper.process_id))
 
 
 def ballot_verify(*, process: BudgetProcess, receipt: str) -> dict | None:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/turnout/", views.turnout, name="turnout"),
     path("<int:pk>/codes/", views.codes, name="codes"),
     path("<int:pk>/council/", views.council, name="council"),
+    path("<int:pk>/paper/", views.paper_ballots, name="paper"),
     path("projects/<int:pk>/review/", views.project_review, name="project-review"),
 ]

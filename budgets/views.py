@@ -22,7 +22,7 @@ from .forms import (
     ballot_choice,
     ballot_form_class,
 )
-from .models import Phase, Project
+from .models import PaperBallot, Phase, Project
 
 
 def _process(pk: int):
@@ -61,6 +61,7 @@ def process_detail(request, pk: int):
         "can_see_turnout": user.has_perm("budgets.view_turnout", process),
         "can_review_result": user.has_perm("budgets.review_result", process),
         "can_manage": user.has_perm("budgets.manage_process", process),
+        "can_enter_paper": user.has_perm("budgets.enter_paper_ballots", process),
         "result": getattr(process, "result", None) if process.results_public else None,
     }
     return render(request, "budgets/detail.html", context)
@@ -226,3 +227,39 @@ def council(request, pk: int):
     return render(request, "budgets/council.html", {
         "process": process, "form": form, "comparison": selectors.rule_comparison(process=process),
         "turnout": selectors.turnout(process=process), "reviews": process.council_reviews.select_related("member")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_ballots(request, pk: int):
+    """Paper ballots: one staff member types a ballot in, another confirms it."""
+    process = _process(pk)
+    if not request.user.has_perm("budgets.enter_paper_ballots", process):
+        raise PermissionDenied
+    projects = list(selectors.ballot_project_list(process=process).order_by("pk"))
+    BallotForm = ballot_form_class(process, projects)
+    form = BallotForm(request.POST or None) if "confirm" not in request.POST else BallotForm()
+    if request.method == "POST":
+        if "confirm" in request.POST:
+            paper = get_object_or_404(PaperBallot, pk=request.POST["confirm"], process=process)
+            try:
+                services.paper_ballot_confirm(paper=paper, staff=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The paper ballot is confirmed and counted."))
+            return redirect("budgets:paper", pk=process.pk)
+        if form.is_valid():
+            try:
+                services.paper_ballot_enter(process=process, staff=request.user,
+                                            choice=ballot_choice(process, form.cleaned_data))
+            except ValidationError as exc:
+                _errors_into(form, exc)
+            else:
+                messages.success(request, _("Entered. A colleague must confirm it before it counts."))
+                return redirect("budgets:paper", pk=process.pk)
+    names = dict(process.projects.values_list("code", "title"))
+    waiting = process.paper_ballots.filter(confirmed_by__isnull=True).select_related("entered_by").order_by("pk")
+    return render(request, "budgets/paper.html", {
+        "process": process, "projects": projects, "form": form, "names": names, "waiting": waiting,
+        "confirmed": process.paper_ballots.filter(confirmed_by__isnull=False).count()})

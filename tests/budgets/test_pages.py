@@ -93,3 +93,29 @@ def test_turnout_is_live_for_staff_and_refused_to_citizens(process, budget_staff
 
     with serve_asgi() as host:
         asyncio.run(scenario(host))
+
+
+def test_paper_ballots_need_a_second_staff_member(client, process, budget_staff, municipality):
+    from accounts.models import Role
+    from budgets.models import PaperBallot
+    from tests.factories import MembershipFactory
+
+    colleague = UserFactory(municipality=municipality)
+    MembershipFactory(user=colleague, municipality=municipality, role=Role.STAFF)
+    client.force_login(budget_staff)
+    assert client.post(reverse("budgets:paper", args=[process.pk]), {"projects": ["A", "D"]}).status_code == 302
+    paper = PaperBallot.objects.get()
+    assert not Ballot.objects.exists(), "not counted before confirmation"
+    client.post(reverse("budgets:paper", args=[process.pk]), {"confirm": paper.pk})
+    assert not Ballot.objects.exists(), "the one who typed it cannot confirm it"
+    client.force_login(colleague)
+    client.post(reverse("budgets:paper", args=[process.pk]), {"confirm": paper.pk})
+    ballot = Ballot.objects.get()
+    assert ballot.channel == "paper" and ballot.content == {"projects": ["A", "D"]}
+    assert services.ballot_verify(process=process, receipt="x") is None
+    from budgets import selectors
+
+    assert selectors.turnout(process=process)["by_channel"] == {"paper": 1}
+    citizen = UserFactory(municipality=municipality)
+    client.force_login(citizen)
+    assert client.get(reverse("budgets:paper", args=[process.pk])).status_code == 403

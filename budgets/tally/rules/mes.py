@@ -473,11 +473,12 @@ class _NumpyRun:
         self.y = [v * W for v in self.y]
         self.y.append(R)
 
-    def money(self, groups, heads) -> int:
-        """Exact money (unit 1/D) of these alive groups with these head counts."""
+    def money(self, groups, heads, n_heads: int) -> int:
+        """Exact money (unit 1/D) of these alive groups with these head counts (in all
+        ``n_heads``): each has ``b0`` less what it paid, ``y[j]`` per unit of weight."""
         k = len(self.y)
         counts = (self.hist[:k].take(groups, axis=1) @ heads).tolist() if k else []
-        return int(heads.sum()) * self.b0u - sum(map(mul, counts, self.y))
+        return n_heads * self.b0u - sum(map(mul, counts, self.y))
 
     def price(self, q: int) -> tuple | None:
         """``(R, W, dead, keep, keep's weights, cost)``: the supporters of ``q`` pay
@@ -506,10 +507,11 @@ class _NumpyRun:
             keys = approx * mw
             mass = heads * wq
         # money * 2**s < heads @ (approx + 1): surely short of the cost? (checked exactly)
-        short = int(heads @ approx) + int(heads.sum()) <= cost_key
-        if short and self.money(gq, heads) < cost_u:
+        n_heads = int(heads.sum())
+        short = int(heads @ approx) + n_heads <= cost_key
+        if short and self.money(gq, heads, n_heads) < cost_u:
             return None
-        wsum = int(mass.sum())
+        wsum = n_heads if wq is None else int(mass.sum())
         cost_key = min(cost_key, self.cost_cap)
         # nobody poor? (the poorest can pay an equal share per unit of weight)
         if cost_key * lcm <= int(keys.min()) * wsum:
@@ -549,7 +551,7 @@ class _NumpyRun:
         found = None
         if look[i]:
             found = self._prove(i, s_groups, s_keys, s_heads, s_w, s_mw, cum_mass, wsum, cost_u)
-        elif self.money(gq, heads) < cost_u:  # nobody looks rich: exactly so?
+        elif self.money(gq, heads, n_heads) < cost_u:  # nobody looks rich: exactly so?
             return None
         if found is None:
             p.fallbacks += 1
@@ -600,7 +602,8 @@ class _NumpyRun:
         np = _np
         lcm = self.p.lcm
         if i:
-            R = cost_u - self.money(s_groups[:i], s_heads[:i])
+            hp = s_heads[:i]
+            R = cost_u - self.money(s_groups[:i], hp, int(hp.sum()))
             W = wsum - int(cum_mass[i - 1])
             if R <= 0:
                 return None
