@@ -78,3 +78,8 @@ class CouncilForm(forms.Form):
                               help_text=_("Required when sending the result back."))
 
 
+
+
+class FromIdeaForm(forms.Form):
+    idea = forms.IntegerField(label=_("Number of the idea"), min_value=1)
+    cost = forms.IntegerField(label=_("Cost estimate"), min_value=1)

@@ -96,6 +96,32 @@ def project_propose(*, process: BudgetProcess, user, title: str, description: st
 
 
 @transaction.atomic
+def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Project:
+    """Staff promote an idea to a budget project; the idea links to it and its followers
+    hear about it, in their own language."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ideas.models import Follow
+    from ideas.services.events import notify_user_live
+
+    if idea.municipality_id != process.municipality_id:
+        raise ValidationError({"idea": _("Choose an idea of the same municipality.")})
+    if process.phase not in (Phase.PROPOSALS, Phase.REVIEW):
+        raise ValidationError({"idea": _("Projects can be added only before voting opens.")})
+    if Project.objects.filter(process=process, idea=idea).exists():
+        raise ValidationError({"idea": _("This idea is already a project in this budget.")})
+    project = project_propose(process=process, user=actor, title=idea.title[:200], description=idea.body,
+                              cost=cost, district=idea.district, idea=idea)
+    url = reverse("budgets:detail", args=[process.pk]) + f"#project-{project.code}"
+    for follow in Follow.objects.filter(idea=idea).select_related("user"):
+        with translation.override(follow.user.preferred_language):
+            message = _("“%(title)s” is now a project in %(budget)s") % {"title": idea.title, "budget": process.title}
+        notify_user_live(follow.user_id, "idea.project", {"idea": idea.pk, "message": message, "url": url})
+    return project
+
+
+@transaction.atomic
 def project_review(*, project: Project, cost: int, feasibility: str, reason: str) -> Project:
     if feasibility == Feasibility.NOT_FEASIBLE and not reason.strip():
         raise ValidationError({"feasibility_reason": _("Explain publicly why the project is not feasible.")})

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/codes/", views.codes, name="codes"),
     path("<int:pk>/council/", views.council, name="council"),
     path("<int:pk>/paper/", views.paper_ballots, name="paper"),
+    path("<int:pk>/from-idea/", views.project_from_idea, name="from-idea"),
     path("projects/<int:pk>/review/", views.project_review, name="project-review"),
 ]

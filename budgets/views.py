@@ -16,6 +16,7 @@ from .forms import (
     CodeForm,
     CodesForm,
     CouncilForm,
+    FromIdeaForm,
     ProposeForm,
     ReviewForm,
     VerifyForm,
@@ -263,3 +264,28 @@ def paper_ballots(request, pk: int):
     return render(request, "budgets/paper.html", {
         "process": process, "projects": projects, "form": form, "names": names, "waiting": waiting,
         "confirmed": process.paper_ballots.filter(confirmed_by__isnull=False).count()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_from_idea(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.review_project", process):
+        raise PermissionDenied
+    form = FromIdeaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from ideas.selectors import idea_get
+
+        idea = idea_get(pk=form.cleaned_data["idea"])
+        if idea is None or not request.user.has_perm("ideas.change_status", idea):
+            form.add_error("idea", _("There is no such idea in this municipality."))
+        else:
+            try:
+                services.project_from_idea(process=process, idea=idea, cost=form.cleaned_data["cost"],
+                                           actor=request.user)
+            except ValidationError as exc:
+                _errors_into(form, exc)
+            else:
+                messages.success(request, _("The idea is now a project; its followers have been told."))
+                return redirect("budgets:detail", pk=process.pk)
+    return render(request, "budgets/from_idea.html", {"process": process, "form": form})

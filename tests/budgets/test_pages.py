@@ -119,3 +119,35 @@ def test_paper_ballots_need_a_second_staff_member(client, process, budget_staff,
     citizen = UserFactory(municipality=municipality)
     client.force_login(citizen)
     assert client.get(reverse("budgets:paper", args=[process.pk])).status_code == 403
+
+
+def test_staff_turn_an_idea_into_a_project_and_followers_hear_it(client, municipality, budget_staff,
+                                                                  django_capture_on_commit_callbacks):
+    from ideas import services as idea_services
+    from tests.budgets.factories import BudgetProcessFactory
+    from tests.ideas.factories import IdeaFactory
+
+    process = BudgetProcessFactory(municipality=municipality, phase=Phase.REVIEW)
+    idea = IdeaFactory(campaign__municipality=municipality, title="Delebus")
+    follower = UserFactory(preferred_language="en")
+    idea_services.idea_follow(idea=idea, user=follower)
+    client.force_login(budget_staff)
+    sent = []
+    import realtime.broadcast as broadcast
+
+    original = broadcast.send_now
+    broadcast.send_now = lambda group, event, payload: sent.append((group, event, payload)) or True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("budgets:from-idea", args=[process.pk]), {"idea": idea.pk, "cost": 80_000})
+    finally:
+        broadcast.send_now = original
+    assert response.status_code == 302
+    project = process.projects.get()
+    assert project.idea == idea and project.title == "Delebus" and project.cost == 80_000
+    assert (f"user.{follower.pk}", "idea.project") in [(g, e) for g, e, _p in sent]
+    message = next(p for g, e, p in sent if e == "idea.project")["message"]
+    assert message == f"“Delebus” is now a project in {process.title}"
+    assert process.title in client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    again = client.post(reverse("budgets:from-idea", args=[process.pk]), {"idea": idea.pk, "cost": 1})
+    assert again.status_code == 200 and process.projects.count() == 1

@@ -477,7 +477,12 @@ class _NumpyRun:
         """Exact money (unit 1/D) of these alive groups with these head counts (in all
         ``n_heads``): each has ``b0`` less what it paid, ``y[j]`` per unit of weight."""
         k = len(self.y)
-        counts = (self.hist[:k].take(groups, axis=1) @ heads).tolist() if k else []
+        if not k:
+            return n_heads * self.b0u
+        if len(groups) > 1024:  # leave out the many that paid nothing yet (budget b0)
+            paid = self.hweight[groups] > 0
+            groups, heads = groups[paid], heads[paid]
+        counts = (self.hist[:k].take(groups, axis=1) @ heads).tolist()
         return n_heads * self.b0u - sum(map(mul, counts, self.y))
 
     def price(self, q: int) -> tuple | None:
