@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -16,5 +16,7 @@ urlpatterns = [
     path("<int:pk>/council/", views.council, name="council"),
     path("<int:pk>/paper/", views.paper_ballots, name="paper"),
     path("<int:pk>/from-idea/", views.project_from_idea, name="from-idea"),
+    path("<int:pk>/phase/", views.phase_change, name="phase"),
+    re_path(r"^(?P<pk>\d+)/result\.(?P<fmt>csv|xlsx)$", views.result_export, name="result-export"),
     path("projects/<int:pk>/review/", views.project_review, name="project-review"),
 ]

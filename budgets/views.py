@@ -63,6 +63,8 @@ def process_detail(request, pk: int):
         "can_review_result": user.has_perm("budgets.review_result", process),
         "can_manage": user.has_perm("budgets.manage_process", process),
         "can_enter_paper": user.has_perm("budgets.enter_paper_ballots", process),
+        "can_export": selectors.results_visible(process=process, user=user),
+        "phases": Phase.choices,
         "result": getattr(process, "result", None) if process.results_public else None,
     }
     return render(request, "budgets/detail.html", context)
@@ -289,3 +291,36 @@ def project_from_idea(request, pk: int):
                 messages.success(request, _("The idea is now a project; its followers have been told."))
                 return redirect("budgets:detail", pk=process.pk)
     return render(request, "budgets/from_idea.html", {"process": process, "form": form})
+
+
+@require_safe
+def result_export(request, pk: int, fmt: str):
+    from .exports import as_csv, as_xlsx, result_rows
+
+    process = _process(pk)
+    if not selectors.results_visible(process=process, user=request.user):
+        raise PermissionDenied
+    rows = result_rows(process)
+    if fmt == "xlsx":
+        body = as_xlsx(rows, _("Result"))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = as_csv(rows), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="hoest-budget-{process.pk}-result.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def phase_change(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.manage_process", process):
+        raise PermissionDenied
+    try:
+        services.phase_set(process=process, phase=request.POST.get("phase", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The phase is changed."))
+    return redirect("budgets:detail", pk=process.pk)

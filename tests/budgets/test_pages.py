@@ -151,3 +151,24 @@ def test_staff_turn_an_idea_into_a_project_and_followers_hear_it(client, municip
     assert process.title in client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
     again = client.post(reverse("budgets:from-idea", args=[process.pk]), {"idea": idea.pk, "cost": 1})
     assert again.status_code == 200 and process.projects.count() == 1
+
+
+def test_result_exports_after_publication_only(client, process, council, municipality):
+    import io
+
+    from openpyxl import load_workbook
+
+    from budgets.models import Project
+
+    Project.objects.filter(process=process, code="D").update(title="=HYPERLINK(\"http://evil.example\")")
+    for codes in (["A"], ["C"]):
+        services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": codes})
+    assert client.get(f"/budgets/{process.pk}/result.csv").status_code == 403
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    services.council_review(process=process, member=council, decision="approved")
+    csv_text = client.get(f"/budgets/{process.pk}/result.csv").content.decode("utf-8-sig")
+    assert "Projekt A" in csv_text and csv_text.count("\n") == 5
+    assert "'=HYPERLINK" in csv_text, "a title is never run as a spreadsheet formula"
+    xlsx = client.get(f"/budgets/{process.pk}/result.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[2]][:3] == ["A", "Projekt A", 60_000]

@@ -384,10 +384,17 @@ class _NumpyMes:
         self.positions = np.arange(int(counts.max()) if m else 0, dtype=np.int64)
         #: how many projects were priced by the plain exact pass (the proof failed)
         self.fallbacks = 0
+        self.hist_buffer = None
 
     def run(self, b0: Fraction) -> MesRun:
-        rank = self.p.rank
         state = _NumpyRun(self, b0)
+        try:
+            return self._run(state)
+        finally:
+            state.release()
+
+    def _run(self, state: _NumpyRun) -> MesRun:
+        rank = self.p.rank
         # heap entries lead with floor(rho * 2**64), so that Fractions are compared only
         # between equal leads (the order is the same: the floor is monotone)
         heap = [
@@ -444,10 +451,21 @@ class _NumpyRun:
         self.approx = np.full(n_groups, key0, dtype=np.int64)  # A: coarse budget keys
         self.hweight = np.zeros(n_groups, dtype=np.int64)  # h: weight of the projects paid
         self.hcap = 0  # h <= hcap for every group
-        # row j: each group's weight for the j-th selected project (rows not yet written
-        # cost no memory: np.zeros maps zero pages)
-        rows = max(1, len(problem.candidates))
-        self.hist = np.zeros((rows, n_groups), dtype=np.int64)
+        # row j: each group's weight for the j-th selected project; the zeroed buffer is
+        # kept for the next run (add1 runs MES dozens of times)
+        hist, problem.hist_buffer = problem.hist_buffer, None
+        if hist is None:
+            hist = np.zeros((max(1, len(problem.candidates)), n_groups), dtype=np.int64)
+        self.hist = hist
+        # each project's supporters still alive when it was last priced
+        self.supporters = list(problem.sup_g)
+        self.sup_w = problem.sup_w and list(problem.sup_w)
+        self.sup_mw = problem.sup_mw and list(problem.sup_mw)
+
+    def release(self) -> None:
+        """Give the history buffer, zeroed again, back to the problem."""
+        self.hist[: len(self.y) + 1] = 0  # the rows written (one more if interrupted)
+        self.p.hist_buffer = self.hist
 
     def select(self, found: tuple) -> None:
         """Everyone in ``found`` (from :meth:`price`) pays."""
@@ -492,9 +510,9 @@ class _NumpyRun:
         np = _np
         p = self.p
         lcm = p.lcm
-        every = p.sup_g[q]
+        every = self.supporters[q]
         mask = self.alive[every]
-        gq = every[mask]
+        gq = self.supporters[q] = every[mask]
         n = len(gq)
         if not n:  # every supporter has spent all
             return None
@@ -507,8 +525,8 @@ class _NumpyRun:
             wq = mw = None
             mass = heads
         else:
-            wq = p.sup_w[q][mask]
-            mw = p.sup_mw[q][mask]
+            wq = self.sup_w[q] = self.sup_w[q][mask]
+            mw = self.sup_mw[q] = self.sup_mw[q][mask]
             keys = approx * mw
             mass = heads * wq
         # money * 2**s < heads @ (approx + 1): surely short of the cost? (checked exactly)

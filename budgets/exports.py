@@ -1,0 +1,46 @@
+"""Result tables as CSV and XLSX: per project its cost, votes or points, and whether it
+is funded — never anything about a voter."""
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from .models import BudgetProcess
+from .selectors import election_from_ballots
+from .tally import compute_scores
+
+
+def result_rows(process: BudgetProcess) -> list[list]:
+    election, projects = election_from_ballots(process=process)
+    scores = compute_scores(election)
+    selected = set(process.result.selected_codes) if hasattr(process, "result") else set()
+    header = [_("Number"), _("Project"), _("Cost"), _("Votes"), _("Points"), _("Funded")]
+    rows = [header]
+    for i, project in enumerate(projects):
+        rows.append([project.code, project.title, project.cost, scores.votes[i], scores.score[i],
+                     _("yes") if project.code in selected else _("no")])
+    return rows
+
+
+def as_csv(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        # A cell starting with = + - @ would be run as a formula by spreadsheets.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel reads the æøå right
+
+
+def as_xlsx(rows: list[list], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
