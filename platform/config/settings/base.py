@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Høst -------------------------------------------------------------------------------
+# Key of the HMACs that separate who voted from what was voted (budgets.secrecy).
+BALLOT_SECRET = env("BALLOT_SECRET", default="")
 # The municipality whose front page `/` shows when nobody chose one (slug).
 DEFAULT_MUNICIPALITY = env("DEFAULT_MUNICIPALITY", default="aarhus")
 
