@@ -308,4 +308,28 @@ def council_review(*, process: BudgetProcess, member, decision: str, comment: st
         Project.objects.filter(process=process, code__in=codes).update(selected=True)
         BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.RESULTS)
         process.phase = Phase.RESULTS
+        _tell_idea_followers_of_result(process)
     return review
+
+
+def _tell_idea_followers_of_result(process: BudgetProcess) -> None:
+    """Followers of the ideas behind the projects hear whether their project is funded."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ideas.models import Follow
+    from ideas.services.events import notify_user_live
+
+    projects = Project.objects.filter(process=process, idea__isnull=False)
+    follows = Follow.objects.filter(idea__in=projects.values("idea")).select_related("user")
+    by_idea = {}
+    for follow in follows:
+        by_idea.setdefault(follow.idea_id, []).append(follow.user)
+    for project in projects:
+        url = reverse("budgets:detail", args=[process.pk]) + f"#project-{project.code}"
+        for user in by_idea.get(project.idea_id, []):
+            with translation.override(user.preferred_language):
+                text = (_("“%(title)s” is funded in %(budget)s") if project.selected
+                        else _("“%(title)s” was not funded in %(budget)s"))
+                message = text % {"title": project.title, "budget": process.title}
+            notify_user_live(user.pk, "budget.result", {"project": project.code, "message": message, "url": url})

@@ -136,3 +136,23 @@ def test_phases_advance_on_their_dates(municipality):
     services.phases_advance(now=later + timedelta(days=100))
     process.refresh_from_db()
     assert process.phase == Phase.COUNCIL_REVIEW, "results come from the council, not a date"
+
+
+def test_followers_of_an_idea_hear_whether_its_project_is_funded(process, council, municipality, monkeypatch,
+                                                                  django_capture_on_commit_callbacks):
+    import realtime.broadcast as broadcast
+    from ideas import services as idea_services
+    from tests.ideas.factories import IdeaFactory
+
+    idea = IdeaFactory(campaign__municipality=municipality, title="Bænke ved åen")
+    follower = UserFactory(preferred_language="en")
+    idea_services.idea_follow(idea=idea, user=follower)
+    Project.objects.filter(process=process, code="C").update(idea=idea, title="Bænke ved åen")
+    cast(process, UserFactory(municipality=municipality), "C")
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    sent = []
+    monkeypatch.setattr(broadcast, "send_now", lambda group, event, payload: sent.append((group, event, payload)))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.council_review(process=process, member=council, decision="approved")
+    assert [(g, e, p["message"]) for g, e, p in sent if e == "budget.result"] == [
+        (f"user.{follower.pk}", "budget.result", f"“Bænke ved åen” is funded in {process.title}")]

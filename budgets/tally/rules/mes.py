@@ -13,9 +13,6 @@ never selected (as in pabutools and equalshares.net).
 Speed (a 90,000-voter election is decided in milliseconds per run):
 
 * identical ballots are one *group* with a multiplicity;
-* voters whose ballots agree on the projects selected so far have, at every moment, the same
-  budget: they form a *class*, and prices are computed from (class, weight, count) triples
-  rather than per voter;
 * rho can only grow from round to round, so projects are kept in a heap keyed by their last
   rho (a lower bound) and only the top ones are re-priced ("lazy" evaluation).
 
@@ -24,10 +21,19 @@ denominator of ``b0`` and is multiplied by the paying weight ``W`` of each selec
 so every payment ``R / W`` stays an integer in the new unit; rho values are ``Fraction``.
 No floating-point number is computed anywhere.
 
-The class bookkeeping has two interchangeable implementations: ``_DictBook`` (pure Python,
-always available) and ``_NumpyBook`` (used when numpy is importable and the election is large;
-numpy only moves integer class ids and counts, never money). Both give identical results; the
-tests run both.
+Two interchangeable implementations give identical results (the tests run both):
+
+* ``_NumpyMes`` (numpy importable, the default): an alive voter has paid ``w_j * y_j`` for
+  every selected project ``j`` on their ballot, so budgets need no per-voter bookkeeping:
+  the exact money of any set of voters is ``N * b0 - sum_j C_j * y_j`` with integer counts
+  ``C_j``. numpy keeps int64 *coarse keys* (``floor(budget * 2**s)`` up to a proven error)
+  that order a project's supporters and place most of them on the poor or rich side of the
+  price; the price itself and every supporter the keys cannot place are computed in Python
+  integers. See the class docstring.
+* ``MesProblem.run`` with ``_DictBook`` (pure Python): voters whose ballots agree on
+  the projects selected so far have the same budget and form a *class*; prices are
+  computed from (class, weight, count) triples by an exact pass over the classes. Also used
+  when the weights are too diverse for 61-bit keys.
 """
 
 from __future__ import annotations
@@ -307,7 +313,8 @@ class _Unsuited(Exception):
     """The election's weights leave too little precision for the numpy run's coarse keys."""
 
 
-# keys keep 62 - (bits of lcm of the weights) - (bits of the largest supporting weight) bits
+# keys keep 61 - (bits of the lcm of the weights) - (bits of the largest supporting weight)
+# bits
 _MAX_LCM_BITS = 16
 
 
@@ -317,19 +324,21 @@ def _floor_shift(num: int, den: int, s: int) -> int:
 
 
 class _NumpyMes:
-    """MES with numpy moving integer ids, head counts and coarse keys (never deciding money).
+    """MES with numpy for integer ids, head counts and coarse keys; no floats anywhere.
 
     An alive voter has paid ``w_j * y_j`` for every selected project ``j`` of their ballot
     (otherwise they would have paid all and be dead), so their budget is
     ``b0 - sum_j w_j * y_j``. Exactly, in Python integers (unit ``1/D``): the money of a set
-    of voters is ``N * b0 - sum_j C_j * y_j`` with integer counts ``C_j`` (numpy sums them).
-    Coarse keys ``A = floor(b0 * 2**s) - sum_j w_j * floor(y_j * 2**s)`` (int64) bound each
-    budget: ``b * 2**s`` lies in ``(A - h, A + 1)``, ``h = sum_j w_j``. Pricing a project
-    sorts its alive supporters by key, picks the poor/rich split where the coarse figures
-    put it, and then proves the split exactly: the price ``y`` it gives is computed in
-    integers, and every supporter whose key bounds do not already place it on the right side
-    of ``y`` is compared exactly. Should the proof fail (never seen on real data), the
-    project is priced by a plain exact pass over all its supporters."""
+    of voters is ``N * b0 - sum_j C_j * y_j`` with integer counts ``C_j`` (numpy counts them).
+    Coarse keys ``A = floor(b0 * 2**s) - sum_j w_j * floor(y_j * 2**s)`` (int64 integers,
+    no overflow by the choice of ``s``) bound each budget: ``b * 2**s`` lies in
+    ``(A - h, A + 1)`` (``[A, A + 1)`` when ``h = 0``), ``h = sum_j w_j``. Pricing a project
+    sorts its alive supporters by key and picks the poor/rich split where the coarse figures
+    put it; then the split is proven: the price ``y`` it gives is computed in Python
+    integers, a supporter whose key bounds lie strictly on the right side of ``y`` needs no
+    more, and every other one is compared exactly. Should the proof fail (never seen on the
+    shared files), the project is priced by a plain exact pass over all its supporters; a
+    project is retired only after its supporters' exact money is found short of the cost."""
 
     def __init__(self, problem: MesProblem, groups):
         np = _np
@@ -439,10 +448,10 @@ class _NumpyRun:
         self.D = b0.denominator
         self.b0u = b0.numerator
         self.y: list[int] = []
-        # coarse keys: b0 * 2**s * lcm * (largest supporting weight) < 2**62, so no int64
-        # expression below can overflow
+        # coarse keys: b0 * 2**s * lcm * (largest supporting weight) < 2**61, so no int64
+        # expression below can overflow (the largest, the packed sort key, stays < 2**62)
         ceil_b0 = -(-b0.numerator // b0.denominator)
-        s = self.s = 62 - ceil_b0.bit_length() - lcm.bit_length() - problem.max_wtotal.bit_length()
+        s = self.s = 61 - ceil_b0.bit_length() - lcm.bit_length() - problem.max_wtotal.bit_length()
         key0 = _floor_shift(b0.numerator, b0.denominator, s)
         self.cost_keys = [_floor_shift(c, 1, s) for c in problem.p.costs]
         self.cost_cap = (1 << 62) // lcm
@@ -542,7 +551,8 @@ class _NumpyRun:
             if found is not None:
                 return found
         # supporters in increasing order of coarse key (budget per unit of weight); the
-        # keys are < 2**62 / max_wtotal, so (key, position) packs into one int64
+        # keys are < 2**61 / max_wtotal and n <= max_wtotal: (key, position) packs into one
+        # int64 below 2**62
         bits = (n - 1).bit_length()
         packed = (keys << bits) | p.positions[:n]
         packed.sort()
