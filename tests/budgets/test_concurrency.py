@@ -18,9 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _no_throttles(settings):
+def _no_throttles(monkeypatch):
     need_postgres()
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+    # This test is about one voter's simultaneous requests, not about throttling them: DRF
+    # binds rates at import, so raise the write rate on the class itself.
+    from restapi.throttling import WriteRateThrottle
+
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {**WriteRateThrottle.THROTTLE_RATES,
+                                                              "write": "100000/min"})
 
 
 def hammer(url: str, bodies: list[dict], headers: dict) -> list[int]:
