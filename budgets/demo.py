@@ -60,7 +60,12 @@ def seed() -> list[str]:
                                 AARHUS_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="DKK", voting_days=-3)
     if created:
         rng = random.Random(2027)  # noqa: S311 - demo data, not security
-        for neighbour in User.objects.filter(email__startswith="nabo"):
+        districts = list(aarhus.districts.all())
+        User.objects.bulk_create([
+            User(email=f"stemmer{n}@example.dk", display_name=f"Stemmer {n}", municipality=aarhus,
+                 district=districts[n % len(districts)], birth_year=1940 + (n * 7) % 65, password="!")  # unusable
+            for n in range(1, 121)], ignore_conflicts=True)
+        for neighbour in User.objects.filter(email__startswith="stemmer"):
             choice, spent = [], 0
             for project in rng.sample(list(process.projects.all()), k=6):
                 if spent + project.cost <= process.knapsack_limit:

@@ -206,24 +206,30 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
 
 
 def _send_turnout(process_id: int) -> None:
-    """Staff and council watching turnout hear the new number of voters (never choices)."""
+    """Staff and council watching turnout hear the new number of voters (never choices),
+    at most once a second per process: a surge of ballots must not pay for a count and a
+    broadcast each (measured in tests/load/bench_vote_surge.py)."""
+    from django.core.cache import cache
+
     from realtime.broadcast import send_now
 
+    try:
+        first_this_second = cache.add(f"budgets:turnout-sent:{process_id}", 1, timeout=1)
+    except Exception:  # noqa: BLE001 - a cache outage only costs the throttling
+        first_this_second = True
+    if not first_this_second:
+        return
     voters = Participation.objects.filter(process_id=process_id).count()
     send_now(turnout_group(process_id), "turnout.changed", {"process": process_id, "voters": voters})
 
 
 def participation_record(*, process: BudgetProcess, user, channel: str) -> None:
-    fields = {"channel": channel, "voted_on": timezone.localdate(),
-              "district_id": getattr(user, "district_id", None), "age_band": _age_band(getattr(user, "birth_year", None))}
-    if user is None:
-        Participation.objects.create(process=process, **fields)
-        return
-    try:
-        with transaction.atomic():
-            Participation.objects.get_or_create(process=process, user=user, defaults=fields)
-    except IntegrityError:
-        pass  # a simultaneous request of the same voter recorded it
+    """Record that someone voted: one INSERT ... ON CONFLICT DO NOTHING, so a re-vote or a
+    simultaneous request of the same voter adds nothing."""
+    Participation.objects.bulk_create([Participation(
+        process=process, user=user, channel=channel, voted_on=timezone.localdate(),
+        district_id=getattr(user, "district_id", None), age_band=_age_band(getattr(user, "birth_year", None)),
+    )], ignore_conflicts=True)
 
 
 @transaction.atomic
