@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from budgets.models import BudgetProcess, Phase
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_has_every_part(settings):
+    call_command("seed_demo", verbosity=0)
+    first = {p.slug: (p.phase, p.ballots.count()) for p in BudgetProcess.objects.all()}
+    call_command("seed_demo", verbosity=0)
+    assert {p.slug: (p.phase, p.ballots.count()) for p in BudgetProcess.objects.all()} == first
+    aarhus = BudgetProcess.objects.get(slug="borgerbudget-2027")
+    assert aarhus.phase == Phase.VOTING and aarhus.projects.count() == 12
+    bergen = BudgetProcess.objects.get(slug="innbyggerbudsjett-2026")
+    assert bergen.phase == Phase.RESULTS and bergen.result.ballots > 0
+    from pathlib import Path
+
+    shared = Path(settings.BASE_DIR).parent / "shared" / "pabulib" / "Netherlands_Assen_2024.pb"
+    assert BudgetProcess.objects.filter(title__startswith="Assen").exists() == shared.exists()
