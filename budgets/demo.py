@@ -63,7 +63,8 @@ def seed() -> list[str]:
         districts = list(aarhus.districts.all())
         User.objects.bulk_create([
             User(email=f"stemmer{n}@example.dk", display_name=f"Stemmer {n}", municipality=aarhus,
-                 district=districts[n % len(districts)], birth_year=1940 + (n * 7) % 65, password="!")  # unusable
+                 district=districts[n % len(districts)], birth_year=1940 + (n * 7) % 65,
+                 password="!")  # noqa: S106 - "!" is Django's unusable password
             for n in range(1, 121)], ignore_conflicts=True)
         for neighbour in User.objects.filter(email__startswith="stemmer"):
             choice, spent = [], 0

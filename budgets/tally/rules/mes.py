@@ -90,7 +90,7 @@ class MesProblem:
             try:
                 self._fast = _NumpyMes(self, groups)
             except _Unsuited:
-                pass  # weights too diverse for 62-bit keys: the pure-Python bookkeeping
+                pass  # weights too diverse for 61-bit keys: the pure-Python bookkeeping
             else:
                 #: total weight of each project's supporters (0: nobody supports it)
                 self.wtotal = self._fast.wtotal
@@ -345,10 +345,13 @@ class _NumpyMes:
         self.p = problem
         m = problem.m
         n_groups = self.n_groups = len(groups)
-        projects, weights, mults = zip(*groups, strict=True) if groups else ((), (), ())
+        projects = list(map(itemgetter(0), groups))
+        weights = list(map(itemgetter(1), groups))
         # weights as positive integers: fractional points are scaled by a common factor,
         # which scales every payment per unit of weight by its inverse (outcomes unchanged)
-        weight_set = set().union(*(w for w in weights if w is not None))
+        weight_set = (
+            set() if weights.count(None) == n_groups else set().union(*filter(None, weights))
+        )
         wscale = math.lcm(*(Fraction(w).denominator for w in weight_set)) if weight_set else 1
         int_w = {w: int(w * wscale) for w in weight_set}
         self.wscale = wscale
@@ -358,11 +361,15 @@ class _NumpyMes:
             raise _Unsuited
         lens = np.fromiter(map(len, projects), dtype=np.int64, count=n_groups)
         total = int(lens.sum())
-        flat_p = np.fromiter(chain.from_iterable(projects), dtype=np.int64, count=total)
-        self.mult = np.fromiter(mults, dtype=np.int64, count=n_groups)
+        if m <= 256:  # project ids fit in bytes: the quickest conversion
+            flat_p = np.frombuffer(bytes(chain.from_iterable(projects)), dtype=np.uint8)
+        else:
+            flat_p = np.fromiter(chain.from_iterable(projects), dtype=np.int64, count=total)
+        self.mult = np.fromiter(map(itemgetter(2), groups), dtype=np.int64, count=n_groups)
         flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lens)
         # group the (group, project) pairs by project: a stable radix sort on small ints
-        order = np.argsort(flat_p.astype(np.int16 if m < 2**15 else np.int32), kind="stable")
+        small = flat_p if m <= 256 else flat_p.astype(np.int16 if m < 2**15 else np.int32)
+        order = np.argsort(small, kind="stable")
         counts = np.bincount(flat_p, minlength=m)
         bounds = np.cumsum(counts)[:-1]
         sorted_g = flat_g[order]
