@@ -1,6 +1,7 @@
 """Pages for ideas. Thin: validate, check permission, call one service or selector, render."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import selectors, services
+from ui.ratelimit import allow
+
 from .forms import (
     CommentForm,
     FlagForm,
@@ -94,6 +97,9 @@ def _submit(request, form_class, template: str, *, source_from_form: bool):
         data = form.cleaned_data
         if "check" in request.POST:
             similar = selectors.idea_similar(municipality=municipality, text=data["title"])
+        elif not allow(request, "idea_submit", settings.IDEA_SUBMIT_RATE):
+            form.add_error(None, _("You have sent many ideas in a short time. Please wait a little and send "
+                                   "this one again: what you wrote is kept below."))
         else:
             if not request.user.has_perm("ideas.submit_idea", data["campaign"]):
                 raise PermissionDenied
@@ -221,7 +227,10 @@ def comment_add(request, pk: int):
     if not request.user.has_perm("ideas.comment_idea", idea):
         raise PermissionDenied
     form = CommentForm(request.POST, idea=idea)
-    if form.is_valid():
+    if form.is_valid() and not allow(request, "comment_add", settings.COMMENT_RATE):
+        form.add_error(None, _("You have written many comments in a short time. Please wait a little and "
+                               "send this one again: what you wrote is kept below."))
+    elif form.is_valid():
         try:
             comment = services.comment_add(idea=idea, author=request.user, body=form.cleaned_data["body"],
                                            parent=form.cleaned_data["parent"])

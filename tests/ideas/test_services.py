@@ -255,3 +255,20 @@ def test_implemented_idea_becomes_an_innovation_with_the_citizens_roles(idea, st
     assert innovation.citizens_initiated and innovation.citizens_cocreated and not innovation.citizens_promoted
     assert innovation.citizens_cocreated_note == "Borgerne byggede stativet"
     assert services.innovation_from_idea(idea=idea) == innovation, "idempotent"
+
+
+def test_page_writes_are_rate_limited_and_keep_the_text(client, campaign, citizen, idea, settings):
+    from django.urls import reverse
+
+    settings.IDEA_SUBMIT_RATE = "2/h"
+    settings.COMMENT_RATE = "1/h"
+    client.force_login(citizen)
+    for n in range(2):
+        assert client.post(reverse("ideas:submit"), {"campaign": campaign.pk, "title": f"Idé {n}",
+                                                     "body": "Tekst"}).status_code == 302
+    third = client.post(reverse("ideas:submit"), {"campaign": campaign.pk, "title": "Tredje idé", "body": "Behold"})
+    assert third.status_code == 200 and 'value="Tredje idé"' in third.content.decode()
+    assert Idea.objects.filter(author=citizen).count() == 2
+    assert client.post(reverse("ideas:comment", args=[idea.pk]), {"body": "Første"}).status_code == 302
+    second = client.post(reverse("ideas:comment", args=[idea.pk]), {"body": "Anden kommentar"})
+    assert second.status_code == 400 and "Anden kommentar" in second.content.decode()

@@ -268,6 +268,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Høst -------------------------------------------------------------------------------
+# Writes through pages, per person (the API has its own throttles above).
+IDEA_SUBMIT_RATE = env("IDEA_SUBMIT_RATE", default="10/h")
+COMMENT_RATE = env("COMMENT_RATE", default="30/h")
 # Key of the HMACs that separate who voted from what was voted (budgets.secrecy).
 BALLOT_SECRET = env("BALLOT_SECRET", default="")
 # The municipality whose front page `/` shows when nobody chose one (slug).
