@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import selectors, services
 from ui.ratelimit import allow
 
+from . import selectors, services
 from .forms import (
     CommentForm,
     FlagForm,
