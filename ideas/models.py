@@ -121,7 +121,26 @@ class Source(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Idea(models.Model):
+class CitizenRoles(models.Model):
+    """The part citizens played, as the Innovation Barometer asks it: several roles may
+    apply, each with a short note. Recorded by staff on ideas and carried to innovations."""
+
+    citizens_initiated = models.BooleanField(_("citizens initiated it"), default=False)
+    citizens_initiated_note = models.CharField(_("note"), max_length=300, blank=True)
+    citizens_promoted = models.BooleanField(_("citizens promoted it"), default=False)
+    citizens_promoted_note = models.CharField(_("note"), max_length=300, blank=True)
+    citizens_cocreated = models.BooleanField(_("citizens co-created it"), default=False)
+    citizens_cocreated_note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def with_citizens(self) -> bool:
+        return self.citizens_initiated or self.citizens_promoted or self.citizens_cocreated
+
+
+class Idea(CitizenRoles):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("municipality")
     )
@@ -164,13 +183,6 @@ class Idea(models.Model):
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     flag_count = models.PositiveIntegerField(default=0)
-    # Citizens' roles, recorded by staff (see the reporting issue: innovation records).
-    citizens_initiated = models.BooleanField(_("citizens initiated it"), default=False)
-    citizens_initiated_note = models.CharField(_("note"), max_length=300, blank=True)
-    citizens_promoted = models.BooleanField(_("citizens promoted it"), default=False)
-    citizens_promoted_note = models.CharField(_("note"), max_length=300, blank=True)
-    citizens_cocreated = models.BooleanField(_("citizens co-created it"), default=False)
-    citizens_cocreated_note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -395,7 +407,7 @@ class InnovationType(models.TextChoices):
     COMMUNICATION = "communication", _("Way of communicating")
 
 
-class Innovation(models.Model):
+class Innovation(CitizenRoles):
     """A new or significantly changed product, service, process or way of communicating
     that a workplace of the municipality has put into use — from an idea or not (the
     Innovation Barometer compares innovations with and without citizens)."""
@@ -411,12 +423,6 @@ class Innovation(models.Model):
     subsector = models.CharField(_("subsector"), max_length=20, choices=Subsector.choices, default=Subsector.OTHER)
     innovation_type = models.CharField(_("type of innovation"), max_length=14, choices=InnovationType.choices,
                                        default=InnovationType.SERVICE)
-    citizens_initiated = models.BooleanField(_("citizens initiated it"), default=False)
-    citizens_initiated_note = models.CharField(_("note"), max_length=300, blank=True)
-    citizens_promoted = models.BooleanField(_("citizens promoted it"), default=False)
-    citizens_promoted_note = models.CharField(_("note"), max_length=300, blank=True)
-    citizens_cocreated = models.BooleanField(_("citizens co-created it"), default=False)
-    citizens_cocreated_note = models.CharField(_("note"), max_length=300, blank=True)
     partner_companies = models.BooleanField(_("with companies"), default=False)
     partner_associations = models.BooleanField(_("with associations or volunteers"), default=False)
     partner_public_bodies = models.BooleanField(_("with other public bodies"), default=False)
@@ -438,7 +444,3 @@ class Innovation(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def with_citizens(self) -> bool:
-        return self.citizens_initiated or self.citizens_promoted or self.citizens_cocreated
