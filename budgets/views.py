@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ui.forms import add_validation_errors
+
 from . import selectors, services
 from .forms import (
     CodeForm,
@@ -31,14 +33,6 @@ def _process(pk: int):
     if process is None:
         raise Http404
     return process
-
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_safe
@@ -81,7 +75,7 @@ def propose(request, pk: int):
         try:
             services.project_propose(process=process, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Thank you! Staff will estimate the cost and check that the project can be done."))
             return redirect("budgets:detail", pk=process.pk)
@@ -101,9 +95,9 @@ def _vote(request, process, *, with_code: bool):
                 code=code_form.cleaned_data["code"] if code_form else "")
         except ValidationError as exc:
             if code_form is not None and hasattr(exc, "error_dict") and "code" in exc.error_dict:
-                _errors_into(code_form, exc)
+                add_validation_errors(code_form, exc)
             else:
-                _errors_into(form, exc)
+                add_validation_errors(form, exc)
         else:
             # Shown once on the next page, never put in a URL or a log.
             request.session["budget_receipt"] = {"process_id": process.pk, "receipt": result.receipt,
@@ -171,7 +165,7 @@ def project_review(request, pk: int):
                                     feasibility=form.cleaned_data["feasibility"],
                                     reason=form.cleaned_data["feasibility_reason"])
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The review is saved and shown on the project."))
             return redirect("budgets:detail", pk=project.process_id)
@@ -220,7 +214,7 @@ def council(request, pk: int):
         try:
             services.council_review(process=process, member=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            add_validation_errors(form, exc)
         else:
             if form.cleaned_data["decision"] == "approved":
                 messages.success(request, _("The result is approved and published."))
@@ -257,7 +251,7 @@ def paper_ballots(request, pk: int):
                 services.paper_ballot_enter(process=process, staff=request.user,
                                             choice=ballot_choice(process, form.cleaned_data))
             except ValidationError as exc:
-                _errors_into(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Entered. A colleague must confirm it before it counts."))
                 return redirect("budgets:paper", pk=process.pk)
@@ -286,7 +280,7 @@ def project_from_idea(request, pk: int):
                 services.project_from_idea(process=process, idea=idea, cost=form.cleaned_data["cost"],
                                            actor=request.user)
             except ValidationError as exc:
-                _errors_into(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("The idea is now a project; its followers have been told."))
                 return redirect("budgets:detail", pk=process.pk)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ui.forms import add_validation_errors
 from ui.ratelimit import allow
 
 from . import selectors, services
@@ -44,14 +45,6 @@ def _idea_or_404(request, pk: int, perm: str = "ideas.view_idea") -> Idea:
     if idea is None or not request.user.has_perm(perm, idea):
         raise Http404
     return idea
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _paginated_ideas(request, municipality, filters):
@@ -113,7 +106,7 @@ def _submit(request, form_class, template: str, *, source_from_form: bool):
                     citizen_name=data.get("citizen_name", ""),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 if idea.is_public:
                     messages.success(request, _("Thank you! Your idea is published."))
@@ -235,7 +228,7 @@ def comment_add(request, pk: int):
             comment = services.comment_add(idea=idea, author=request.user, body=form.cleaned_data["body"],
                                            parent=form.cleaned_data["parent"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             if comment.visibility == "visible":
                 messages.success(request, _("Your comment is published."))
@@ -264,7 +257,7 @@ def flag(request, pk: int, kind: str):
                               explanation=form.cleaned_data["explanation"],
                               **{kind: target})
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Thank you. A moderator will look at it."))
             return redirect("ideas:detail", pk=idea.pk)
@@ -321,7 +314,7 @@ def status_change(request, pk: int):
             services.idea_status_change(actor=request.user, idea=idea, to_status=form.cleaned_data["to_status"],
                                         answer=form.cleaned_data["answer"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The status is changed and the answer published."))
             return redirect("ideas:detail", pk=idea.pk)
@@ -358,7 +351,7 @@ def merge(request, pk: int):
                 services.idea_merge(actor=request.user, duplicate=duplicate, into=into,
                                     reason=form.cleaned_data["reason"])
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("The ideas are merged."))
                 return redirect("ideas:detail", pk=into.pk)
