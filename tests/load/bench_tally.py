@@ -34,7 +34,7 @@ from budgets.tally import Prepared, read_pb, tally  # noqa: E402
 from budgets.tally.model import APPROVAL_TYPES, POINT_TYPES  # noqa: E402
 from budgets.tally.rules import mes as mes_module  # noqa: E402
 
-PABULIB = Path(os.environ.get("HOST_PABULIB_DIR", REPO.parent / "shared" / "pabulib"))
+PABULIB = Path(os.environ.get("HOEST_PABULIB_DIR", REPO.parent / "shared" / "pabulib"))
 
 
 def best_of(repeat, fn):
@@ -73,7 +73,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if not PABULIB.is_dir():
-        print(f"pabulib folder not found: {PABULIB} (set HOST_PABULIB_DIR)")
+        print(f"pabulib folder not found: {PABULIB} (set HOEST_PABULIB_DIR)")
         return 2
 
     files = sorted(PABULIB.glob("*.pb"), key=lambda p: p.stat().st_size)

@@ -1,6 +1,6 @@
 """Where the shared pabulib reference elections are, and what to do when they are missing.
 
-``HOST_PABULIB_DIR`` overrides the default ``<repo>/../shared/pabulib``. Without the folder the
+``HOEST_PABULIB_DIR`` overrides the default ``<repo>/../shared/pabulib``. Without the folder the
 tests that need it are skipped with the reason, except in CI (``CI=true``), where a missing
 folder is a failure: CI must never pass by not looking at the data.
 """
@@ -18,7 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def pabulib_dir() -> Path:
-    return Path(os.environ.get("HOST_PABULIB_DIR", REPO_ROOT.parent / "shared" / "pabulib"))
+    return Path(os.environ.get("HOEST_PABULIB_DIR", REPO_ROOT.parent / "shared" / "pabulib"))
 
 
 def pb_files() -> list[Path]:
@@ -35,7 +35,7 @@ def require_pabulib() -> Path:
         return folder
     reason = (
         f"pabulib reference files not found in {folder} "
-        "(set HOST_PABULIB_DIR to the folder holding the shared .pb files)"
+        "(set HOEST_PABULIB_DIR to the folder holding the shared .pb files)"
     )
     if os.environ.get("CI") == "true":
         pytest.fail(reason, pytrace=False)
