@@ -1,0 +1,57 @@
+"""axe-core (from npm, run inside chromium) finds no WCAG 2.1 A or AA violation on the
+main page types, signed out and signed in, in Danish and English."""
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
+from tests.factories import UserFactory
+from tests.ideas.factories import CampaignFactory, IdeaFactory
+from tests.services import need
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, language, screenshot_dir):
+    need(AXE.exists(), "needs axe-core from npm (./hoest setup installs it)")
+    campaign = CampaignFactory(municipality=municipality)
+    idea = IdeaFactory(campaign=campaign, body="**Fed** tekst og [et link](https://example.org)")
+    process = BudgetProcessFactory(municipality=municipality, ballot_type="knapsack")
+    for code in "ABC":
+        ProjectFactory(process=process, code=code)
+    citizen = UserFactory(municipality=municipality, birth_year=1980)
+    client = Client()
+    client.force_login(citizen)
+
+    anonymous = browser.new_context(base_url=live_server.url, locale="da-DK")
+    signed_in = browser.new_context(base_url=live_server.url, locale="da-DK")
+    signed_in.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    pages = {
+        anonymous: ["/", "/ideas/", f"/ideas/{idea.pk}/", f"/ideas/campaigns/{campaign.pk}/", "/accounts/login/",
+                    "/accounts/signup/", "/budgets/", f"/budgets/{process.pk}/", f"/budgets/{process.pk}/verify/",
+                    "/accessibility/"],
+        signed_in: ["/ideas/new/", f"/ideas/{idea.pk}/", f"/budgets/{process.pk}/vote/", "/account/",
+                    f"/ideas/{idea.pk}/flag/"],
+    }
+    found = {}
+    for context, paths in pages.items():
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        page = context.new_page()
+        for path in paths:
+            page.goto(path)
+            problems = violations(page)
+            if problems:
+                found[path] = problems
+                page.screenshot(path=str(screenshot_dir / f"axe-{language}-{path.strip('/').replace('/', '_') or 'home'}.png"))
+    assert found == {}
