@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
-from tests.factories import UserFactory
+from accounts.models import Role
+from tests.factories import MembershipFactory, UserFactory
 from tests.ideas.factories import CampaignFactory, IdeaFactory
 from tests.services import need
 
@@ -31,13 +32,29 @@ def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, 
     for code in "ABC":
         ProjectFactory(process=process, code=code)
     citizen = UserFactory(municipality=municipality, birth_year=1980)
-    client = Client()
-    client.force_login(citizen)
+    staff = UserFactory(municipality=municipality)
+    council = UserFactory(municipality=municipality)
+    MembershipFactory(user=staff, municipality=municipality, role=Role.STAFF)
+    MembershipFactory(user=council, municipality=municipality, role=Role.COUNCIL)
+    review = BudgetProcessFactory(municipality=municipality, phase="council_review")
+    for code in "AB":
+        ProjectFactory(process=review, code=code)
 
-    anonymous = browser.new_context(base_url=live_server.url, locale="da-DK")
-    signed_in = browser.new_context(base_url=live_server.url, locale="da-DK")
-    signed_in.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    def context_for(user):
+        context = browser.new_context(base_url=live_server.url, locale="da-DK")
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                                  "url": live_server.url}])
+        return context
+
+    anonymous, signed_in = context_for(None), context_for(citizen)
     pages = {
+        context_for(staff): [f"/ideas/{idea.pk}/", "/ideas/moderation/", "/ideas/staff/new/",
+                             f"/budgets/{process.pk}/", f"/budgets/{process.pk}/turnout/",
+                             f"/budgets/{process.pk}/codes/", f"/budgets/{process.pk}/paper/"],
+        context_for(council): [f"/budgets/{review.pk}/council/"],
         anonymous: ["/", "/ideas/", f"/ideas/{idea.pk}/", f"/ideas/campaigns/{campaign.pk}/", "/accounts/login/",
                     "/accounts/signup/", "/budgets/", f"/budgets/{process.pk}/", f"/budgets/{process.pk}/verify/",
                     "/accessibility/"],
@@ -49,7 +66,8 @@ def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, 
         context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
         page = context.new_page()
         for path in paths:
-            page.goto(path)
+            response = page.goto(path)
+            assert response.status == 200, (path, response.status)
             problems = violations(page)
             if problems:
                 found[path] = problems
