@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from accounts.models import Role
+from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.ideas.factories import CampaignFactory, IdeaFactory
 from tests.services import need
