@@ -144,7 +144,9 @@ def _age_band(birth_year: int | None) -> str:
 
 
 def check_eligible(*, process: BudgetProcess, user) -> None:
-    if process.phase != Phase.VOTING:
+    # The closing time is checked here too: the phase moves on a beat schedule, and not one
+    # ballot may slip in between the closing time and that job.
+    if process.phase != Phase.VOTING or timezone.now() >= process.voting_end:
         raise PermissionDenied(_("Voting is not open."))
     if user is None:
         return

@@ -156,3 +156,19 @@ def test_followers_of_an_idea_hear_whether_its_project_is_funded(process, counci
         services.council_review(process=process, member=council, decision="approved")
     assert [(g, e, p["message"]) for g, e, p in sent if e == "budget.result"] == [
         (f"user.{follower.pk}", "budget.result", f"“Bænke ved åen” is funded in {process.title}")]
+
+
+def test_no_ballot_after_the_closing_time_even_before_the_phase_moves(process, voter):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    BudgetProcess.objects.filter(pk=process.pk).update(voting_end=timezone.now() - timedelta(seconds=1),
+                                                       results_date=timezone.now() + timedelta(days=1))
+    process.refresh_from_db()
+    assert process.phase == Phase.VOTING
+    with pytest.raises(PermissionDenied):
+        cast(process, voter, "A")
+    codes = services.codes_generate(process=process, count=1)
+    with pytest.raises(PermissionDenied):
+        services.ballot_cast(process=process, code=codes[0], choice={"projects": ["A"]})
