@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -77,7 +78,7 @@ def seed() -> list[str]:
 
     bergen_process, created = _process(bergen, "innbyggerbudsjett-2026", "Innbyggerbudsjett 2026",
                                        BERGEN_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="NOK",
-                                       voting_days=-20)
+                                       voting_days=-5)
     if created:
         rng = random.Random(2026)  # noqa: S311 - demo data, not security
         BudgetProcess.objects.filter(pk=bergen_process.pk).update(residents_only=False)
@@ -87,6 +88,12 @@ def seed() -> list[str]:
             chosen = rng.sample(sorted(costs), k=2)
             if sum(costs[c] for c in chosen) <= bergen_process.knapsack_limit:
                 services.ballot_cast(process=bergen_process, code=code, choice={"projects": chosen})
+        # The vote is over: move its calendar into the past, then the council decides.
+        shift = timedelta(days=20)
+        BudgetProcess.objects.filter(pk=bergen_process.pk).update(
+            proposals_start=F("proposals_start") - shift, review_start=F("review_start") - shift,
+            voting_start=F("voting_start") - shift, voting_end=F("voting_end") - shift,
+            results_date=F("results_date") - shift)
         services.phase_set(process=bergen_process, phase=Phase.COUNCIL_REVIEW)
         council = User.objects.get(email="council@example.dk")
         from accounts.services import membership_grant
