@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = _("Participatory budgets")
+
+    def ready(self) -> None:
+        from accounts import personal_data
+
+        from . import personal_data as budgets_personal_data
+
+        personal_data.register("budgets", budgets_personal_data.collect)

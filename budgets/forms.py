@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BallotType, CouncilDecision, Project
+from .models import BallotType, CouncilDecision, Project, ProjectUpdate
 
 
 class ProposeForm(forms.ModelForm):
@@ -83,3 +83,10 @@ class CouncilForm(forms.Form):
 class FromIdeaForm(forms.Form):
     idea = forms.IntegerField(label=_("Number of the idea"), min_value=1)
     cost = forms.IntegerField(label=_("Cost estimate"), min_value=1)
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = ProjectUpdate
+        fields = ["milestone", "text", "happened_on"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4}), "happened_on": forms.DateInput(attrs={"type": "date"})}

@@ -242,3 +242,22 @@ class PaperBallot(models.Model):
 
     def __str__(self) -> str:
         return f"paper ballot {self.pk} ({'confirmed' if self.confirmed_by_id else 'waiting'})"
+
+
+class ProjectUpdate(models.Model):
+    """Progress on a funded project during implementation, posted by staff; a milestone is
+    a step people can look forward to or look back on (with its date)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("update"), max_length=3000)
+    milestone = models.CharField(_("milestone"), max_length=200, blank=True,
+                                 help_text=_("For example “Playground opened”. Leave empty for a plain update."))
+    happened_on = models.DateField(_("date"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.milestone or self.text[:60]

@@ -27,3 +27,4 @@ rules.add_perm("budgets.generate_codes", is_staff_member & ~_in_phase(Phase.RESU
 rules.add_perm("budgets.view_turnout", is_staff_member | is_council_member)
 rules.add_perm("budgets.review_result", is_council_member & _in_phase(Phase.COUNCIL_REVIEW))
 rules.add_perm("budgets.enter_paper_ballots", is_staff_member & _in_phase(Phase.VOTING, Phase.COUNCIL_REVIEW))
+rules.add_perm("budgets.post_progress", is_staff_member & _in_phase(Phase.IMPLEMENTATION))

@@ -25,6 +25,7 @@ from .models import (
     Participation,
     Phase,
     Project,
+    ProjectUpdate,
     Result,
     VotingCode,
 )
@@ -119,6 +120,32 @@ def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Proj
             message = _("“%(title)s” is now a project in %(budget)s") % {"title": idea.title, "budget": process.title}
         notify_user_live(follow.user_id, "idea.project", {"idea": idea.pk, "message": message, "url": url})
     return project
+
+
+@transaction.atomic
+def project_update_post(*, project: Project, author, text: str, milestone: str = "", happened_on=None) -> ProjectUpdate:
+    """Staff tell how a funded project is going; followers of the idea behind it hear it."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ideas.models import Follow
+    from ideas.services.events import notify_user_live
+
+    if project.process.phase != Phase.IMPLEMENTATION or not project.selected:
+        raise ValidationError(_("Progress can be posted on funded projects during implementation."))
+    update = ProjectUpdate(project=project, author=author, text=text.strip(), milestone=milestone.strip(),
+                           happened_on=happened_on or timezone.localdate())
+    update.full_clean()
+    update.save()
+    if project.idea_id:
+        url = reverse("budgets:detail", args=[project.process_id]) + f"#project-{project.code}"
+        for follow in Follow.objects.filter(idea_id=project.idea_id).select_related("user"):
+            with translation.override(follow.user.preferred_language):
+                message = _("News on “%(title)s”: %(what)s") % {"title": project.title,
+                                                                 "what": update.milestone or update.text[:80]}
+            notify_user_live(follow.user_id, "budget.progress", {"project": project.code, "message": message,
+                                                                 "url": url})
+    return update
 
 
 @transaction.atomic

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/phase/", views.phase_change, name="phase"),
     re_path(r"^(?P<pk>\d+)/result\.(?P<fmt>csv|xlsx)$", views.result_export, name="result-export"),
     path("projects/<int:pk>/review/", views.project_review, name="project-review"),
+    path("projects/<int:pk>/progress/", views.progress, name="progress"),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -19,6 +20,7 @@ from .forms import (
     CodesForm,
     CouncilForm,
     FromIdeaForm,
+    ProgressForm,
     ProposeForm,
     ReviewForm,
     VerifyForm,
@@ -49,7 +51,8 @@ def process_detail(request, pk: int):
     user = request.user
     context = {
         "process": process,
-        "projects": process.projects.select_related("district").order_by("pk"),
+        "projects": process.projects.select_related("district").prefetch_related("updates").order_by("pk"),
+        "can_post_progress": user.has_perm("budgets.post_progress", process),
         "can_vote": user.has_perm("budgets.vote", process),
         "can_propose": user.has_perm("budgets.propose_project", process),
         "can_review_projects": user.has_perm("budgets.review_project", process),
@@ -318,3 +321,21 @@ def phase_change(request, pk: int):
     else:
         messages.success(request, _("The phase is changed."))
     return redirect("budgets:detail", pk=process.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress(request, pk: int):
+    project = get_object_or_404(Project.objects.select_related("process__municipality"), pk=pk)
+    if not request.user.has_perm("budgets.post_progress", project.process):
+        raise PermissionDenied
+    form = ProgressForm(request.POST or None, initial={"happened_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update_post(project=project, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The update is published on the project."))
+            return redirect("budgets:detail", pk=project.process_id)
+    return render(request, "budgets/progress.html", {"project": project, "form": form})

@@ -172,3 +172,27 @@ def test_result_exports_after_publication_only(client, process, council, municip
     xlsx = client.get(f"/budgets/{process.pk}/result.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert [c.value for c in sheet[2]][:3] == ["A", "Projekt A", 60_000]
+
+
+def test_staff_post_progress_on_funded_projects_during_implementation(client, process, council, budget_staff,
+                                                                      municipality):
+    from budgets.models import Project
+
+    services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": ["C"]})
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    services.council_review(process=process, member=council, decision="approved")
+    funded = Project.objects.get(process=process, code="C")
+    client.force_login(budget_staff)
+    url = reverse("budgets:progress", args=[funded.pk])
+    assert client.get(url).status_code == 403, "not before implementation"
+    services.phase_set(process=process, phase=Phase.IMPLEMENTATION)
+    response = client.post(url, {"milestone": "Legepladsen er åbnet", "text": "Tak til alle, der stemte.",
+                                 "happened_on": "2027-05-01"})
+    assert response.status_code == 302
+    page = client.__class__().get(reverse("budgets:detail", args=[process.pk])).content.decode()
+    assert "Legepladsen er åbnet" in page and "Tak til alle" in page
+    unfunded = Project.objects.get(process=process, code="A")
+    again = client.post(reverse("budgets:progress", args=[unfunded.pk]), {"text": "x", "happened_on": "2027-05-01"})
+    assert again.status_code == 200 and unfunded.updates.count() == 0
+    client.force_login(UserFactory(municipality=municipality))
+    assert client.get(url).status_code == 403

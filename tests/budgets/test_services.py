@@ -172,3 +172,14 @@ def test_no_ballot_after_the_closing_time_even_before_the_phase_moves(process, v
     codes = services.codes_generate(process=process, count=1)
     with pytest.raises(PermissionDenied):
         services.ballot_cast(process=process, code=codes[0], choice={"projects": ["A"]})
+
+
+def test_data_download_says_where_a_person_voted_but_not_what(client, process, voter):
+    import json
+
+    cast(process, voter, "B", "D")
+    client.force_login(voter)
+    data = json.loads(client.get("/account/data.json").content)
+    assert data["budgets"]["took_part_in"] == [{"process": process.title, "channel": "online",
+                                                "on": data["budgets"]["took_part_in"][0]["on"]}]
+    assert "Projekt B" not in json.dumps(data) and '"B"' not in json.dumps(data["budgets"])
