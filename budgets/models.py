@@ -224,6 +224,7 @@ class Result(models.Model):
     fingerprint = models.CharField(max_length=64)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
+    followers_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"result of {self.process_id}"

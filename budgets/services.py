@@ -344,6 +344,9 @@ def council_review(*, process: BudgetProcess, member, decision: str, comment: st
         BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.RESULTS)
         process.phase = Phase.RESULTS
         _tell_idea_followers_of_result(process)
+        from .tasks import email_result_to_idea_followers
+
+        transaction.on_commit(lambda: email_result_to_idea_followers.delay(process.pk))
     return review
 
 

@@ -183,3 +183,24 @@ def test_data_download_says_where_a_person_voted_but_not_what(client, process, v
     assert data["budgets"]["took_part_in"] == [{"process": process.title, "channel": "online",
                                                 "on": data["budgets"]["took_part_in"][0]["on"]}]
     assert "Projekt B" not in json.dumps(data) and '"B"' not in json.dumps(data["budgets"])
+
+
+def test_followers_are_emailed_the_result_once(process, council, municipality, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from budgets.tasks import email_result_to_idea_followers
+    from ideas import services as idea_services
+    from tests.ideas.factories import IdeaFactory
+
+    idea = IdeaFactory(campaign__municipality=municipality, title="Træer på torvet")
+    follower = UserFactory(preferred_language="nb")
+    idea_services.idea_follow(idea=idea, user=follower)
+    Project.objects.filter(process=process, code="C").update(idea=idea, title="Træer på torvet")
+    cast(process, UserFactory(municipality=municipality), "C")
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.council_review(process=process, member=council, decision="approved")
+    assert [m.to for m in mail.outbox] == [[follower.email]]
+    assert "Træer på torvet" in mail.outbox[0].subject and "/ideas/unsubscribe/" in mail.outbox[0].body
+    assert email_result_to_idea_followers(process.pk) == 0, "sent once"
