@@ -101,10 +101,8 @@ def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Proj
     """Staff promote an idea to a budget project; the idea links to it and its followers
     hear about it, in their own language."""
     from django.urls import reverse
-    from django.utils import translation
 
-    from ideas.models import Follow
-    from ideas.services.events import notify_user_live
+    from ideas.services.events import tell_followers_live
 
     if idea.municipality_id != process.municipality_id:
         raise ValidationError({"idea": _("Choose an idea of the same municipality.")})
@@ -115,10 +113,10 @@ def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Proj
     project = project_propose(process=process, user=actor, title=idea.title[:200], description=idea.body,
                               cost=cost, district=idea.district, idea=idea)
     url = reverse("budgets:detail", args=[process.pk]) + f"#project-{project.code}"
-    for follow in Follow.objects.filter(idea=idea).select_related("user"):
-        with translation.override(follow.user.preferred_language):
-            message = _("“%(title)s” is now a project in %(budget)s") % {"title": idea.title, "budget": process.title}
-        notify_user_live(follow.user_id, "idea.project", {"idea": idea.pk, "message": message, "url": url})
+    tell_followers_live(
+        idea_ids=[idea.pk], event="idea.project", payload=lambda _id: {"idea": idea.pk, "url": url},
+        message=lambda _id: _("“%(title)s” is now a project in %(budget)s") % {"title": idea.title,
+                                                                               "budget": process.title})
     return project
 
 
@@ -126,10 +124,8 @@ def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Proj
 def project_update_post(*, project: Project, author, text: str, milestone: str = "", happened_on=None) -> ProjectUpdate:
     """Staff tell how a funded project is going; followers of the idea behind it hear it."""
     from django.urls import reverse
-    from django.utils import translation
 
-    from ideas.models import Follow
-    from ideas.services.events import notify_user_live
+    from ideas.services.events import tell_followers_live
 
     if project.process.phase != Phase.IMPLEMENTATION or not project.selected:
         raise ValidationError(_("Progress can be posted on funded projects during implementation."))
@@ -139,12 +135,11 @@ def project_update_post(*, project: Project, author, text: str, milestone: str =
     update.save()
     if project.idea_id:
         url = reverse("budgets:detail", args=[project.process_id]) + f"#project-{project.code}"
-        for follow in Follow.objects.filter(idea_id=project.idea_id).select_related("user"):
-            with translation.override(follow.user.preferred_language):
-                message = _("News on “%(title)s”: %(what)s") % {"title": project.title,
-                                                                 "what": update.milestone or update.text[:80]}
-            notify_user_live(follow.user_id, "budget.progress", {"project": project.code, "message": message,
-                                                                 "url": url})
+        tell_followers_live(
+            idea_ids=[project.idea_id], event="budget.progress",
+            payload=lambda _id: {"project": project.code, "url": url},
+            message=lambda _id: _("News on “%(title)s”: %(what)s") % {
+                "title": project.title, "what": update.milestone or update.text[:80]})
     return update
 
 
@@ -353,21 +348,19 @@ def council_review(*, process: BudgetProcess, member, decision: str, comment: st
 def _tell_idea_followers_of_result(process: BudgetProcess) -> None:
     """Followers of the ideas behind the projects hear whether their project is funded."""
     from django.urls import reverse
-    from django.utils import translation
 
-    from ideas.models import Follow
-    from ideas.services.events import notify_user_live
+    from ideas.services.events import tell_followers_live
 
-    projects = Project.objects.filter(process=process, idea__isnull=False)
-    follows = Follow.objects.filter(idea__in=projects.values("idea")).select_related("user")
-    by_idea = {}
-    for follow in follows:
-        by_idea.setdefault(follow.idea_id, []).append(follow.user)
-    for project in projects:
-        url = reverse("budgets:detail", args=[process.pk]) + f"#project-{project.code}"
-        for user in by_idea.get(project.idea_id, []):
-            with translation.override(user.preferred_language):
-                text = (_("“%(title)s” is funded in %(budget)s") if project.selected
-                        else _("“%(title)s” was not funded in %(budget)s"))
-                message = text % {"title": project.title, "budget": process.title}
-            notify_user_live(user.pk, "budget.result", {"project": project.code, "message": message, "url": url})
+    by_idea = {p.idea_id: p for p in Project.objects.filter(process=process, idea__isnull=False)}
+    base = reverse("budgets:detail", args=[process.pk])
+
+    def message(idea_id):
+        project = by_idea[idea_id]
+        text = (_("“%(title)s” is funded in %(budget)s") if project.selected
+                else _("“%(title)s” was not funded in %(budget)s"))
+        return text % {"title": project.title, "budget": process.title}
+
+    tell_followers_live(
+        idea_ids=by_idea, event="budget.result", message=message,
+        payload=lambda idea_id: {"project": by_idea[idea_id].code,
+                                 "url": f"{base}#project-{by_idea[idea_id].code}"})

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -63,12 +63,12 @@ def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> Sta
     if to_status == Status.IMPLEMENTED:
         innovation_from_idea(idea=idea)
     events.enqueue(notify_status_change, change.pk)
-    for follow in Follow.objects.filter(idea=idea).select_related("user"):
-        with translation.override(follow.user.preferred_language):
-            message = _("“%(title)s” is now: %(status)s") % {"title": idea.title, "status": Status(to_status).label}
-        events.notify_user_live(follow.user_id, "idea.status", {
-            "idea": idea.pk, "status": to_status, "message": message,
-            "url": reverse("ideas:detail", args=[idea.pk])})
+    url = reverse("ideas:detail", args=[idea.pk])
+    events.tell_followers_live(
+        idea_ids=[idea.pk], event="idea.status",
+        payload=lambda _id: {"idea": idea.pk, "status": to_status, "url": url},
+        message=lambda _id: _("“%(title)s” is now: %(status)s") % {"title": idea.title,
+                                                                   "status": Status(to_status).label})
     return change
 
 
