@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DinnersConfig(AppConfig):
     name = "dinners"
     verbose_name = _("Dinner dialogues")
+
+    def ready(self) -> None:
+        from accounts import personal_data
+
+        from . import personal_data as dinners_personal_data
+
+        personal_data.register("dinners", dinners_personal_data.collect)
+        personal_data.register_eraser(dinners_personal_data.erase)

@@ -11,10 +11,23 @@ from typing import Any
 
 Collector = Callable[[Any], Any]
 _collectors: dict[str, Collector] = {}
+# Run before an account is deleted, for data that must not outlive it on rows that stay
+# (a dinner host's address on the dinner, which the other guests' history keeps).
+_erasers: list[Callable[[Any], None]] = []
 
 
 def register(section: str, collector: Collector) -> None:
     _collectors[section] = collector
+
+
+def register_eraser(eraser: Callable[[Any], None]) -> None:
+    if eraser not in _erasers:
+        _erasers.append(eraser)
+
+
+def erase(user) -> None:
+    for eraser in _erasers:
+        eraser(user)
 
 
 def sections() -> dict[str, Collector]:

@@ -66,8 +66,11 @@ def user_delete(*, user) -> None:
     from django.conf import settings
     from django.contrib.sessions.models import Session
 
+    from . import personal_data
+
     if user.is_deleted_placeholder:
         raise ValueError("The deleted-user placeholder cannot be deleted.")
+    personal_data.erase(user)
     user_pk = str(user.pk)
     # Sessions are stored encoded, so they can only be matched by decoding them; the
     # expired ones are purged nightly, this removes the live ones on other devices.

@@ -21,6 +21,18 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "dinner-reminders": {
+        "task": "dinners.tasks.queue_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "dinner-notices-sweep": {
+        "task": "dinners.tasks.deliver_pending",
+        "schedule": crontab(minute="*/5"),
+    },
+    "dinner-matching-plan": {
+        "task": "dinners.tasks.plan_matching_after_signup",
+        "schedule": crontab(minute="*/10"),
+    },
     "advance-budget-phases": {
         "task": "budgets.tasks.advance_budget_phases",
         "schedule": crontab(minute="*/5"),

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from budgets.consumers import TurnoutConsumer
+from dinners.consumers import ProgrammeSeatsConsumer
 from ideas.consumers import CampaignConsumer, IdeaConsumer, ModerationQueueConsumer
 from realtime.consumers import NotificationsConsumer
 
@@ -11,4 +12,5 @@ websocket_urlpatterns = [
     path("ws/campaigns/<int:pk>/", CampaignConsumer.as_asgi()),
     path("ws/moderation/<int:pk>/", ModerationQueueConsumer.as_asgi()),
     path("ws/budgets/<int:pk>/turnout/", TurnoutConsumer.as_asgi()),
+    path("ws/dinners/<int:pk>/", ProgrammeSeatsConsumer.as_asgi()),
 ]

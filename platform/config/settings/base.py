@@ -264,6 +264,9 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "accounts.models.Country",
         "RoleEnum": "accounts.models.Role",
         "IdeaStatusEnum": "ideas.models.Status",
+        "DinnerStatusEnum": "dinners.models.DinnerStatus",
+        "SeatStatusEnum": "dinners.models.SeatStatus",
+        "MatchStatusEnum": "dinners.models.MatchStatus",
     },
 }
 
@@ -271,6 +274,7 @@ SPECTACULAR_SETTINGS = {
 # Writes through pages, per person (the API has its own throttles above).
 IDEA_SUBMIT_RATE = env("IDEA_SUBMIT_RATE", default="10/h")
 COMMENT_RATE = env("COMMENT_RATE", default="30/h")
+SEAT_SIGNUP_RATE = env("SEAT_SIGNUP_RATE", default="20/h")
 # Key of the HMACs that separate who voted from what was voted (budgets.secrecy).
 BALLOT_SECRET = env("BALLOT_SECRET", default="")
 # The municipality whose front page `/` shows when nobody chose one (slug).

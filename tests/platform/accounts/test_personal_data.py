@@ -95,6 +95,9 @@ PERSONAL_DATA_RELATIONS = {
     ("admin", "LogEntry", "user"),
     ("authtoken", "TokenProxy", "user"),
     ("ideas", "Follow", "user"),
+    ("dinners", "Seat", "guest"),
+    ("dinners", "MatchRequest", "guest"),
+    ("dinners", "Notice", "recipient"),
 }
 
 

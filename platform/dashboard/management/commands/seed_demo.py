@@ -15,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from accounts import demo as accounts_demo
         from budgets import demo as budgets_demo
+        from dinners import demo as dinners_demo
         from ideas import demo as ideas_demo
 
         # The demo's own notifications (status answers to demo accounts) are not sent.
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             lines = accounts_demo.seed()
             lines += ideas_demo.seed()
             lines += budgets_demo.seed()
+            lines += dinners_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for line in lines:
             self.stdout.write(line)
