@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.rules import is_staff_member
+from accounts.rules import is_moderator, is_staff_member
 
 from .models import (
     Dinner,
@@ -54,8 +54,8 @@ def dinner_list(*, programme: Programme, user, district: int | None = None, venu
     visible = Q(status__in=[DinnerStatus.APPROVED, DinnerStatus.CANCELLED])
     if getattr(user, "is_authenticated", False):
         visible |= Q(host=user)
-    if getattr(user, "is_authenticated", False) and is_staff_member(user, programme):
-        visible = Q()
+    if getattr(user, "is_authenticated", False) and is_moderator(user, programme):
+        visible = Q()  # moderators find the dinners waiting for approval here
     queryset = (Dinner.objects.filter(visible, programme=programme).defer("address")
                 .select_related("district", "host"))
     if district:
