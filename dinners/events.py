@@ -1,5 +1,5 @@
 """Live updates that follow a committed write: free seats on the programme page and on each
-dinner, the moderation queue of dinners waiting for approval, and a guest's own news."""
+dinner, and a guest's own news."""
 from __future__ import annotations
 
 from django.db import transaction
@@ -10,10 +10,6 @@ from realtime.consumers import user_group
 
 def programme_group(programme_id: int) -> str:
     return group_name("dinners", "programme", programme_id)
-
-
-def queue_group(municipality_id: int) -> str:
-    return group_name("dinners", "queue", municipality_id)
 
 
 def seats_changed(dinner) -> None:
@@ -29,10 +25,6 @@ def seats_changed(dinner) -> None:
             send_now(programme_group(dinner.programme_id), "dinner.seats", {"dinner": dinner.pk, **figures})
 
     transaction.on_commit(send)
-
-
-def queue_changed(programme) -> None:
-    broadcast_on_commit(queue_group(programme.municipality_id), "queue.changed", {"programme": programme.pk})
 
 
 def report_filed(dinner) -> None:

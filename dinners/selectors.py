@@ -26,6 +26,13 @@ def programme_list(*, municipality) -> QuerySet[Programme]:
     return Programme.objects.filter(municipality=municipality).order_by("-dinners_from")
 
 
+def programme_list_open(*, municipality) -> QuerySet[Programme]:
+    """Programmes whose sign-up is open now, for the front page."""
+    now = timezone.now()
+    return Programme.objects.filter(municipality=municipality, signup_opens__lte=now,
+                                    signup_closes__gt=now).order_by("signup_closes")
+
+
 def programme_get(*, pk: int) -> Programme | None:
     return (Programme.objects.select_related("municipality", "campaign").prefetch_related("questions", "districts")
             .filter(pk=pk).first())

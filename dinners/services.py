@@ -118,8 +118,6 @@ def dinner_offer(*, programme: Programme, host, **fields) -> Dinner:
                     status=DinnerStatus.PENDING if programme.hosts_need_approval else DinnerStatus.APPROVED)
     dinner.full_clean()
     dinner.save()
-    if dinner.status == DinnerStatus.PENDING:
-        events.queue_changed(programme)
     events.seats_changed(dinner)
     return dinner
 
@@ -194,7 +192,6 @@ def dinner_decide(*, dinner: Dinner, actor, approve: bool, reason: str = "") -> 
     dinner.save(update_fields=["status", "status_reason", "updated_at"])
     notice_queue(kind="approved" if approve else "declined", recipient_id=dinner.host_id, dinner=dinner,
                  key=f"decided:{dinner.pk}")
-    events.queue_changed(dinner.programme)
     events.seats_changed(dinner)
     return dinner
 

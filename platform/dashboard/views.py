@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.selectors import municipality_get, municipality_list
 from budgets.selectors import process_list_open
+from dinners.selectors import programme_list_open
 from ideas.selectors import campaign_list_open
 
 
@@ -14,8 +15,7 @@ def _front_page(request, municipality):
         "other_municipalities": others,
         "campaigns": campaign_list_open(municipality=municipality) if municipality else [],
         "budgets": process_list_open(municipality=municipality) if municipality else [],
-        # Filled by the dinners app when it lands.
-        "dinner_programmes": [],
+        "dinner_programmes": programme_list_open(municipality=municipality) if municipality else [],
     }
     return render(request, "dashboard/home.html", context)
 

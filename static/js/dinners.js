@@ -7,6 +7,7 @@
     if (!root || !("WebSocket" in window)) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/ws/dinners/" + root.dataset.liveSeats + "/");
+    socket.onopen = function () { root.dataset.liveConnected = "true"; };
     socket.onmessage = function (message) {
       var data = JSON.parse(message.data);
       if (data.event !== "dinner.seats") return;

@@ -44,7 +44,7 @@ def test_a_citizen_joins_a_dinner_by_keyboard_and_the_seats_drop_live(browser, m
         watching.goto(f"/dinners/{programme.pk}/")
         free = watching.locator(f'[data-dinner-free="{dinner.pk}"]').first
         assert free.inner_text() == "2"
-        watching.wait_for_timeout(300)  # let the websocket connect
+        watching.locator("[data-live-connected]").wait_for(state="attached")
 
         context = signed_in_context(browser, base, citizen)
         page = context.new_page()
