@@ -9,4 +9,5 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("ideas.api_urls")),
     path("", include("budgets.api_urls")),
+    path("", include("reports.api_urls")),
 ]

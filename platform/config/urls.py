@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("ideas/", include("ideas.urls")),
     path("budgets/", include("budgets.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("dashboard.urls")),
 ]
 if settings.DEBUG:
