@@ -42,8 +42,13 @@ FUNNEL_LABELS = {
 TABLES = ["roles", "values", "countries", "municipalities", "funnel"]
 
 
+def _number(value: float, places: int) -> str:
+    # number_format cuts decimals off; round first so 62.98 % shows as 63 %.
+    return number_format(round(value, places), places, force_grouping=True)
+
+
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{number_format(value * 100, 0)} %"
+    return "–" if value is None else f"{_number(value * 100, 0)} %"
 
 
 def ratio_text(result: OddsRatio) -> str:
@@ -55,14 +60,14 @@ def ratio_text(result: OddsRatio) -> str:
     if result.status == Status.SEPARATION:
         return _("Cannot be estimated: the groups do not overlap")
     return _("%(or)s (95 %% CI %(low)s–%(high)s)") % {
-        "or": number_format(result.odds_ratio, 2), "low": number_format(result.ci_low, 2),
-        "high": number_format(result.ci_high, 2)}
+        "or": _number(result.odds_ratio, 2), "low": _number(result.ci_low, 2),
+        "high": _number(result.ci_high, 2)}
 
 
 def p_text(result: OddsRatio) -> str:
     if result.p_value is None:
         return "–"
-    return "< 0,001" if result.p_value < 0.001 else number_format(result.p_value, 3)
+    return "< " + _number(0.001, 3) if result.p_value < 0.001 else _number(result.p_value, 3)
 
 
 @dataclass
@@ -87,8 +92,8 @@ def roles_table(report: dict) -> Table:
     labels = [str(ROLE_LABELS[k]) for k in roles]
     description = _("Of %(n)s innovations (weighted N %(wn)s), %(any)s happened with citizens: "
                     "citizens initiated %(initiated)s, promoted %(promoted)s and co-created %(co_created)s.") % {
-        "n": number_format(report["n"], 0, force_grouping=True),
-        "wn": number_format(report["weighted_n"], 1, force_grouping=True),
+        "n": _number(report["n"], 0),
+        "wn": _number(report["weighted_n"], 1),
         **{k: percent(v) for k, v in roles.items()}}
     return Table(
         name="roles", title=_("Innovations with citizens, by citizens' role"), description=description,
@@ -134,7 +139,7 @@ def _groups_table(name: str, title: str, groups: dict, labels: dict) -> Table:
     for label, k in zip(names, keys, strict=True):
         g = groups[k]
         roles = g["citizen_role"]
-        rows.append([label, number_format(g["n"], 0, force_grouping=True), percent(roles["any"]),
+        rows.append([label, _number(g["n"], 0), percent(roles["any"]),
                      percent(roles["initiated"]), percent(roles["promoted"]), percent(roles["co_created"])])
         data.append([label, g["n"], g["weighted_n"], roles["any"], roles["initiated"], roles["promoted"],
                      roles["co_created"]])
@@ -162,10 +167,10 @@ def funnel_table(funnel: dict) -> Table:
     keys = list(FUNNEL_LABELS)
     labels = [str(FUNNEL_LABELS[k]) for k in keys]
     median = funnel["median_days_to_answer"]
-    median_text = "–" if median is None else number_format(median, 1)
+    median_text = "–" if median is None else _number(median, 1)
     description = " ".join(f"{label}: {funnel[k]}." for label, k in zip(labels, keys, strict=True))
     description += " " + _("Median days from submission to the first public answer: %(days)s.") % {"days": median_text}
-    rows = [[label, number_format(funnel[k], 0, force_grouping=True)] for label, k in zip(labels, keys, strict=True)]
+    rows = [[label, _number(funnel[k], 0)] for label, k in zip(labels, keys, strict=True)]
     rows.append([_("Median days from submission to the first public answer"), median_text])
     data = [[label, funnel[k]] for label, k in zip(labels, keys, strict=True)]
     data.append([_("Median days from submission to the first public answer"), median])
@@ -180,7 +185,7 @@ def cocreation_table(profile: dict, title: str) -> Table:
     party_labels = dict(Party.choices)
 
     def score(x):
-        return "–" if x is None else number_format(x, 1)
+        return "–" if x is None else _number(x, 1)
 
     rows, data = [], []
     for label, v in zip(labels, values, strict=True):
