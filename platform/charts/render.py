@@ -108,6 +108,7 @@ def radar(*, title: str, description: str, labels: Sequence[str], series: dict[s
                 linestyle=["-", "--", ":", "-."][i % 4], marker="o", label=name)
         ax.fill(angles, points, color=COLOURS[i % len(COLOURS)], alpha=0.08)
     ax.set_xticks(angles[:-1], [_wrap(label) for label in labels])
+    ax.tick_params(axis="x", pad=14)
     ax.set_ylim(0, high)
     ax.set_yticks(range(int(low), int(high) + 1))
     ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
