@@ -16,6 +16,7 @@ class Command(BaseCommand):
         from accounts import demo as accounts_demo
         from budgets import demo as budgets_demo
         from ideas import demo as ideas_demo
+        from reports import demo as reports_demo
 
         # The demo's own notifications (status answers to demo accounts) are not sent.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             lines = accounts_demo.seed()
             lines += ideas_demo.seed()
             lines += budgets_demo.seed()
+            lines += reports_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for line in lines:
             self.stdout.write(line)
