@@ -45,13 +45,36 @@ def role_shares(cells: Cells) -> dict:
     return shares
 
 
+def _merged(y: np.ndarray, cells: Cells) -> dict:
+    """Cells summed over everything but (y, with citizens, type, subsector): the likelihood
+    and the sandwich only see these, so the fit is the same on far fewer cells."""
+    types, type_code = np.unique(cells.innovation_type.astype(str), return_inverse=True)
+    subs, sub_code = np.unique(cells.subsector.astype(str), return_inverse=True)
+    key = ((y.astype(int) * 2 + cells.with_citizens.astype(int)) * len(types) + type_code) * len(subs) + sub_code
+    size = 4 * len(types) * len(subs)
+    n = np.bincount(key, weights=cells.n, minlength=size)
+    used = np.flatnonzero(n)
+    sub_i = used % len(subs)
+    type_i = (used // len(subs)) % len(types)
+    wc = (used // (len(subs) * len(types))) % 2
+    return {"y": used // (2 * len(subs) * len(types)), "with_citizens": wc,
+            "sum_w": np.bincount(key, weights=cells.sw, minlength=size)[used],
+            "sum_w2": np.bincount(key, weights=cells.sw2, minlength=size)[used],
+            "count": n[used].astype(int), "covariates": [types[type_i], subs[sub_i]]}
+
+
 def outcome(cells: Cells, value: str) -> dict:
     y = cells.flags[f"value_{value}"]
     wc = cells.with_citizens
-    common = {"y": y.astype(int), "with_citizens": wc.astype(int), "sum_w": cells.sw, "sum_w2": cells.sw2,
-              "count": cells.n}
-    unadjusted = citizen_odds_ratio(**common)
-    adjusted = citizen_odds_ratio(**common, covariates=[cells.innovation_type, cells.subsector])
+    if cells.size:
+        merged = _merged(y, cells)
+        covariates = merged.pop("covariates")
+    else:
+        merged = {"y": y.astype(int), "with_citizens": wc.astype(int), "sum_w": cells.sw, "sum_w2": cells.sw2,
+                  "count": cells.n}
+        covariates = [cells.innovation_type, cells.subsector]
+    unadjusted = citizen_odds_ratio(**merged)
+    adjusted = citizen_odds_ratio(**merged, covariates=covariates)
     return {
         "with_citizens": share(cells.sw[wc & y].sum(), cells.sw[wc].sum()),
         "without_citizens": share(cells.sw[~wc & y].sum(), cells.sw[~wc].sum()),
