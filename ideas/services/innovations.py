@@ -50,6 +50,13 @@ def _bump_after_commit() -> None:
     transaction.on_commit(bump)
 
 
+def _check_ideas(municipality: Municipality, ideas) -> list:
+    ideas = list(ideas)
+    if any(idea.municipality_id != municipality.pk for idea in ideas):
+        raise ValidationError({"ideas": _("Only ideas from the same municipality can be linked.")})
+    return ideas
+
+
 def innovation_changed() -> None:
     """Tell the reports that innovation records changed (called by every write here)."""
     _bump_after_commit()
@@ -61,6 +68,7 @@ def innovation_create(*, municipality: Municipality, ideas=(), **fields) -> Inno
     if unknown:
         raise ValueError(f"unknown innovation fields: {sorted(unknown)}")
     fields.setdefault("year", timezone.localdate().year)
+    ideas = _check_ideas(municipality, ideas)
     innovation = Innovation(municipality=municipality, **fields)
     innovation.full_clean()
     innovation.save()
@@ -80,7 +88,7 @@ def innovation_update(*, innovation: Innovation, ideas=None, **fields) -> Innova
     innovation.full_clean()
     innovation.save()
     if ideas is not None:
-        innovation.ideas.set(ideas)
+        innovation.ideas.set(_check_ideas(innovation.municipality, ideas))
     innovation_changed()
     return innovation
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country
-from ideas.models import Innovation, SectorLevel, Subsector
+from ideas.models import Idea, Innovation, SectorLevel, Status, Subsector
 from ideas.services.innovations import EDITABLE_FIELDS
 
 from .models import COCREATION_VALUES, STATEMENTS, Party
@@ -30,7 +30,16 @@ class SelectionForm(forms.Form):
 class InnovationForm(forms.ModelForm):
     class Meta:
         model = Innovation
-        fields = EDITABLE_FIELDS
+        fields = [*EDITABLE_FIELDS, "ideas"]
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Link the ideas the innovation came from: the municipality's accepted or later ones.
+        self.fields["ideas"].queryset = Idea.objects.filter(
+            municipality=municipality, status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.IMPLEMENTED],
+        ).order_by("-created_at").only("pk", "title")
+        self.fields["ideas"].required = False
+        self.fields["ideas"].help_text = _("Ideas this innovation came from (accepted or later).")
 
 
 class ImportForm(forms.Form):

@@ -164,7 +164,7 @@ def innovation_edit(request, slug: str, pk: int | None = None):
     innovation = _innovation(request, pk) if pk else None
     if innovation is not None and innovation.municipality_id != municipality.pk:
         raise Http404
-    form = InnovationForm(request.POST or None, instance=innovation)
+    form = InnovationForm(request.POST or None, instance=innovation, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:

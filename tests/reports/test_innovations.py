@@ -76,6 +76,22 @@ def test_staff_register_an_innovation_on_the_page(staff_client, municipality):
     assert bad.status_code == 400 and Innovation.objects.count() == 1
 
 
+def test_staff_link_an_innovation_to_ideas_of_their_municipality_only(staff_client, municipality, bergen):
+    from ideas import services
+    from ideas.models import Status
+    from tests.ideas.factories import CampaignFactory, IdeaFactory
+
+    own = IdeaFactory(campaign=CampaignFactory(municipality=municipality), status=Status.ACCEPTED)
+    other = IdeaFactory(campaign=CampaignFactory(municipality=bergen), status=Status.ACCEPTED)
+    form = {"title": "Delebus", "year": "2025", "sector_level": "municipality", "subsector": "technical",
+            "innovation_type": "service", "weight": "1"}
+    assert staff_client.post("/reports/m/aarhus/innovations/new/", {**form, "ideas": [other.pk]}).status_code == 400
+    assert staff_client.post("/reports/m/aarhus/innovations/new/", {**form, "ideas": [own.pk]}).status_code == 302
+    assert list(Innovation.objects.get().ideas.all()) == [own]
+    with pytest.raises(Exception, match="same municipality"):
+        services.innovation_create(municipality=municipality, title="X", ideas=[other])
+
+
 def test_import_command(tmp_path, municipality):
     from django.core.management import CommandError, call_command
 
