@@ -40,7 +40,7 @@ from ideas.models import (
 from ideas.services import innovation_data_version
 
 from . import figures
-from .models import COCREATION_VALUES, SCORE_FIELDS, CoCreationInvitation, Party
+from .models import COCREATION_VALUES, CoCreationInvitation, Party
 
 CACHE_SECONDS = 24 * 3600
 FUNNEL_CACHE_SECONDS = 60
@@ -222,5 +222,3 @@ def invitation_get(*, token: str) -> CoCreationInvitation | None:
 def invitation_list(*, innovation: Innovation) -> QuerySet[CoCreationInvitation]:
     return CoCreationInvitation.objects.filter(innovation=innovation)
 
-
-__all__ = ["SCORE_FIELDS"]
