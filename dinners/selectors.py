@@ -202,7 +202,6 @@ def reports_of(*, programme: Programme) -> QuerySet[Report]:
 def participation_figures(*, municipality) -> dict:
     """For the reporting funnel: dinner guests and the ideas their reports harvested."""
     return {
-        "dinners_held": Report.objects.filter(dinner__programme__municipality=municipality).count(),
         "guests": Seat.objects.filter(dinner__programme__municipality=municipality,
                                       status=SeatStatus.CONFIRMED).exclude(dinner__status=DinnerStatus.CANCELLED).count(),
         "harvested_ideas": HarvestedIdea.objects.filter(report__dinner__programme__municipality=municipality).count(),

@@ -12,6 +12,7 @@ from .models import (
     ModerationEvent,
     StatusChange,
 )
+from .services.innovations import innovation_changed
 
 
 @admin.register(IdeaSettings)
@@ -51,6 +52,19 @@ class InnovationAdmin(admin.ModelAdmin):
                     "citizens_promoted", "citizens_cocreated"]
     list_filter = ["municipality", "year", "innovation_type", "subsector"]
     filter_horizontal = ["ideas"]
+
+    # Edits here must also refresh the cached report figures.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        innovation_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        innovation_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        innovation_changed()
 
 
 @admin.register(ModerationEvent)

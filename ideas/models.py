@@ -439,6 +439,8 @@ class Innovation(CitizenRoles):
 
     class Meta:
         ordering = ["-year", "title"]
+        # Reports select a municipality's records by year.
+        indexes = [models.Index(fields=["municipality", "year"], name="innovation_municipality_year")]
         verbose_name = _("innovation")
         verbose_name_plural = _("innovations")
 

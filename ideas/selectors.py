@@ -18,6 +18,7 @@ from .models import (
     Flag,
     Idea,
     IdeaSettings,
+    Innovation,
     ModerationEvent,
     Status,
     StatusChange,
@@ -200,3 +201,11 @@ def promoted_suggested(*, idea: Idea) -> bool:
     suggesting the role "promoted" and staff have not recorded it yet."""
     threshold = idea_settings_for(idea.municipality).promoted_supports
     return not idea.citizens_promoted and idea.support_count + idea.comment_count >= threshold
+
+
+def innovation_list(*, municipality: Municipality) -> QuerySet[Innovation]:
+    return Innovation.objects.filter(municipality=municipality).select_related("municipality")
+
+
+def innovation_get(*, pk: int) -> Innovation | None:
+    return Innovation.objects.select_related("municipality").prefetch_related("ideas").filter(pk=pk).first()

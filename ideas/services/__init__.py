@@ -7,6 +7,14 @@ from .ideas import (
     idea_support_withdraw,
     idea_unfollow,
 )
+from .innovations import (
+    innovation_changed,
+    innovation_create,
+    innovation_data_version,
+    innovation_delete,
+    innovation_update,
+    innovations_import,
+)
 from .moderation import (
     comment_add,
     flag_add,
@@ -21,4 +29,6 @@ __all__ = [
     "idea_submit", "idea_support", "idea_support_withdraw", "idea_follow", "idea_unfollow",
     "comment_add", "flag_add", "moderation_approve", "moderation_hide", "moderation_restore",
     "idea_status_change", "idea_roles_record", "idea_merge", "innovation_from_idea",
+    "innovation_create", "innovation_update", "innovation_delete", "innovations_import",
+    "innovation_changed", "innovation_data_version",
 ]

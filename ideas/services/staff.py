@@ -21,6 +21,7 @@ from ..models import (
     Visibility,
 )
 from . import events
+from .innovations import innovation_changed
 
 # The public path of an idea. Staff may move forward (also skipping steps) or stop with
 # "not pursued"; a "not pursued" idea can be taken up again for review.
@@ -87,6 +88,7 @@ def innovation_from_idea(*, idea: Idea) -> Innovation:
     innovation.full_clean()
     innovation.save()
     innovation.ideas.add(idea)
+    innovation_changed()
     return innovation
 
 

@@ -12,4 +12,8 @@ def municipality(request) -> dict:
         # Roles in the municipality being shown, for the menu (evaluated only if used).
         "can_moderate": SimpleLazyObject(
             lambda: bool(user and current and user.has_perm("accounts.moderate", current))),
+        # Staff and council see the reports (the Innovation Barometer).
+        "can_report": SimpleLazyObject(
+            lambda: bool(user and current and (user.has_perm("accounts.work_as_staff", current)
+                                               or user.has_perm("accounts.review_as_council", current)))),
     }

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("ideas.api_urls")),
     path("", include("budgets.api_urls")),
     path("", include("dinners.api_urls")),
+    path("", include("reports.api_urls")),
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("ideas/", include("ideas.urls")),
     path("budgets/", include("budgets.urls")),
     path("dinners/", include("dinners.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("dashboard.urls")),
 ]
 if settings.DEBUG:

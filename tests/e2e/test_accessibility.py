@@ -39,6 +39,13 @@ def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, 
     review = BudgetProcessFactory(municipality=municipality, phase="council_review")
     for code in "AB":
         ProjectFactory(process=review, code=code)
+    from ideas.models import Innovation
+    from reports.services import invitation_create
+
+    innovation = Innovation.objects.create(municipality=municipality, title="Legeplads", year=2025,
+                                           citizens_cocreated=True)
+    invitation = invitation_create(innovation=innovation, party="citizen", actor=staff)
+    reports = f"/reports/m/{municipality.slug}/"
 
     def context_for(user):
         context = browser.new_context(base_url=live_server.url, locale="da-DK")
@@ -53,11 +60,13 @@ def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, 
     pages = {
         context_for(staff): [f"/ideas/{idea.pk}/", "/ideas/moderation/", "/ideas/staff/new/",
                              f"/budgets/{process.pk}/", f"/budgets/{process.pk}/turnout/",
-                             f"/budgets/{process.pk}/codes/", f"/budgets/{process.pk}/paper/"],
-        context_for(council): [f"/budgets/{review.pk}/council/"],
+                             f"/budgets/{process.pk}/codes/", f"/budgets/{process.pk}/paper/",
+                             reports + "innovations/", reports + "innovations/new/",
+                             f"/reports/innovations/{innovation.pk}/cocreation/"],
+        context_for(council): [f"/budgets/{review.pk}/council/", reports],
         anonymous: ["/", "/ideas/", f"/ideas/{idea.pk}/", f"/ideas/campaigns/{campaign.pk}/", "/accounts/login/",
                     "/accounts/signup/", "/budgets/", f"/budgets/{process.pk}/", f"/budgets/{process.pk}/verify/",
-                    "/accessibility/"],
+                    "/accessibility/", f"/reports/cocreation/{invitation.token}/"],
         signed_in: ["/ideas/new/", f"/ideas/{idea.pk}/", f"/budgets/{process.pk}/vote/", "/account/",
                     f"/ideas/{idea.pk}/flag/"],
     }

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ideas",
     "budgets",
     "dinners",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         from budgets import demo as budgets_demo
         from dinners import demo as dinners_demo
         from ideas import demo as ideas_demo
+        from reports import demo as reports_demo
 
         # The demo's own notifications (status answers to demo accounts) are not sent.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             lines += ideas_demo.seed()
             lines += budgets_demo.seed()
             lines += dinners_demo.seed()
+            lines += reports_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         for line in lines:
             self.stdout.write(line)

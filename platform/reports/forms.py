@@ -1,0 +1,76 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Country
+from ideas.models import Idea, Innovation, SectorLevel, Status, Subsector
+from ideas.services.innovations import EDITABLE_FIELDS
+
+from .models import COCREATION_VALUES, STATEMENTS, Party
+
+
+class SelectionForm(forms.Form):
+    """The selection behind every figure (a GET form: its URL is the share link)."""
+
+    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False,
+                                choices=[("", _("All countries")), *Country.choices])
+    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1990, max_value=2100)
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1990, max_value=2100)
+    sector_level = forms.ChoiceField(label=_("Sector level"), required=False,
+                                     choices=[("", _("All sector levels")), *SectorLevel.choices])
+    subsector = forms.ChoiceField(label=_("Subsector"), required=False,
+                                  choices=[("", _("All subsectors")), *Subsector.choices])
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [("all", _("All municipalities")),
+                                               *[(m.slug, m.name) for m in municipalities]]
+
+
+class InnovationForm(forms.ModelForm):
+    class Meta:
+        model = Innovation
+        fields = [*EDITABLE_FIELDS, "ideas"]
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Link the ideas the innovation came from: the municipality's accepted or later ones.
+        self.fields["ideas"].queryset = Idea.objects.filter(
+            municipality=municipality, status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.IMPLEMENTED],
+        ).order_by("-created_at").only("pk", "title")
+        self.fields["ideas"].required = False
+        self.fields["ideas"].help_text = _("Ideas this innovation came from (accepted or later).")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file with innovation records"),
+                           help_text=_("Columns: id, municipality, country, sector_level, subsector, innovation_type, "
+                                       "weight, citizens_initiated, citizens_promoted, citizens_cocreated, value_quality, "
+                                       "value_efficiency, value_employee_satisfaction, value_citizen_involvement, "
+                                       "value_political_goals (0/1 for the flags); year and title may follow."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+class InvitationForm(forms.Form):
+    party = forms.ChoiceField(label=_("Party"), choices=Party.choices)
+    label = forms.CharField(label=_("Who (a name or role, for your overview)"), max_length=120, required=False)
+
+
+SCALE = [(i, str(i)) for i in range(1, 6)]
+
+
+class AnswerForm(forms.Form):
+    """Twelve statements, 1 (disagree completely) to 5 (agree completely)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, statements in STATEMENTS.items():
+            for i, statement in enumerate(statements, start=1):
+                self.fields[f"{value}_{i}"] = forms.TypedChoiceField(
+                    label=statement, choices=SCALE, coerce=int, widget=forms.RadioSelect,
+                    help_text=COCREATION_VALUES[value] if i == 1 else "")

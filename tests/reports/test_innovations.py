@@ -1,0 +1,162 @@
+"""Innovation records: register, import and export as CSV (page, API, command)."""
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Role
+from ideas.models import Innovation
+from tests.reports.conftest import member
+from tests.reports.generate import records, to_csv
+
+
+def upload(text: str, name="innovations.csv"):
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def test_staff_import_a_csv_and_export_it_again(staff_client, municipality):
+    rows = records(40, seed=8)
+    response = staff_client.post("/reports/m/aarhus/innovations/", {"file": upload(to_csv(rows))})
+    assert response.status_code == 302
+    assert Innovation.objects.filter(municipality=municipality).count() == 40
+    exported = staff_client.get("/reports/m/aarhus/innovations/export.csv")
+    lines = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert len(lines) == 40
+    assert lines[0]["country"] == "DK" and lines[0]["municipality"] == "aarhus"
+    assert {k for k in lines[0]} >= {"id", "weight", "value_political_goals", "citizens_cocreated"}
+    # Re-importing the export updates the same records instead of duplicating them.
+    lines[0]["value_quality"] = "1" if lines[0]["value_quality"] == "0" else "0"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(lines[0]))
+    writer.writeheader()
+    writer.writerows(lines)
+    assert staff_client.post("/reports/m/aarhus/innovations/", {"file": upload(out.getvalue())}).status_code == 302
+    assert Innovation.objects.filter(municipality=municipality).count() == 40
+    changed = Innovation.objects.get(pk=int(lines[0]["id"]))
+    assert changed.value_quality == (lines[0]["value_quality"] == "1")
+
+
+def test_a_file_with_errors_imports_nothing_and_names_line_and_column(staff_client, municipality):
+    text = to_csv(records(5, seed=8)).splitlines()
+    text[3] = text[3].replace(",municipality,", ",municipal,")  # line 4: bad sector level
+    cells = text[5].split(",")
+    cells[6] = "-2"  # line 6: negative weight
+    text[5] = ",".join(cells)
+    response = staff_client.post("/reports/m/aarhus/innovations/", {"file": upload("\n".join(text))})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "line 4, column sector_level" in html and "line 6, column weight" in html
+    assert Innovation.objects.count() == 0
+
+
+def test_a_file_cannot_write_into_another_municipality(staff_client, municipality, bergen):
+    text = to_csv(records(3, seed=1, municipality="bergen", country="NO"))
+    response = staff_client.post("/reports/m/aarhus/innovations/", {"file": upload(text)})
+    assert response.status_code == 400 and "column municipality" in response.content.decode()
+    assert Innovation.objects.count() == 0
+
+
+def test_council_read_records_but_cannot_import_or_edit(client, council, municipality):
+    client.force_login(council)
+    assert client.get("/reports/m/aarhus/innovations/").status_code == 200
+    assert client.post("/reports/m/aarhus/innovations/", {"file": upload(to_csv(records(2)))}).status_code == 403
+    assert client.get("/reports/m/aarhus/innovations/new/").status_code == 403
+
+
+def test_staff_register_an_innovation_on_the_page(staff_client, municipality):
+    response = staff_client.post("/reports/m/aarhus/innovations/new/", {
+        "title": "Digital skolebus", "description": "", "year": "2025", "sector_level": "municipality",
+        "subsector": "schools", "innovation_type": "service", "citizens_initiated": "on",
+        "citizens_initiated_note": "Forældre foreslog den", "value_quality": "on", "weight": "1"})
+    assert response.status_code == 302
+    innovation = Innovation.objects.get()
+    assert innovation.with_citizens and innovation.citizens_initiated_note == "Forældre foreslog den"
+    bad = staff_client.post("/reports/m/aarhus/innovations/new/", {"title": "", "year": "1800", "weight": "1"})
+    assert bad.status_code == 400 and Innovation.objects.count() == 1
+
+
+def test_staff_link_an_innovation_to_ideas_of_their_municipality_only(staff_client, municipality, bergen):
+    from ideas import services
+    from ideas.models import Status
+    from tests.ideas.factories import CampaignFactory, IdeaFactory
+
+    own = IdeaFactory(campaign=CampaignFactory(municipality=municipality), status=Status.ACCEPTED)
+    other = IdeaFactory(campaign=CampaignFactory(municipality=bergen), status=Status.ACCEPTED)
+    form = {"title": "Delebus", "year": "2025", "sector_level": "municipality", "subsector": "technical",
+            "innovation_type": "service", "weight": "1"}
+    assert staff_client.post("/reports/m/aarhus/innovations/new/", {**form, "ideas": [other.pk]}).status_code == 400
+    assert staff_client.post("/reports/m/aarhus/innovations/new/", {**form, "ideas": [own.pk]}).status_code == 302
+    assert list(Innovation.objects.get().ideas.all()) == [own]
+    with pytest.raises(Exception, match="same municipality"):
+        services.innovation_create(municipality=municipality, title="X", ideas=[other])
+
+
+def test_import_command(tmp_path, municipality):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "records.csv"
+    path.write_text(to_csv(records(12, seed=3)), encoding="utf-8")
+    call_command("import_innovations", str(path), "--municipality", "aarhus")
+    assert Innovation.objects.count() == 12
+    out = tmp_path / "out.csv"
+    call_command("export_innovations", str(out), "--municipality", "aarhus")
+    assert len(out.read_text().splitlines()) == 13
+    path.write_text("id,municipality\n1,aarhus\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="missing column"):
+        call_command("import_innovations", str(path), "--municipality", "aarhus")
+
+
+# --- API -----------------------------------------------------------------------------
+
+@pytest.fixture
+def staff_api(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_api_import_is_all_or_nothing_with_errors_in_the_shared_shape(staff_api, municipality):
+    text = to_csv(records(4, seed=2)).replace(",service,", ",servise,", 1)
+    response = staff_api.post("/api/v1/innovations/import/?municipality=aarhus", {"file": upload(text)})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and any("column innovation_type" in m for m in body["fields"]["file"])
+    assert Innovation.objects.count() == 0
+    good = staff_api.post("/api/v1/innovations/import/?municipality=aarhus", {"file": upload(to_csv(records(4)))})
+    assert good.status_code == 201 and good.json() == {"created": 4, "updated": 0}
+
+
+def test_api_innovation_records_crud_by_staff_read_by_council(staff_api, staff, council, municipality):
+    created = staff_api.post("/api/v1/innovations/", {
+        "municipality": "aarhus", "title": "Fælles madordning", "year": 2024, "innovation_type": "process",
+        "subsector": "childcare", "citizens_cocreated": True, "value_quality": True}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["with_citizens"] is True and created.json()["country"] == "DK"
+    patched = staff_api.patch(f"/api/v1/innovations/{pk}/", {"weight": "2.5"}, content_type="application/json")
+    assert patched.status_code == 200 and patched.json()["weight"] == "2.500000"
+    staff_api.force_login(council)
+    assert staff_api.get("/api/v1/innovations/?municipality=aarhus").json()["count"] == 1
+    assert staff_api.patch(f"/api/v1/innovations/{pk}/", {"weight": "1"}, content_type="application/json").status_code == 403
+    assert staff_api.delete(f"/api/v1/innovations/{pk}/").status_code == 403
+    staff_api.force_login(staff)
+    assert staff_api.delete(f"/api/v1/innovations/{pk}/").status_code == 204
+
+
+def test_api_innovations_hidden_from_other_municipalities(client, municipality, bergen):
+    innovation = Innovation.objects.create(municipality=municipality, title="Skjult", year=2020)
+    client.force_login(member(bergen, Role.STAFF))
+    assert client.get(f"/api/v1/innovations/{innovation.pk}/").status_code == 404
+    assert client.get("/api/v1/innovations/?municipality=aarhus").status_code == 403
+
+
+def test_api_reports_barometer_and_funnel(staff_api, municipality):
+    from tests.reports.generate import save
+
+    save(records(200, seed=6), {"aarhus": municipality})
+    body = staff_api.get("/api/v1/reports/aarhus/barometer/?subsector=health").json()
+    assert body["selection"] == {"municipality": "aarhus", "subsector": "health"}
+    assert 0 < body["n"] < 200
+    assert body["outcomes"]["quality"]["unadjusted"]["status"] in ("ok", "too_small", "separation", "no_variation")
+    funnel = staff_api.get("/api/v1/reports/aarhus/funnel/").json()
+    assert funnel["submitted"] == 0 and "budget_voters" in funnel
