@@ -186,3 +186,24 @@ def test_a_retried_ballot_is_counted_once(vote_process, citizen):
     for _ in range(2):
         budget_services.ballot_cast(process=vote_process, user=citizen, choice={"projects": ["B"]})
     assert Ballot.objects.filter(process=vote_process).count() == 1
+
+
+# --- the API: a retried request with an Idempotency-Key ------------------------------------
+
+@pytest.mark.django_db
+def test_a_retried_api_request_with_its_idempotency_key_makes_one_idea(citizen, campaign):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(citizen)
+    body = {"campaign": campaign.pk, "title": "Benches", "body": "By the river."}
+    key = str(uuid.uuid4())
+    first = api.post("/api/v1/ideas/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    retry = api.post("/api/v1/ideas/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == retry.status_code == 201
+    assert first.json()["id"] == retry.json()["id"]
+    fresh = api.post("/api/v1/ideas/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    assert fresh.json()["id"] != first.json()["id"]
+    bad = api.post("/api/v1/ideas/", body, format="json", HTTP_IDEMPOTENCY_KEY="again please")
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["fields"]
+    assert Idea.objects.filter(author=citizen).count() == 2
