@@ -60,12 +60,12 @@ def seed() -> list[str]:
     process, created = _process(aarhus, "borgerbudget-2027", "Borgerbudget 2027: 1 mio. kr. til dit lokalområde",
                                 AARHUS_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="DKK", voting_days=-3)
     if created:
-        rng = random.Random(2027)  # noqa: S311 - demo data, not security
+        rng = random.Random(2027)  # noqa: S311 - demo data, not security  # nosec B311
         districts = list(aarhus.districts.all())
         User.objects.bulk_create([
             User(email=f"stemmer{n}@example.dk", display_name=f"Stemmer {n}", municipality=aarhus,
                  district=districts[n % len(districts)], birth_year=1940 + (n * 7) % 65,
-                 password="!")  # noqa: S106 - "!" is Django's unusable password
+                 password="!")  # noqa: S106 - "!" is Django's unusable password  # nosec B106
             for n in range(1, 121)], ignore_conflicts=True)
         for neighbour in User.objects.filter(email__startswith="stemmer"):
             choice, spent = [], 0
@@ -80,7 +80,7 @@ def seed() -> list[str]:
                                        BERGEN_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="NOK",
                                        voting_days=-5)
     if created:
-        rng = random.Random(2026)  # noqa: S311 - demo data, not security
+        rng = random.Random(2026)  # noqa: S311 - demo data, not security  # nosec B311
         BudgetProcess.objects.filter(pk=bergen_process.pk).update(residents_only=False)
         bergen_process.refresh_from_db()
         costs = {str(n): cost for n, (_name, cost) in enumerate(BERGEN_PROJECTS, start=1)}

@@ -1,8 +1,11 @@
 """The ideas API: the same selectors, services and rules as the pages."""
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -34,6 +37,20 @@ from .serializers import (
 )
 
 MUNICIPALITY_PARAM = OpenApiParameter("municipality", str, description="Municipality slug (default: the site's)")
+IDEMPOTENCY_PARAM = OpenApiParameter(
+    "Idempotency-Key", uuid.UUID, OpenApiParameter.HEADER,
+    description="A UUID per idea: a retried request with the same key and content returns the idea "
+                "the first request made instead of making a second.")
+
+
+def _idempotency_key(request) -> uuid.UUID | None:
+    value = request.headers.get("Idempotency-Key")
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationError({"Idempotency-Key": [_("Give a UUID.")]}) from None
 
 
 def _municipality(request) -> Municipality:
@@ -108,7 +125,8 @@ class IdeaViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.idea_list(municipality=_municipality(request), filters=filters))
         return self.get_paginated_response(IdeaListSerializer(page, many=True).data)
 
-    @extend_schema(request=IdeaCreateSerializer, responses={201: IdeaDetailSerializer})
+    @extend_schema(request=IdeaCreateSerializer, responses={201: IdeaDetailSerializer},
+                   parameters=[IDEMPOTENCY_PARAM])
     def create(self, request):
         serializer = IdeaCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -120,7 +138,8 @@ class IdeaViewSet(viewsets.GenericViewSet):
             author=request.user, campaign=data["campaign"], title=data["title"], body=data["body"],
             category=data.get("category"), district=data.get("district"), latitude=data.get("latitude"),
             longitude=data.get("longitude"), source=data["source"], citizen_name=data["citizen_name"],
-            images=[(f, data["image_description"]) for f in data.get("images", [])])
+            images=[(f, data["image_description"]) for f in data.get("images", [])],
+            submission_key=_idempotency_key(request))
         return Response(IdeaDetailSerializer(selectors.idea_get(pk=idea.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=IdeaDetailSerializer)

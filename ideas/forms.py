@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,9 @@ class IdeaForm(forms.ModelForm):
         label=_("What the images show"), max_length=200, required=False,
         help_text=_("A short description for people who cannot see the images."),
     )
+    # New with every empty form and kept through re-displays, so sending the same form twice
+    # (a double-click, a retry) makes one idea (services.idea_submit).
+    submission_key = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
     class Meta:
         model = Idea

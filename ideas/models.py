@@ -185,9 +185,15 @@ class Idea(CitizenRoles):
     flag_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The submit form's one-time key: a double-click or a retried request carrying the same
+    # key finds the idea the first one made instead of making a second (unique per author).
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "submission_key"], name="idea_one_per_submission_key"),
+        ]
         # Partial indexes in exactly the order of each list's sort, so a page of 20 is read
         # straight from the index however many ideas there are.
         indexes = [

@@ -104,6 +104,7 @@ def _submit(request, form_class, template: str, *, source_from_form: bool):
                     images=[(f, data["image_description"]) for f in data["images"]],
                     source=data["source"] if source_from_form else Source.PLATFORM,
                     citizen_name=data.get("citizen_name", ""),
+                    submission_key=data.get("submission_key"),
                 )
             except ValidationError as exc:
                 add_validation_errors(form, exc)

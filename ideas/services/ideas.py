@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -35,15 +36,24 @@ def idea_submit(
     *, author, campaign: Campaign, title: str, body: str, category: Category | None = None,
     district: District | None = None, latitude: Decimal | None = None,
     longitude: Decimal | None = None, images: Sequence[tuple] = (), source: str = Source.PLATFORM,
-    citizen_name: str = "",
+    citizen_name: str = "", submission_key: uuid.UUID | None = None,
 ) -> Idea:
     """Submit an idea. `images` are (uploaded file, description) pairs.
+
+    With a `submission_key` (one per rendered form) the same submission sent twice — a
+    double-click, a retried request — returns the idea the first one made.
 
     Ideas from citizens are marked as citizen-initiated from the start. Under
     pre-moderation they wait for a moderator; under post-moderation they are published at once.
     """
     from ui.images import clean_image
 
+    if submission_key is not None:
+        earlier = Idea.objects.filter(author=author, submission_key=submission_key).first()
+        if earlier is not None:
+            if (earlier.title, earlier.body) == (title.strip(), body.strip()):
+                return earlier
+            submission_key = None  # the same form sent again with other words: a new idea
     if not campaign.is_open():
         raise ValidationError({"campaign": _("This campaign is closed for new ideas.")})
     municipality = campaign.municipality
@@ -66,11 +76,19 @@ def idea_submit(
         longitude=longitude, source=source, citizen_name=citizen_name,
         visibility=Visibility.PENDING if pre_moderated else Visibility.VISIBLE,
         status=Status.SUBMITTED if pre_moderated else Status.PUBLISHED,
-        citizens_initiated=True,
+        citizens_initiated=True, submission_key=submission_key,
     )
     idea.body_html = render_markdown(idea.body)
-    idea.full_clean()
-    idea.save()
+    # The key's uniqueness is left to the database: two requests racing with one key both
+    # pass a check here, and the second INSERT waits for the first and then fails.
+    idea.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            idea.save()
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        return Idea.objects.get(author=author, submission_key=submission_key)
     search.index_ideas(Idea.objects.filter(pk=idea.pk))
 
     image_errors = []

@@ -30,12 +30,12 @@ def _comment(comment, *, ctx: dict, reply: bool) -> SafeString:
         if comment.author_id != user.pk:
             parts.append(format_html('<a class="function-link" href="{}">{}</a>',
                                      reverse("ideas:flag-comment", args=[comment.pk]), ctx["report_label"]))
-        links = format_html('<p class="inline-list">{}</p>', mark_safe("".join(parts)))  # noqa: S308 - parts are format_html output
+        links = format_html('<p class="inline-list">{}</p>', mark_safe("".join(parts)))  # noqa: S308 - parts are format_html output  # nosec B703 B308
     moderation = ""
     if ctx["is_moderator"]:
         moderation = format_html(
             '<details class="hoest-moderate-details"><summary>{}</summary>{}</details>', ctx["moderate_label"],
-            mark_safe(render_to_string("ideas/_moderate.html", {  # noqa: S308 - rendered by a template
+            mark_safe(render_to_string("ideas/_moderate.html", {  # noqa: S308 - rendered by a template  # nosec B703 B308
                 "kind": "comment", "target": comment, "request": ctx["request"], "csrf_token": ctx["csrf_token"]})))
     created = comment.created_at
     local = timezone.localtime(created)
@@ -45,8 +45,8 @@ def _comment(comment, *, ctx: dict, reply: bool) -> SafeString:
         '{links}{moderation}{replies}</li>',
         pk=comment.pk, author=comment.author.public_name, iso=created.isoformat(),
         date=f"{local.day}. {ctx['months'][local.month - 1]} {local.year} {local:%H:%M}", status=status,
-        body=mark_safe(comment.body_html),  # noqa: S308 - cleaned by ui.markdown when written
-        links=links, moderation=mark_safe(moderation),  # noqa: S308 - rendered by a template
+        body=mark_safe(comment.body_html),  # noqa: S308 - cleaned by ui.markdown when written  # nosec B703 B308
+        links=links, moderation=mark_safe(moderation),  # noqa: S308 - rendered by a template  # nosec B703 B308
         replies=_replies(comment, ctx) if not reply else "",
     )
 

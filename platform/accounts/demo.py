@@ -5,7 +5,7 @@ from django.db import transaction
 from accounts.models import Country, Language, Role
 from accounts.services import membership_grant, municipality_upsert
 
-DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - demo accounts only, printed on purpose
+DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - demo accounts only, printed on purpose  # nosec B105
 
 MUNICIPALITIES = [
     {

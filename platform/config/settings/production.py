@@ -1,4 +1,6 @@
 """Production profile: refuses to start without a real secret and host list."""
+import copy
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -25,13 +27,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
     **STORAGES,  # noqa: F405
@@ -39,3 +38,10 @@ STORAGES = {
 }
 WHITENOISE_MANIFEST_STRICT = False
 WHITENOISE_USE_FINDERS = False
+
+# One JSON object per line with the request id; one access-log line per request (the
+# application's, which knows the request id, rather than the servers').
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING = copy.deepcopy(LOGGING)  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"
+LOGGING["loggers"]["hoest.access"]["level"] = env("ACCESS_LOG_LEVEL", default="INFO")

@@ -1,0 +1,105 @@
+"""Site-wide request middleware: request ids for the logs, and the security headers Django
+does not set itself (Content-Security-Policy per path, Permissions-Policy)."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.utils.deprecation import MiddlewareMixin
+
+from config.logs import request_id_var
+
+access_log = logging.getLogger("hoest.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A proxy's id is kept only when it looks like an id: anything else (long, spaces, newlines,
+# quotes) would let a client write into our logs, so it is replaced by a fresh one.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id_from(request) -> str:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    if _VALID_REQUEST_ID.match(incoming):
+        return incoming
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Takes the proxy's X-Request-ID (or makes one), puts it on every log record written
+    while the request is handled (through a context variable, so it also holds under ASGI
+    and in the threads sync_to_async runs views in), returns it in the response header and
+    writes one access-log line."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request):
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
+        token, started = self._start(request)
+        try:
+            response = self.get_response(request)
+            return self._finish(request, response, started)
+        finally:
+            request_id_var.reset(token)
+
+    async def __acall__(self, request):
+        token, started = self._start(request)
+        try:
+            response = await self.get_response(request)
+            return self._finish(request, response, started)
+        finally:
+            request_id_var.reset(token)
+
+    def _start(self, request):
+        request.request_id = request_id_from(request)
+        return request_id_var.set(request.request_id), time.monotonic()
+
+    def _finish(self, request, response, started):
+        response[REQUEST_ID_HEADER] = request.request_id
+        access_log.info(
+            "%s %s %s", request.method, request.path, response.status_code,
+            extra={"method": request.method, "path": request.path,
+                   "status": response.status_code,
+                   "duration_ms": round((time.monotonic() - started) * 1000, 1)},
+        )
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, plus per-path relaxations from
+    `CONTENT_SECURITY_POLICY_PATH_OVERRIDES` (a list of (path prefix, directives to replace)).
+    Third-party pages we do not render ourselves (the browsable API) get them; every page of
+    Høst itself keeps the strict policy. A view decorated with csp_replace/csp_update wins."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only or parts.replace is not None or parts.update is not None:
+            return parts
+        for prefix, replace in getattr(settings, "CONTENT_SECURITY_POLICY_PATH_OVERRIDES", ()):
+            if request.path_info.startswith(prefix):
+                parts.replace = replace
+                break
+        return parts
+
+
+class PermissionsPolicyMiddleware(MiddlewareMixin):
+    """Switches off browser features Høst never uses (camera, microphone, location, ...), so
+    injected or third-party code cannot ask the citizen for them either."""
+
+    def process_response(self, request, response):
+        disabled = getattr(settings, "PERMISSIONS_POLICY_DISABLED", ())
+        if disabled:
+            response.headers.setdefault(
+                "Permissions-Policy", ", ".join(f"{feature}=()" for feature in disabled))
+        return response

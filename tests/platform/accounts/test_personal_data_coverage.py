@@ -1,0 +1,285 @@
+"""The data download covers every model holding personal data.
+
+The test walks every model: each relation to a person, and each field of a model reached
+that way, must be written down below — in the download (and then its value is found in the
+owner's download, on demo data), withheld with the reason, or listed as a known gap. A new
+model or field pointing at a person, or a new field on such a model, fails the test until
+someone decides where it goes.
+"""
+import json
+import warnings
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+
+from accounts.selectors import user_personal_data
+
+User = get_user_model()
+
+OWN = "the person's own account row"
+# Relations to a person that are not downloaded, with the reason.
+NOT_DOWNLOADED = {
+    ("authtoken.TokenProxy", "user"): "a proxy of authtoken.Token: the same rows",
+    ("admin.LogEntry", "user"): "the admin site's audit trail of changes staff made there; "
+                                "deleted with the account",
+    ("dinners.Dinner", "reporter"): "who the host chose to write the report; the report itself "
+                                    "is in dinners.reports_written",
+    ("dinners.Notice", "recipient"): "the log of e-mails sent, kept so each is sent exactly once",
+}
+# Relations whose rows should be in the download and are not yet (owners: see the app).
+KNOWN_GAPS = {
+    ("budgets.CouncilReview", "member"): "a council member's decision and comment",
+    ("budgets.Result", "approved_by"): "who approved a budget result, and when",
+    ("budgets.PaperBallot", "entered_by"): "paper ballots a staff member typed in",
+    ("budgets.PaperBallot", "confirmed_by"): "paper ballots a staff member confirmed",
+    ("budgets.ProjectUpdate", "author"): "progress updates a staff member wrote",
+}
+
+# model -> (relation to the person, {field: where it is in the download | "withheld: why" |
+# "gap: what"}). Every concrete field but the primary key and the relation itself.
+DOWNLOADED = {
+    "accounts.User": (None, {
+        "email": "account", "display_name": "account", "preferred_language": "account",
+        "birth_year": "account", "municipality": "account", "district": "account",
+        "date_joined": "account", "last_login": "account",
+        "password": "withheld: a salted hash, of no use to the person; no more copies of it",
+        "is_superuser": "withheld: the account's state, not data about the person",
+        "is_staff": "withheld: the account's state; the roles are in account.roles",
+        "is_active": "withheld: the account's state, not data about the person",
+        "is_deleted_placeholder": "withheld: marks the one 'deleted user' row",
+    }),
+    "accounts.Membership": ("user", {"municipality": "account.roles", "role": "account.roles",
+                                     "created_at": "account.roles"}),
+    "account.EmailAddress": ("user", {"email": "account.email_addresses",
+                                      "verified": "account.email_addresses",
+                                      "primary": "account.email_addresses"}),
+    "authtoken.Token": ("user", {"created": "account.api_token_created"}),
+    "ideas.Idea": ("author", {
+        "title": "ideas.ideas", "body": "ideas.ideas", "status": "ideas.ideas",
+        "visibility": "ideas.ideas", "created_at": "ideas.ideas", "campaign": "ideas.ideas",
+        "category": "ideas.ideas", "district": "ideas.ideas", "latitude": "ideas.ideas",
+        "longitude": "ideas.ideas",
+        "body_html": "withheld: the body as HTML, the same words",
+        "search_vector": "withheld: derived from title and body",
+        "municipality": "withheld: the campaign's municipality",
+        "source": "withheld: 'platform' for every idea a person sent themselves",
+        "citizen_name": "withheld: ideas staff typed in for a citizen without an account; that "
+                        "citizen has no download (staff remove the name on request)",
+        "citizens_initiated": "withheld: staff's record of the citizens' role in the innovation",
+        "citizens_initiated_note": "withheld: staff's record of the citizens' role",
+        "citizens_promoted": "withheld: staff's record of the citizens' role",
+        "citizens_promoted_note": "withheld: staff's record of the citizens' role",
+        "citizens_cocreated": "withheld: staff's record of the citizens' role",
+        "citizens_cocreated_note": "withheld: staff's record of the citizens' role",
+        "merged_into": "withheld: moderation of duplicates, shown on the idea's page",
+        "support_count": "withheld: a count of other people's supports",
+        "comment_count": "withheld: a count of other people's comments",
+        "flag_count": "withheld: a count of other people's reports",
+        "updated_at": "withheld: bookkeeping",
+        "submission_key": "withheld: a one-time technical key against double submission",
+    }),
+    "ideas.Support": ("user", {"idea": "ideas.supports", "created_at": "ideas.supports"}),
+    "ideas.Follow": ("user", {"idea": "ideas.follows", "created_at": "ideas.follows"}),
+    "ideas.Comment": ("author", {
+        "idea": "ideas.comments", "parent": "ideas.comments", "body": "ideas.comments",
+        "visibility": "ideas.comments", "created_at": "ideas.comments",
+        "body_html": "withheld: the body as HTML, the same words",
+        "flag_count": "withheld: a count of other people's reports",
+    }),
+    "ideas.Flag": ("user", {
+        "idea": "ideas.reports", "comment": "ideas.reports", "reason": "ideas.reports",
+        "explanation": "ideas.reports", "created_at": "ideas.reports",
+        "resolved": "withheld: the moderators' handling of the report",
+    }),
+    "ideas.ModerationEvent": ("actor", {
+        "idea": "ideas.moderation_decisions", "comment": "ideas.moderation_decisions",
+        "action": "ideas.moderation_decisions", "reason": "ideas.moderation_decisions",
+        "created_at": "ideas.moderation_decisions",
+        "notified_at": "withheld: when the author was e-mailed",
+    }),
+    "ideas.StatusChange": ("author", {
+        "from_status": "ideas.status_answers", "to_status": "ideas.status_answers",
+        "answer": "ideas.status_answers", "created_at": "ideas.status_answers",
+        "idea": "ideas.status_answers",
+        "notified_at": "withheld: when the followers were e-mailed",
+    }),
+    "budgets.Project": ("proposed_by", {
+        "process": "budgets.projects_proposed", "title": "budgets.projects_proposed",
+        "cost": "budgets.projects_proposed",
+        "description": "gap: what the proposer wrote",
+        "district": "gap: where the proposer placed the project",
+        "created_at": "gap: when it was proposed",
+        "code": "withheld: the process's numbering",
+        "idea": "withheld: the idea staff made it from (in ideas.ideas when it is theirs)",
+        "feasibility": "withheld: staff's review", "feasibility_reason": "withheld: staff's review",
+        "selected": "withheld: the public result",
+    }),
+    "budgets.Participation": ("user", {
+        "process": "budgets.took_part_in", "channel": "budgets.took_part_in",
+        "voted_on": "budgets.took_part_in",
+        "district": "gap: the district recorded for turnout", "age_band": "gap: the age band "
+        "recorded for turnout",
+    }),
+    # dinners (as on main when this was written; dinners' owner keeps it true).
+    "dinners.Dinner": ("host", {
+        "programme": "dinners.hosted", "title": "dinners.hosted", "starts_at": "dinners.hosted",
+        "address": "dinners.hosted", "status": "dinners.hosted", "seats": "dinners.hosted",
+        "status_reason": "gap: the reason staff gave the host", "welcome": "gap: host's text",
+        "venue_type": "gap: host's choice", "duration_minutes": "gap: host's choice",
+        "district": "gap: host's choice", "private_seats": "gap: host's choice",
+        "accessibility": "gap: host's text", "menu": "gap: host's text",
+        "diets": "gap: host's text", "language": "gap: host's choice",
+        "invite_token": "withheld: the secret of the guests' invitation link",
+        "ics_sequence": "withheld: calendar bookkeeping",
+        "guest_list_sent_at": "withheld: bookkeeping", "created_at": "withheld: bookkeeping",
+        "updated_at": "withheld: bookkeeping",
+    }),
+    "dinners.Seat": ("guest", {
+        "dinner": "dinners.seats", "status": "dinners.seats", "diet": "dinners.seats",
+        "needs": "dinners.seats", "kind": "gap: how the seat was taken",
+        "created_at": "gap: when", "confirmed_at": "gap: when", "cancelled_at": "gap: when",
+        "reminded_at": "withheld: when a reminder went out",
+    }),
+    "dinners.MatchRequest": ("guest", {
+        "programme": "dinners.requests_for_any_dinner", "status": "dinners.requests_for_any_dinner",
+        "diet": "dinners.requests_for_any_dinner", "needs": "dinners.requests_for_any_dinner",
+        "earliest": "dinners.requests_for_any_dinner", "latest": "dinners.requests_for_any_dinner",
+        "district": "gap: the district asked for", "created_at": "gap: when",
+        "planned_dinner": "withheld: the matching's bookkeeping; the seat is in dinners.seats",
+        "seat": "withheld: the seat is in dinners.seats",
+    }),
+    "dinners.Report": ("author", {
+        "dinner": "dinners.reports_written", "participants": "dinners.reports_written",
+        "themes": "dinners.reports_written", "submitted_at": "gap: when",
+    }),
+}
+
+
+def person_relations():
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is User:
+                yield model, field
+
+
+def test_every_relation_to_a_person_is_known():
+    unknown = []
+    for model, field in person_relations():
+        key = (model._meta.label, field.name)
+        entry = DOWNLOADED.get(model._meta.label)
+        if key in NOT_DOWNLOADED or key in KNOWN_GAPS or (entry and entry[0] == field.name):
+            continue
+        unknown.append(f"{key}: add it to the data download (and DOWNLOADED here), or to "
+                       "NOT_DOWNLOADED with the reason")
+    assert unknown == []
+
+
+def test_every_field_of_a_downloaded_model_is_known():
+    unknown, gaps = [], []
+    for label, (relation, fields) in DOWNLOADED.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue  # an app not installed in this build
+        for field in model._meta.concrete_fields:
+            if field.primary_key or field.name == relation:
+                continue
+            where = fields.get(field.name)
+            if where is None:
+                unknown.append(f"{label}.{field.name}: put it in the download (and here), or "
+                               "say here why it is withheld")
+            elif where.startswith("gap:"):
+                gaps.append(f"{label}.{field.name}")
+    assert unknown == []
+    if gaps:
+        warnings.warn(f"personal data not yet in the download: {', '.join(gaps)}", stacklevel=1)
+
+
+@pytest.mark.django_db
+def test_downloaded_fields_really_are_in_the_owners_download(settings):
+    """On the demo data plus what the demo lacks: each field said to be in the download is
+    found there, for the row's own person, under the section named."""
+    call_command("seed_demo", verbosity=0)
+    _fill_what_the_demo_lacks()
+    checked, missing = set(), []
+    for label, (relation, fields) in DOWNLOADED.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        rows = model._base_manager.all()
+        if relation is not None:
+            rows = rows.exclude(**{f"{relation}__isnull": True}).exclude(
+                **{f"{relation}__is_deleted_placeholder": True})
+        else:
+            rows = rows.exclude(is_deleted_placeholder=True)
+        for row in rows.order_by("pk")[:3]:
+            owner = row if relation is None else getattr(row, relation)
+            document = user_personal_data(user=owner)
+            for name, where in fields.items():
+                if where.startswith(("withheld:", "gap:")):
+                    continue
+                section, _, key = where.partition(".")
+                assert document.get(section), f"{label}: no section {section!r}"
+                if key:
+                    assert key in document[section], f"{label}: no {where!r} in the download"
+                field = model._meta.get_field(name)
+                value = getattr(row, field.attname)
+                if value in (None, "") or isinstance(value, bool) or field.is_relation:
+                    continue  # ids of related rows and flags are not found as plain text
+                expected = value.isoformat() if hasattr(value, "isoformat") else str(value)
+                expected = json.dumps(expected, ensure_ascii=False)[1:-1]  # as written in JSON
+                part = document[section][key] if key else document[section]
+                if expected not in json.dumps(part, cls=DjangoJSONEncoder, ensure_ascii=False):
+                    missing.append(f"{label}.{name} = {expected!r} (row {row.pk}) not in {where}")
+                checked.add(label)
+    assert missing == []
+    # Every downloaded model of this build had rows to check.
+    assert {label for label in DOWNLOADED if _model_exists(label)} - checked == set()
+
+
+def _model_exists(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True
+
+
+def _fill_what_the_demo_lacks():
+    """Rows of models the demo may not have, made through the services."""
+    from rest_framework.authtoken.models import Token
+
+    from ideas import services as idea_services
+    from ideas.models import Comment, Flag, Idea, ModerationEvent, StatusChange
+
+    citizen = User.objects.get(email="borger@example.dk")
+    moderator = User.objects.get(email="moderator@example.dk")
+    Token.objects.get_or_create(user=citizen)
+    from tests.factories import UserFactory
+    from tests.ideas.factories import IdeaFactory
+
+    neighbour = UserFactory(municipality=citizen.municipality)
+    campaign = Idea.objects.filter(author=citizen).first().campaign
+    ideas = [IdeaFactory(campaign=campaign, author=neighbour) for _ in range(3)]
+    if not Flag.objects.exists():
+        idea_services.flag_add(user=citizen, idea=ideas[0], reason="spam", explanation="Reklame")
+    if not Comment.objects.filter(parent__isnull=False).exists():
+        parent = Comment.objects.filter(parent__isnull=True).first()
+        idea_services.comment_add(author=citizen, idea=parent.idea, body="Enig!", parent=parent)
+    if not ModerationEvent.objects.exclude(actor=None).exists():
+        idea_services.moderation_hide(actor=moderator, reason="Personoplysninger", idea=ideas[1])
+    if not StatusChange.objects.exists():
+        staff = User.objects.get(email="staff@example.dk")
+        idea = ideas[2]
+        idea_services.idea_status_change(actor=staff, idea=idea, answer="Vi ser på det.",
+                                         to_status=idea_services.allowed_next_statuses(idea.status)[0])
+    from budgets.models import BudgetProcess, Project
+    from tests.budgets.factories import ProjectFactory
+
+    if not Project.objects.exclude(proposed_by=None).exists():
+        ProjectFactory(process=BudgetProcess.objects.first(), proposed_by=citizen,
+                       title="Bålplads i Riis Skov", cost=45_000)
