@@ -5,18 +5,27 @@ from __future__ import annotations
 def collect(user) -> dict:
     from .models import Dinner, MatchRequest, Report, Seat
 
+    def when(value):
+        return value.isoformat() if value else None
+
     return {
-        "hosted": [{"programme": d.programme.title, "title": d.title, "starts_at": d.starts_at.isoformat(),
-                    "address": d.address, "status": d.status, "seats": d.seats}
-                   for d in Dinner.objects.filter(host=user).select_related("programme")],
-        "seats": [{"dinner": s.dinner.title, "starts_at": s.dinner.starts_at.isoformat(), "status": s.status,
-                   "diet": s.diet, "accessibility_needs": s.needs}
+        "hosted": [{"programme": d.programme.title, "title": d.title, "welcome": d.welcome,
+                    "venue_type": d.venue_type, "starts_at": when(d.starts_at), "duration_minutes": d.duration_minutes,
+                    "district": d.district.name, "seats": d.seats, "private_seats": d.private_seats,
+                    "address": d.address, "accessibility": d.accessibility, "menu": d.menu, "diets": d.diets,
+                    "language": d.language, "status": d.status, "status_reason": d.status_reason}
+                   for d in Dinner.objects.filter(host=user).select_related("programme", "district")],
+        "seats": [{"dinner": s.dinner.title, "starts_at": when(s.dinner.starts_at), "status": s.status,
+                   "kind": s.kind, "diet": s.diet, "accessibility_needs": s.needs, "signed_up": when(s.created_at),
+                   "confirmed": when(s.confirmed_at), "cancelled": when(s.cancelled_at)}
                   for s in Seat.objects.filter(guest=user).select_related("dinner")],
-        "requests_for_any_dinner": [{"programme": r.programme.title, "status": r.status, "diet": r.diet,
-                                     "accessibility_needs": r.needs, "from": r.earliest.isoformat(),
-                                     "until": r.latest.isoformat()}
-                                    for r in MatchRequest.objects.filter(guest=user).select_related("programme")],
-        "reports_written": [{"dinner": r.dinner.title, "participants": r.participants, "themes": r.themes}
+        "requests_for_any_dinner": [{"programme": r.programme.title, "status": r.status,
+                                     "district": r.district.name if r.district_id else None, "diet": r.diet,
+                                     "accessibility_needs": r.needs, "from": when(r.earliest),
+                                     "until": when(r.latest), "asked": when(r.created_at)}
+                                    for r in MatchRequest.objects.filter(guest=user).select_related("programme", "district")],
+        "reports_written": [{"dinner": r.dinner.title, "participants": r.participants, "themes": r.themes,
+                             "submitted": when(r.submitted_at)}
                             for r in Report.objects.filter(author=user).select_related("dinner")],
     }
 
