@@ -273,10 +273,9 @@ def _fill_what_the_demo_lacks():
         idea_services.idea_status_change(actor=staff, idea=idea, answer="Vi ser på det.",
                                          to_status=idea_services.allowed_next_statuses(idea.status)[0])
     from budgets.models import BudgetProcess, Project
-    from tests.budgets.factories import ProjectFactory
-
     from dinners import services as dinner_services
     from dinners.models import MatchRequest, Programme
+    from tests.budgets.factories import ProjectFactory
 
     programme = Programme.objects.first()
     if not MatchRequest.objects.exists() and programme is not None:
