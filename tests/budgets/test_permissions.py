@@ -141,11 +141,13 @@ def test_no_link_between_voters_and_ballots_anywhere(client, municipality, djang
     receipt = services.ballot_cast(process=process, user=voter, choice={"projects": ["C"]}).receipt
     ballot = Ballot.objects.get(content={"projects": ["C"]})
     # Nothing in the ballot row names or points to the voter, and it carries no time.
-    assert {f.name for f in Ballot._meta.fields} == {"id", "process", "voter_hash", "receipt_hash", "channel", "content"}
+    # (district_budget names the election, which every voter of a district shares.)
+    assert {f.name for f in Ballot._meta.fields} == {"id", "process", "district_budget", "voter_hash", "receipt_hash",
+                                                     "channel", "content"}
     assert voter.email not in json.dumps(ballot.content)
     # Who voted is recorded apart, with nothing of the content.
-    assert {f.name for f in Participation._meta.fields} == {"id", "process", "user", "channel", "district",
-                                                            "age_band", "voted_on"}
+    assert {f.name for f in Participation._meta.fields} == {"id", "process", "district_budget", "user", "channel",
+                                                            "district", "age_band", "voted_on"}
     # No admin page for ballots, participations or codes.
     for model in (Ballot, Participation, VotingCode):
         assert model not in admin.site._registry
