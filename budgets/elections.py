@@ -57,7 +57,8 @@ class BudgetElection:
 def process_elections(process: BudgetProcess) -> list[BudgetElection]:
     """The citywide election first (if the process has one), then the district budgets."""
     elections = [BudgetElection(process)] if process.citywide else []
-    elections += [BudgetElection(process, d) for d in process.district_budgets.select_related("district")]
+    # .all(): the process selectors prefetch district_budgets__district
+    elections += [BudgetElection(process, d) for d in process.district_budgets.all()]
     return elections
 
 

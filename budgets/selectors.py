@@ -27,7 +27,8 @@ COMPARED_RULES = ["greedy", "mes", "equalshares/add1"]
 
 
 def process_list(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
-    return BudgetProcess.objects.filter(municipality=municipality).select_related("municipality")
+    return (BudgetProcess.objects.filter(municipality=municipality).select_related("municipality")
+            .prefetch_related("district_budgets__district"))
 
 
 def process_list_open(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
@@ -35,7 +36,8 @@ def process_list_open(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
 
 
 def process_get(*, pk: int) -> BudgetProcess | None:
-    return BudgetProcess.objects.select_related("municipality").filter(pk=pk).first()
+    return (BudgetProcess.objects.select_related("municipality").prefetch_related("district_budgets__district")
+            .filter(pk=pk).first())
 
 
 def _election(process: BudgetProcess, election: BudgetElection | None) -> BudgetElection:

@@ -346,8 +346,17 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
 
 def ballot_verify(*, process: BudgetProcess, receipt: str) -> dict | None:
     """The ballot content counted for this receipt, or None. Only the receipt's holder can ask."""
-    ballot = Ballot.objects.filter(process=process, receipt_hash=secrecy.receipt_hash(receipt)).first()
-    return ballot.content if ballot else None
+    found = ballot_for_receipt(process=process, receipt=receipt)
+    return found[0] if found else None
+
+
+def ballot_for_receipt(*, process: BudgetProcess, receipt: str) -> tuple[dict, str] | None:
+    """(content, name of the election it is counted in) for this receipt, or None."""
+    ballot = (Ballot.objects.select_related("district_budget")
+              .filter(process=process, receipt_hash=secrecy.receipt_hash(receipt)).first())
+    if ballot is None:
+        return None
+    return ballot.content, BudgetElection(process, ballot.district_budget).name
 
 
 @transaction.atomic
