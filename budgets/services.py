@@ -360,13 +360,18 @@ def ballot_for_receipt(*, process: BudgetProcess, receipt: str) -> tuple[dict, s
 
 
 @transaction.atomic
-def codes_generate(*, process: BudgetProcess, count: int, batch: str = "") -> list[str]:
-    """Make `count` one-time voting codes. The codes are returned once, for printing on
-    letters; only their hashes are kept."""
+def codes_generate(*, process: BudgetProcess, count: int, batch: str = "", district=None) -> list[str]:
+    """Make `count` voting codes, each good for one ballot per election. The codes are
+    returned once, for printing on letters; only their hashes are kept. With `district`
+    (letters to its residents) they vote in that district's budgets only; without, the
+    holder picks their district at their first district ballot."""
     if not 1 <= count <= 100_000:
         raise ValidationError({"count": _("Generate between 1 and 100,000 codes at a time.")})
+    if district is not None and district.municipality_id != process.municipality_id:
+        raise ValidationError({"district": _("Choose a district of the process's municipality.")})
     codes = [secrecy.new_voting_code() for _ in range(count)]
-    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(c), batch=batch)
+    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(c), batch=batch,
+                                               district=district)
                                     for c in codes], batch_size=2000)
     return codes
 

@@ -224,15 +224,16 @@ def codes(request, pk: int):
     process = _process(pk)
     if not request.user.has_perm("budgets.generate_codes", process):
         raise PermissionDenied
-    form = CodesForm(request.POST or None)
+    form = CodesForm(request.POST or None, process=process)
     if request.method == "POST" and form.is_valid():
         generated = services.codes_generate(process=process, **form.cleaned_data)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="voting-codes-{process.pk}.csv"'
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
-        writer.writerow(["code", "batch"])
-        writer.writerows([c, form.cleaned_data["batch"]] for c in generated)
+        district = form.cleaned_data.get("district")
+        writer.writerow(["code", "batch", "district"])
+        writer.writerows([c, form.cleaned_data["batch"], district.name if district else ""] for c in generated)
         return response
     return render(request, "budgets/codes.html", {"process": process, "form": form,
                                                   "existing": process.voting_codes.count(),
