@@ -195,7 +195,7 @@ def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | N
     # ballot may slip in between the closing time and that job.
     if process.phase != Phase.VOTING or timezone.now() >= process.voting_end:
         raise PermissionDenied(_("Voting is not open."))
-    if election is None and not process.citywide:
+    if (election is None or election.is_citywide) and not process.citywide:
         raise PermissionDenied(_("This process has only district budgets: choose your district's."))
     if user is None:
         return
