@@ -79,3 +79,57 @@ def test_a_voting_code_is_never_used_twice(server, process):
     assert statuses.count(201) == 1 and statuses.count(400) == 49
     assert Ballot.objects.filter(process=process).count() == 1
     assert VotingCode.objects.get().used
+
+
+@pytest.fixture
+def district_election(process, voter):
+    from accounts.models import District
+    from budgets.elections import BudgetElection
+    from budgets.models import DistrictBudget
+    from tests.budgets.factories import ProjectFactory
+
+    district = District.objects.create(municipality=process.municipality, name="Nordby", slug="nordby")
+    budget = DistrictBudget.objects.create(process=process, district=district, name="Nordby", slug="nordby",
+                                           amount=40_000)
+    for code, cost in (("N1", 30_000), ("N2", 20_000), ("N3", 10_000)):
+        ProjectFactory(process=process, district_budget=budget, code=code, cost=cost)
+    voter.district = district
+    voter.save()
+    return BudgetElection(process, budget)
+
+
+def test_one_voter_racing_in_the_citywide_and_their_district_election_keeps_one_ballot_in_each(
+        server, process, voter, district_election):
+    token = Token.objects.create(user=voter).key
+    bodies = [{"projects": ["N1"], "district": "nordby"}, {"projects": ["N2", "N3"], "district": "nordby"},
+              {"projects": ["A"]}, {"projects": ["B", "C"]}]
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/", [bodies[n % 4] for n in range(200)],
+                      {"Authorization": f"Token {token}"})
+    assert set(statuses) == {201}
+    budget = district_election.district_budget
+    assert Ballot.objects.filter(district_budget=budget).count() == 1
+    assert Ballot.objects.filter(process=process, district_budget=None).count() == 1
+    assert Participation.objects.filter(district_budget=budget, user=voter).count() == 1
+    assert Participation.objects.filter(process=process, district_budget=None, user=voter).count() == 1
+    assert Ballot.objects.get(district_budget=budget).content in ({"projects": ["N1"]}, {"projects": ["N2", "N3"]})
+
+
+def test_without_revotes_racing_district_ballots_of_one_voter_leave_one(server, process, voter, district_election):
+    BudgetProcess.objects.filter(pk=process.pk).update(allow_revote=False)
+    token = Token.objects.create(user=voter).key
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
+                      [{"projects": ["N1"] if n % 2 else ["N2"], "district": "nordby"} for n in range(100)],
+                      {"Authorization": f"Token {token}"})
+    assert statuses.count(201) == 1 and statuses.count(400) == 99
+    assert Ballot.objects.filter(district_budget=district_election.district_budget).count() == 1
+
+
+def test_a_voting_code_is_used_once_per_district_election(server, process, district_election):
+    code = services.codes_generate(process=process, count=1)[0]
+    bodies = [{"code": code, "projects": ["N3"], "district": "nordby"} for _ in range(40)]
+    bodies += [{"code": code, "projects": ["A"]} for _ in range(40)]
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/", bodies, {})
+    assert statuses.count(201) == 2 and statuses.count(400) == 78
+    assert Ballot.objects.filter(district_budget=district_election.district_budget).count() == 1
+    assert Ballot.objects.filter(process=process, district_budget=None).count() == 1
+    assert VotingCode.objects.get().district == district_election.district
