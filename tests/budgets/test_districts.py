@@ -10,7 +10,15 @@ from rest_framework.test import APIClient
 
 from budgets import services
 from budgets.elections import BudgetElection, election_get
-from budgets.models import Ballot, BudgetProcess, DistrictBudget, Participation, Phase, Project, VotingCode
+from budgets.models import (
+    Ballot,
+    BudgetProcess,
+    DistrictBudget,
+    Participation,
+    Phase,
+    Project,
+    VotingCode,
+)
 from budgets.pabulib import process_export, process_import
 from budgets.tally import read_pb
 from tests.budgets.factories import ProjectFactory
