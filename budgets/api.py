@@ -92,7 +92,9 @@ class BudgetViewSet(viewsets.GenericViewSet):
     def ballot(self, request, pk=None):
         """Cast a ballot in the citywide budget or (with "district") a district budget: signed
         in (session or token), or with a voting code (one ballot per election)."""
-        process = self.get_object()
+        context = selectors.ballot_context(pk=pk)
+        if context is None:
+            raise NotFound()
         serializer = BallotSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -100,11 +102,13 @@ class BudgetViewSet(viewsets.GenericViewSet):
         key = data.pop("district", "")
         if not code and not request.user.is_authenticated:
             raise PermissionDenied
-        election = election_get(process, key) if key else None
-        if key and election is None:
-            raise NotFound(_("This process has no such budget."))
-        result = services.ballot_cast(process=process, choice=data, code=code, election=election,
-                                      user=None if code else request.user)
+        election = context.election(key)
+        if election is None:
+            if key:
+                raise NotFound(_("This process has no such budget."))
+            raise PermissionDenied(_("This process has only district budgets: choose your district's."))
+        result = services.ballot_cast(process=context.process, choice=data, code=code, election=election,
+                                      projects=context.projects_of(election), user=None if code else request.user)
         return Response({"receipt": result.receipt, "replaced": result.replaced}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VerifySerializer, responses=VerifiedSerializer)

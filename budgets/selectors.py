@@ -2,6 +2,9 @@
 counts come only from `process_outcome`, which callers use only where `results_visible`."""
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -13,6 +16,7 @@ from .models import (
     Ballot,
     BallotType,
     BudgetProcess,
+    DistrictBudget,
     Feasibility,
     Participation,
     Phase,
@@ -38,6 +42,66 @@ def process_list_open(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
 def process_get(*, pk: int) -> BudgetProcess | None:
     return (BudgetProcess.objects.select_related("municipality").prefetch_related("district_budgets__district")
             .filter(pk=pk).first())
+
+
+BALLOT_CONTEXT_SECONDS = 2
+
+
+@dataclass
+class BallotContext:
+    """What the ballot path reads: the process, its district budgets by slug and the projects
+    on each ballot (code -> cost, by district budget id, None for the citywide one)."""
+
+    process: BudgetProcess
+    district_budgets: dict[str, DistrictBudget]
+    projects: dict[int | None, dict[str, int]]
+
+    def election(self, key: str | None) -> BudgetElection | None:
+        if not key:
+            return BudgetElection(self.process) if self.process.citywide else None
+        budget = self.district_budgets.get(key)
+        return BudgetElection(self.process, budget) if budget else None
+
+    def projects_of(self, election: BudgetElection) -> dict[str, int]:
+        return self.projects.get(election.district_budget.pk if election.district_budget else None, {})
+
+
+def _ballot_context_key(pk: int) -> str:
+    return f"budgets:ballot-context:{pk}"
+
+
+def ballot_context(*, pk: int) -> BallotContext | None:
+    """The ballot path's reads, kept for BALLOT_CONTEXT_SECONDS in the shared cache: a vote
+    surge then reads the process and its projects once a moment instead of twice a ballot.
+    Every service that changes them forgets the copy on commit (services._forget_ballot_context);
+    the closing time is still checked on every ballot (services.check_eligible)."""
+    from django.core.cache import cache
+
+    try:
+        context = cache.get(_ballot_context_key(pk))
+    except Exception:  # noqa: BLE001 - a cache outage only costs the two queries
+        context = None
+    if context is not None:
+        return context
+    process = BudgetProcess.objects.select_related("municipality").filter(pk=pk).first()
+    if process is None:
+        return None
+    projects: dict[int | None, dict[str, int]] = {}
+    for code, cost, budget in (Project.objects.filter(process=process).exclude(feasibility=Feasibility.NOT_FEASIBLE)
+                               .values_list("code", "cost", "district_budget_id")):
+        projects.setdefault(budget, {})[code] = cost
+    context = BallotContext(process=process, projects=projects, district_budgets={
+        d.slug: d for d in DistrictBudget.objects.filter(process=process).select_related("district")})
+    with contextlib.suppress(Exception):  # a cache outage: served from the database
+        cache.set(_ballot_context_key(pk), context, BALLOT_CONTEXT_SECONDS)
+    return context
+
+
+def ballot_context_forget(process_id: int) -> None:
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # a cache outage: the copy expires within seconds
+        cache.delete(_ballot_context_key(process_id))
 
 
 def _election(process: BudgetProcess, election: BudgetElection | None) -> BudgetElection:

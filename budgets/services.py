@@ -47,6 +47,16 @@ def process_create(**fields) -> BudgetProcess:
     return process
 
 
+def _forget_ballot_context(process_id: int) -> None:
+    """The ballot path caches a process and its projects for a moment (selectors.ballot_context):
+    whatever changes them drops that copy at once and again once it is committed (a ballot
+    between the two may have cached the old state)."""
+    from .selectors import ballot_context_forget
+
+    ballot_context_forget(process_id)
+    transaction.on_commit(lambda: ballot_context_forget(process_id))
+
+
 @transaction.atomic
 def district_budget_add(*, process: BudgetProcess, district, amount: int, name: str = "", slug: str = "",
                         spending_limit: int | None = None) -> DistrictBudget:
@@ -62,6 +72,7 @@ def district_budget_add(*, process: BudgetProcess, district, amount: int, name: 
                             spending_limit=spending_limit)
     budget.full_clean()
     budget.save()
+    _forget_ballot_context(process.pk)
     return budget
 
 
@@ -73,6 +84,7 @@ def phase_set(*, process: BudgetProcess, phase: str) -> BudgetProcess:
         raise ValidationError({"phase": _("Results are published when the council approves them.")})
     BudgetProcess.objects.filter(pk=process.pk).update(phase=phase)
     process.phase = phase
+    _forget_ballot_context(process.pk)
     return process
 
 
@@ -118,6 +130,7 @@ def project_propose(*, process: BudgetProcess, user, title: str, description: st
         project.code = str(number)
     project.full_clean()
     project.save()
+    _forget_ballot_context(process.pk)
     return project
 
 
@@ -177,6 +190,7 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     project.feasibility_reason = reason.strip()
     project.full_clean()
     project.save()
+    _forget_ballot_context(project.process_id)
     return project
 
 
@@ -188,6 +202,32 @@ def _age_band(birth_year: int | None) -> str:
         if age < limit:
             return band
     return "65+"
+
+
+def _ballot_upsert(ballot: Ballot) -> bool:
+    """Insert the ballot or replace the voter's earlier one in this election; True if it
+    replaced one. On PostgreSQL one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING
+    (xmax <> 0): a row that was updated, not inserted, has a transaction id in xmax."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        existed = Ballot.objects.filter(process_id=ballot.process_id, voter_hash=ballot.voter_hash).exists()
+        Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
+                                   update_fields=["receipt_hash", "content", "channel"])
+        return existed
+    import json
+
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content) "  # noqa: S608 - the table name is the model's
+            "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb) ON CONFLICT (process_id, voter_hash) DO UPDATE SET "
+            "receipt_hash = EXCLUDED.receipt_hash, content = EXCLUDED.content, channel = EXCLUDED.channel "
+            "RETURNING (xmax = 0)",
+            [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt_hash,
+             ballot.channel, json.dumps(ballot.content)])
+        inserted = cursor.fetchone()[0]
+    return not inserted
 
 
 def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | None = None) -> None:
@@ -221,7 +261,8 @@ class CastResult:
 
 
 def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = "",
-                channel: str = Channel.ONLINE, election: BudgetElection | None = None) -> CastResult:
+                channel: str = Channel.ONLINE, election: BudgetElection | None = None,
+                projects: dict[str, int] | None = None) -> CastResult:
     """Cast (or, where allowed, replace) a ballot in one election of the process (default:
     the citywide one). Exactly one of `user` and `code`.
 
@@ -232,8 +273,9 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
     election the code is bound to that district by a conditional UPDATE."""
     election = election or BudgetElection(process)
     check_eligible(process=process, user=user, election=election)
-    content = clean_ballot(process, choice, ballot_projects(process=process, election=election),
-                           limit=election.knapsack_limit)
+    if projects is None:  # else the caller's (selectors.ballot_context) projects on this ballot
+        projects = ballot_projects(process=process, election=election)
+    content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
     receipt = secrecy.new_receipt()
     with transaction.atomic():
         district = getattr(user, "district_id", None)
@@ -261,9 +303,7 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                         receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content)
         replaced = False
         if process.allow_revote and not code:
-            replaced = Ballot.objects.filter(process=process, voter_hash=ballot.voter_hash).exists()
-            Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
-                                       update_fields=["receipt_hash", "content", "channel"])
+            replaced = _ballot_upsert(ballot)
         else:
             try:
                 with transaction.atomic():

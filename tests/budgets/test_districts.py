@@ -263,3 +263,20 @@ def test_a_district_file_becomes_a_district_election_and_exports_as_one():
         map(sorted, ([original.project_ids[i] for i in b] for b in original.ballots)))
     again = process_import(source=process_export(process=process))
     assert again.district_budgets.get().district == budget.district, "the same district, found by name"
+
+
+def test_the_ballot_path_copy_of_a_process_is_forgotten_when_staff_change_it(process, resident, municipality):
+    """The API ballot reads the process and its projects from a short-lived cached copy
+    (selectors.ballot_context): a phase change or a project review drops it at once."""
+    api = APIClient()
+    api.force_authenticate(resident)
+    url = f"/api/v1/budgets/{process.pk}/ballot/"
+    first = api.post(url, {"projects": ["A"]}, format="json")
+    assert first.status_code == 201 and not first.json()["replaced"]
+    assert api.post(url, {"projects": ["B"]}, format="json").json()["replaced"]
+    services.project_review(project=process.projects.get(code="B"), cost=50_000, feasibility="not_feasible",
+                            reason="Ikke muligt")
+    assert api.post(url, {"projects": ["B"]}, format="json").status_code == 400, "B is off the ballot at once"
+    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    assert api.post(url, {"projects": ["A"]}, format="json").status_code == 403, "voting is closed at once"
+    assert [b.content for b in Ballot.objects.filter(process=process)] == [{"projects": ["B"]}]
