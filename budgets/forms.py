@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BallotType, CouncilDecision, Project, ProjectUpdate
+from .models import BallotType, CouncilDecision, DistrictBudget, Project, ProjectUpdate
 
 
 class ProposeForm(forms.ModelForm):
@@ -109,3 +109,16 @@ class ProgressForm(forms.ModelForm):
         model = ProjectUpdate
         fields = ["milestone", "text", "happened_on"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4}), "happened_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class DistrictBudgetForm(forms.ModelForm):
+    class Meta:
+        model = DistrictBudget
+        fields = ["district", "name", "amount", "spending_limit"]
+        help_texts = {"name": _("Empty: the district's name. Give two budgets of one district different names "
+                                "(for example “small projects” and “large projects”).")}
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = process.municipality.districts.all()
+        self.fields["name"].required = False

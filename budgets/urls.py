@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/paper/", views.paper_ballots, name="paper"),
     path("<int:pk>/from-idea/", views.project_from_idea, name="from-idea"),
     path("<int:pk>/phase/", views.phase_change, name="phase"),
+    path("<int:pk>/district-budgets/", views.district_budgets, name="district-budgets"),
     re_path(r"^(?P<pk>\d+)/result\.(?P<fmt>csv|xlsx)$", views.result_export, name="result-export"),
     path("projects/<int:pk>/review/", views.project_review, name="project-review"),
     path("projects/<int:pk>/progress/", views.progress, name="progress"),

@@ -6,6 +6,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from .forms import (
     CodeForm,
     CodesForm,
     CouncilForm,
+    DistrictBudgetForm,
     FromIdeaForm,
     ProgressForm,
     ProposeForm,
@@ -28,7 +30,7 @@ from .forms import (
     ballot_choice,
     ballot_form_class,
 )
-from .models import PaperBallot, Phase, Project
+from .models import PHASE_ORDER, PaperBallot, Phase, Project
 
 
 def _process(pk: int):
@@ -380,3 +382,27 @@ def progress(request, pk: int):
             messages.success(request, _("The update is published on the project."))
             return redirect("budgets:detail", pk=project.process_id)
     return render(request, "budgets/progress.html", {"project": project, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_budgets(request, pk: int):
+    """Staff give districts their own budgets, each tallied as its own election."""
+    process = _process(pk)
+    if not request.user.has_perm("budgets.manage_process", process):
+        raise PermissionDenied
+    form = DistrictBudgetForm(request.POST or None, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_budget_add(process=process, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The district budget is added. Its residents vote in it besides the "
+                                        "citywide budget."))
+            return redirect("budgets:district-budgets", pk=process.pk)
+    return render(request, "budgets/district_budgets.html", {
+        "process": process, "form": form,
+        "budgets": process.district_budgets.select_related("district").annotate(n_projects=Count("projects")),
+        "citywide_projects": process.projects.filter(district_budget=None).count(),
+        "can_add": PHASE_ORDER.index(process.phase) < PHASE_ORDER.index(Phase.VOTING)})
