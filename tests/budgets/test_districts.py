@@ -297,3 +297,27 @@ def test_staff_add_a_district_budget_before_voting(client, process, budget_staff
     assert "Nordby" in page and "30.000 kr." in page
     again = client.post(url, {"district": north.pk, "amount": 10_000})
     assert again.status_code == 200 and DistrictBudget.objects.count() == 1, "one slug per process"
+
+
+def test_a_paper_ballot_names_its_district_budget(client, process, districts, budget_staff, municipality):
+    from accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    colleague = UserFactory(municipality=municipality)
+    MembershipFactory(user=colleague, municipality=municipality, role=Role.STAFF)
+    client.force_login(budget_staff)
+    url = reverse("budgets:paper", args=[process.pk]) + "?district=sydby"
+    form = client.get(url).content.decode()
+    assert 'value="S1"' in form and 'value="A"' not in form
+    over = client.post(url, {"projects": ["S1", "S2"]})
+    assert over.status_code == 200 and "75.000 kr." in over.content.decode(), "Sydby's own limit"
+    assert client.post(url, {"projects": ["S2"]}).status_code == 302
+    client.force_login(colleague)
+    paper = process.paper_ballots.get()
+    assert "Sydby" in client.get(reverse("budgets:paper", args=[process.pk])).content.decode()
+    client.post(reverse("budgets:paper", args=[process.pk]), {"confirm": paper.pk})
+    ballot = Ballot.objects.get(process=process)
+    assert ballot.district_budget.slug == "sydby" and ballot.channel == "paper" and ballot.content == {
+        "projects": ["S2"]}
+    participation = Participation.objects.get(process=process)
+    assert participation.district.slug == "sydby" and participation.district_budget == ballot.district_budget
