@@ -216,9 +216,13 @@ class Ballot(models.Model):
     #: {"projects": [code, ...]} (approval, knapsack), {"points": {code: n}} (cumulative),
     #: {"ranking": [code, ...]} (ranked)
     content = models.JSONField()
+    #: False from a voter's cast until services.ballots_reseal has rewritten the row: until
+    #: then it shares its transaction id (PostgreSQL xmin) with the voter's participation.
+    sealed = models.BooleanField(default=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["process", "voter_hash"], name="ballot_once_per_voter")]
+        indexes = [models.Index(fields=["sealed"], condition=Q(sealed=False), name="ballot_unsealed")]
 
     def __str__(self) -> str:
         return f"ballot {self.pk}"

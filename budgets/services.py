@@ -213,19 +213,19 @@ def _ballot_upsert(ballot: Ballot) -> bool:
     if connection.vendor != "postgresql":
         existed = Ballot.objects.filter(process_id=ballot.process_id, voter_hash=ballot.voter_hash).exists()
         Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
-                                   update_fields=["receipt_hash", "content", "channel"])
+                                   update_fields=["receipt_hash", "content", "channel", "sealed"])
         return existed
     import json
 
     table = connection.ops.quote_name(Ballot._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content) "  # noqa: S608 - the table name is the model's
-            "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb) ON CONFLICT (process_id, voter_hash) DO UPDATE SET "
-            "receipt_hash = EXCLUDED.receipt_hash, content = EXCLUDED.content, channel = EXCLUDED.channel "
-            "RETURNING (xmax = 0)",
+            f"INSERT INTO {table} (id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content, "  # noqa: S608 - the table name is the model's
+            "sealed) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) ON CONFLICT (process_id, voter_hash) DO UPDATE SET "
+            "receipt_hash = EXCLUDED.receipt_hash, content = EXCLUDED.content, channel = EXCLUDED.channel, "
+            "sealed = EXCLUDED.sealed RETURNING (xmax = 0)",
             [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt_hash,
-             ballot.channel, json.dumps(ballot.content)])
+             ballot.channel, json.dumps(ballot.content), ballot.sealed])
         inserted = cursor.fetchone()[0]
     return not inserted
 
@@ -300,7 +300,8 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
             raise ValueError("a ballot needs a voter or a code")
         ballot = Ballot(process=process, district_budget=election.district_budget,
                         voter_hash=secrecy.voter_hash(process.pk, identity, election.hash_scope),
-                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content)
+                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
+                        sealed=False)
         replaced = False
         if process.allow_revote and not code:
             replaced = _ballot_upsert(ballot)
@@ -316,6 +317,29 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         participation_record(process=process, user=user, channel=channel, election=election, district_id=district)
         transaction.on_commit(lambda: _send_turnout(process.pk))
     return CastResult(receipt=receipt, replaced=replaced)
+
+
+def ballots_reseal() -> int:
+    """Rewrite every ballot cast since the last run, all in one transaction and in random
+    order; returns how many. A cast writes the ballot and the voter's participation in one
+    transaction, so on PostgreSQL both rows carry the same transaction id (``xmin``) and sit
+    in the order they were written: anyone who can read the tables could pair them without
+    the ballot secret. Moved (DELETE, then INSERT ... ORDER BY random() in one statement),
+    the ballots share this transaction's id and new places in the table. Same ids, receipts
+    and contents; a re-vote waits for the move and then replaces the moved row. Run by beat
+    (budgets.tasks.reseal_ballots). Old row versions stay in the table files until VACUUM
+    reuses their space, so a copy of the raw files taken before that can still pair them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    columns = "id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH moved AS (DELETE FROM {table} WHERE NOT sealed RETURNING {columns}) "  # noqa: S608 - model's names
+            f"INSERT INTO {table} ({columns}, sealed) SELECT {columns}, true FROM moved ORDER BY random()")
+        return cursor.rowcount
 
 
 def _send_turnout(process_id: int) -> None:

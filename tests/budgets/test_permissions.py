@@ -179,8 +179,9 @@ def test_no_link_between_voters_and_ballots_anywhere(client, municipality, djang
     assert district_ballot.voter_hash != ballot.voter_hash, "no hash links one voter's ballots across elections"
     # Nothing in the ballot row names or points to the voter, and it carries no time.
     # (district_budget names the election, which every voter of a district shares.)
+    # (sealed only says whether services.ballots_reseal has rewritten the row yet.)
     assert {f.name for f in Ballot._meta.fields} == {"id", "process", "district_budget", "voter_hash", "receipt_hash",
-                                                     "channel", "content"}
+                                                     "channel", "content", "sealed"}
     assert voter.email not in json.dumps(ballot.content)
     # Who voted is recorded apart, with nothing of the content.
     assert {f.name for f in Participation._meta.fields} == {"id", "process", "district_budget", "user", "channel",
