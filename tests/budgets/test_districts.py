@@ -201,7 +201,10 @@ def test_voting_code_holder_picks_their_district_on_the_page(client, process, di
     assert reverse("budgets:vote-code", args=[process.pk]) in receipt_page
     other = client.post(reverse("budgets:vote-code-district", args=[process.pk, "nordby"]),
                         {"code": code, "projects": ["N3"]})
-    assert other.status_code == 200 and "another district" in other.content.decode()
+    assert other.status_code == 200 and not Ballot.objects.filter(district_budget__slug="nordby").exists()
+    assert Ballot.objects.filter(district_budget__slug="sydby").count() == 1
+    start = client.get(reverse("budgets:vote-code", args=[process.pk])).content.decode()
+    assert reverse("budgets:vote-code-district", args=[process.pk, "nordby"]) in start, "a holder picks a district"
 
 
 def test_api_casts_district_ballots_and_lists_the_elections(process, districts, resident):
