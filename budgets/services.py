@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -204,12 +204,12 @@ def _age_band(birth_year: int | None) -> str:
     return "65+"
 
 
-def _ballot_upsert(ballot: Ballot) -> bool:
+def _ballot_upsert(ballot: Ballot, participation: Participation | None = None) -> bool:
     """Insert the ballot or replace the voter's earlier one in this election; True if it
     replaced one. On PostgreSQL one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING
-    (xmax <> 0): a row that was updated, not inserted, has a transaction id in xmax."""
-    from django.db import connection
-
+    (xmax = 0): a row that was updated, not inserted, has a transaction id in xmax. With
+    `participation` (PostgreSQL only) the same statement also records it, ON CONFLICT DO
+    NOTHING, as a data-modifying WITH: one statement is one transaction."""
     if connection.vendor != "postgresql":
         existed = Ballot.objects.filter(process_id=ballot.process_id, voter_hash=ballot.voter_hash).exists()
         Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
@@ -217,15 +217,23 @@ def _ballot_upsert(ballot: Ballot) -> bool:
         return existed
     import json
 
-    table = connection.ops.quote_name(Ballot._meta.db_table)
+    quote = connection.ops.quote_name
+    params = [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt_hash,
+              ballot.channel, json.dumps(ballot.content), ballot.sealed]
+    upsert = (
+        f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt_hash, "  # noqa: S608 - the model's names
+        "channel, content, sealed) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) "
+        "ON CONFLICT (process_id, voter_hash) DO UPDATE SET receipt_hash = EXCLUDED.receipt_hash, "
+        "content = EXCLUDED.content, channel = EXCLUDED.channel, sealed = EXCLUDED.sealed RETURNING (xmax = 0)")
+    if participation is not None:
+        p = participation
+        upsert = (
+            f"WITH ballot AS ({upsert}), voter AS (INSERT INTO {quote(Participation._meta.db_table)} "  # noqa: S608
+            "(process_id, district_budget_id, user_id, channel, district_id, age_band, voted_on) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING) SELECT * FROM ballot")
+        params += [p.process_id, p.district_budget_id, p.user_id, p.channel, p.district_id, p.age_band, p.voted_on]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content, "  # noqa: S608 - the table name is the model's
-            "sealed) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) ON CONFLICT (process_id, voter_hash) DO UPDATE SET "
-            "receipt_hash = EXCLUDED.receipt_hash, content = EXCLUDED.content, channel = EXCLUDED.channel, "
-            "sealed = EXCLUDED.sealed RETURNING (xmax = 0)",
-            [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt_hash,
-             ballot.channel, json.dumps(ballot.content), ballot.sealed])
+        cursor.execute(upsert, params)
         inserted = cursor.fetchone()[0]
     return not inserted
 
@@ -277,6 +285,16 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         projects = ballot_projects(process=process, election=election)
     content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
     receipt = secrecy.new_receipt()
+    if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
+        # The common case of a surge: ballot and participation in one statement, atomic by
+        # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
+        ballot = Ballot(process=process, district_budget=election.district_budget,
+                        voter_hash=secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope),
+                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content, sealed=False)
+        replaced = _ballot_upsert(ballot, participation=_participation(
+            process=process, user=user, channel=channel, election=election, district_id=None))
+        transaction.on_commit(lambda: _send_turnout(process.pk))
+        return CastResult(receipt=receipt, replaced=replaced)
     with transaction.atomic():
         district = getattr(user, "district_id", None)
         if code:
@@ -329,8 +347,6 @@ def ballots_reseal() -> int:
     and contents; a re-vote waits for the move and then replaces the moved row. Run by beat
     (budgets.tasks.reseal_ballots). Old row versions stay in the table files until VACUUM
     reuses their space, so a copy of the raw files taken before that can still pair them."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return 0
     table = connection.ops.quote_name(Ballot._meta.db_table)
@@ -360,15 +376,20 @@ def _send_turnout(process_id: int) -> None:
     send_now(turnout_group(process_id), "turnout.changed", {"process": process_id, "voters": voters})
 
 
+def _participation(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None,
+                   district_id: int | None) -> Participation:
+    return Participation(
+        process=process, district_budget=election.district_budget if election else None, user=user, channel=channel,
+        voted_on=timezone.localdate(), district_id=district_id if district_id else getattr(user, "district_id", None),
+        age_band=_age_band(getattr(user, "birth_year", None)))
+
+
 def participation_record(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None = None,
                          district_id: int | None = None) -> None:
     """Record that someone voted in an election: one INSERT ... ON CONFLICT DO NOTHING, so a
     re-vote or a simultaneous request of the same voter adds nothing."""
-    Participation.objects.bulk_create([Participation(
-        process=process, district_budget=election.district_budget if election else None, user=user, channel=channel,
-        voted_on=timezone.localdate(), district_id=district_id if district_id else getattr(user, "district_id", None),
-        age_band=_age_band(getattr(user, "birth_year", None)),
-    )], ignore_conflicts=True)
+    Participation.objects.bulk_create([_participation(process=process, user=user, channel=channel, election=election,
+                                                      district_id=district_id)], ignore_conflicts=True)
 
 
 @transaction.atomic
