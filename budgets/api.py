@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from accounts.selectors import municipality_default, municipality_get
 
 from . import selectors, services
+from .elections import election_default, election_get
 from .models import BudgetProcess
 from .serializers import (
     BallotSerializer,
@@ -45,6 +47,14 @@ class BudgetViewSet(viewsets.GenericViewSet):
         if not self.request.user.has_perm(perm, process):
             raise PermissionDenied
 
+    def _election(self, process, key: str | None, *, default: bool = False):
+        """The election named by ?district= or a body's "district" (none: the citywide one,
+        or with `default` the first district budget of a process without one)."""
+        election = election_get(process, key) if key or not default else election_default(process)
+        if election is None:
+            raise NotFound(_("This process has no such budget."))
+        return election
+
     @extend_schema(parameters=[OpenApiParameter("municipality", str)], responses=ProcessSerializer(many=True))
     def list(self, request):
         slug = request.query_params.get("municipality")
@@ -57,32 +67,48 @@ class BudgetViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(ProcessSerializer(self.get_object()).data)
 
+    ELECTION_PARAMETER = OpenApiParameter(
+        "district", str, description="The slug of a district budget; without it, the citywide budget.")
+
     @extend_schema(methods=["GET"], responses=ProjectSerializer(many=True))
     @extend_schema(methods=["POST"], request=ProposeSerializer, responses={201: ProjectSerializer})
     @action(detail=True, methods=["get", "post"])
     def projects(self, request, pk=None):
         process = self.get_object()
         if request.method == "GET":
-            return Response(ProjectSerializer(process.projects.select_related("district").order_by("pk"), many=True).data)
+            return Response(ProjectSerializer(process.projects.select_related("district", "district_budget")
+                                              .order_by("pk"), many=True).data)
         self._require("budgets.propose_project", process)
         serializer = ProposeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        project = services.project_propose(process=process, user=request.user, **serializer.validated_data)
+        data = serializer.validated_data
+        election = self._election(process, data.pop("district", ""))
+        project = services.project_propose(process=process, user=request.user,
+                                           district_budget=election.district_budget, **data)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BallotSerializer, responses={201: ReceiptSerializer})
     @action(detail=True, methods=["post"], permission_classes=[AllowAny])
     def ballot(self, request, pk=None):
-        """Cast a ballot: signed in (session or token), or with a one-time voting code."""
-        process = self.get_object()
+        """Cast a ballot in the citywide budget or (with "district") a district budget: signed
+        in (session or token), or with a voting code (one ballot per election)."""
+        context = selectors.ballot_context(pk=pk)
+        if context is None:
+            raise NotFound()
         serializer = BallotSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         code = data.pop("code", "")
+        key = data.pop("district", "")
         if not code and not request.user.is_authenticated:
             raise PermissionDenied
-        result = services.ballot_cast(process=process, choice=data, code=code,
-                                      user=None if code else request.user)
+        election = context.election(key)
+        if election is None:
+            if key:
+                raise NotFound(_("This process has no such budget."))
+            raise PermissionDenied(_("This process has only district budgets: choose your district's."))
+        result = services.ballot_cast(process=context.process, choice=data, code=code, election=election,
+                                      projects=context.projects_of(election), user=None if code else request.user)
         return Response({"receipt": result.receipt, "replaced": result.replaced}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VerifySerializer, responses=VerifiedSerializer)
@@ -91,15 +117,19 @@ class BudgetViewSet(viewsets.GenericViewSet):
         process = self.get_object()
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        content = services.ballot_verify(process=process, receipt=serializer.validated_data["receipt"])
-        return Response({"counted": content is not None, "ballot": content})
+        found = services.ballot_for_receipt(process=process, receipt=serializer.validated_data["receipt"])
+        return Response({"counted": found is not None, "ballot": found[0] if found else None,
+                         "election": found[1] if found else None})
 
-    @extend_schema(responses=TurnoutSerializer)
+    @extend_schema(parameters=[ELECTION_PARAMETER], responses=TurnoutSerializer)
     @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])
     def turnout(self, request, pk=None):
+        """Turnout of all elections (by_election per election), or of one with ?district=."""
         process = self.get_object()
         self._require("budgets.view_turnout", process)
-        return Response(selectors.turnout(process=process))
+        key = request.query_params.get("district")
+        election = self._election(process, key) if key else None
+        return Response(selectors.turnout(process=process, election=election))
 
     @extend_schema(responses=ResultSerializer)
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
@@ -109,14 +139,16 @@ class BudgetViewSet(viewsets.GenericViewSet):
             raise NotFound()
         return Response(ResultSerializer(process.result).data)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ELECTION_PARAMETER], responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
     def comparison(self, request, pk=None):
-        """The rule comparison: for the council while it reviews, for everyone once published."""
+        """One election's rule comparison: for the council while it reviews, for everyone
+        once published."""
         process = self.get_object()
         if not selectors.results_visible(process=process, user=request.user):
             raise PermissionDenied
-        comparison = selectors.rule_comparison(process=process)
+        election = self._election(process, request.query_params.get("district"), default=True)
+        comparison = selectors.rule_comparison(process=process, election=election)
         for row in comparison["rules"]:
             row["selected"] = sorted(row["selected"])
         return Response(comparison)
@@ -131,15 +163,19 @@ class BudgetViewSet(viewsets.GenericViewSet):
         services.council_review(process=process, member=request.user, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
+    @extend_schema(parameters=[ELECTION_PARAMETER], responses={(200, "text/plain"): OpenApiTypes.STR})
     def export_pb(self, request, pk=None):
-        """The anonymous ballots in pabulib format, once the result is published (before
-        that, for the council reviewing it)."""
+        """One election's anonymous ballots in pabulib format (one file per election, as
+        pabulib has: ?district=<slug> for a district budget), once the result is published
+        (before that, for the council reviewing it)."""
         from .pabulib import process_export
 
         process = self.get_object()
         if not selectors.results_visible(process=process, user=request.user):
             raise PermissionDenied
-        response = HttpResponse(process_export(process=process), content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="hoest-budget-{process.pk}.pb"'
+        election = self._election(process, request.query_params.get("district"), default=True)
+        response = HttpResponse(process_export(process=process, election=election),
+                                content_type="text/plain; charset=utf-8")
+        name = f"hoest-budget-{process.pk}" + (f"-{election.key}" if election.key else "")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pb"'
         return response

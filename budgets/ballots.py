@@ -14,13 +14,15 @@ def money(amount: int, currency: str) -> str:
     return f"{number_format(amount, force_grouping=True)} {symbol}"
 
 
-def clean_ballot(process: BudgetProcess, choice: dict, projects: dict[str, int]) -> dict:
+def clean_ballot(process: BudgetProcess, choice: dict, projects: dict[str, int], *, limit: int | None = None) -> dict:
     """Validate a choice against the process; return the ballot content to store.
 
     `projects` maps the codes of the projects on the ballot to their costs. `choice` is
     {"projects": [...]} (approval, knapsack), {"points": {code: n}} (cumulative) or
-    {"ranking": [...]} (ranked).
+    {"ranking": [...]} (ranked). `limit` is the knapsack limit of the election voted in
+    (default: the citywide one).
     """
+    limit = process.knapsack_limit if limit is None else limit
     kind = process.ballot_type
     if kind in (BallotType.APPROVAL, BallotType.KNAPSACK):
         chosen = list(dict.fromkeys(str(c) for c in choice.get("projects", [])))
@@ -28,10 +30,10 @@ def clean_ballot(process: BudgetProcess, choice: dict, projects: dict[str, int])
         _count(process, len(chosen))
         if kind == BallotType.KNAPSACK:
             total = sum(projects[c] for c in chosen)
-            if total > process.knapsack_limit:
+            if total > limit:
                 raise ValidationError(
                     _("You chose %(total)s; the limit is %(limit)s. Remove a project or choose cheaper ones.")
-                    % {"total": money(total, process.currency), "limit": money(process.knapsack_limit, process.currency)},
+                    % {"total": money(total, process.currency), "limit": money(limit, process.currency)},
                     code="over_limit")
         return {"projects": sorted(chosen)}
     if kind == BallotType.CUMULATIVE:

@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.models import Municipality
 
 from . import services
-from .models import BudgetProcess, Phase, Project
+from .elections import BudgetElection
+from .models import BudgetProcess, DistrictBudget, Phase, Project
 
 AARHUS_PROJECTS = [
     ("Legeplads i Gellerupparken", 450_000), ("Lys på stien langs Brabrand Sø", 300_000),
@@ -25,6 +26,13 @@ AARHUS_PROJECTS = [
     ("Ladcykel til dagplejerne", 60_000), ("Musikrum for unge i Midtbyen", 350_000),
     ("Blomstereng ved skolen i Tilst", 75_000), ("Kajakhylder ved havnen", 140_000),
 ]
+#: district budgets of the Aarhus process, each tallied as its own election
+AARHUS_DISTRICT_BUDGETS = {
+    "brabrand": ("Brabrand", 200_000, [("Bålhytte ved Årslev Engsø", 80_000), ("Nye net på boldbanerne", 30_000),
+                                        ("Sansehave ved plejehjemmet", 110_000), ("Lys i Gellerup-tunnelen", 60_000)]),
+    "viby": ("Viby", 150_000, [("Bænke langs Viby Ringvej", 40_000), ("Legehus i Rosenhøj", 90_000),
+                               ("Byttecentral ved Viby Torv", 35_000), ("Pumptrack i Viby Syd", 120_000)]),
+}
 BERGEN_PROJECTS = [
     ("Nye benker i Nordnesparken", 150_000), ("Lekeplass på Årstad", 600_000),
     ("Sykkelverksted på Laksevåg", 200_000), ("Turstier i Fana", 350_000),
@@ -51,6 +59,38 @@ def _process(municipality, slug, title, projects, *, phase, total, currency, vot
     return process, True
 
 
+def _aarhus_districts(process: BudgetProcess) -> list[str]:
+    """Two district budgets besides the citywide one; the demo voters of those districts
+    vote in theirs too. Added to an older demo database as well."""
+    lines = []
+    rng = random.Random(8000)  # noqa: S311 - demo data, not security
+    for slug, (district_name, amount, projects) in AARHUS_DISTRICT_BUDGETS.items():
+        district = process.municipality.districts.filter(name=district_name).first()
+        if district is None or DistrictBudget.objects.filter(process=process, slug=slug).exists():
+            continue
+        # Straight to the model: the demo process is already voting, when staff may no
+        # longer add budgets (services.district_budget_add).
+        budget = DistrictBudget(process=process, district=district, name=district_name, slug=slug, amount=amount)
+        budget.full_clean()
+        budget.save()
+        first = Project.objects.filter(process=process).count() + 1
+        for n, (name, cost) in enumerate(projects, start=first):
+            Project.objects.create(process=process, district_budget=budget, district=district, code=str(n),
+                                   title=name, cost=cost, feasibility="feasible")
+        election = BudgetElection(process, budget)
+        costs = dict(budget.projects.values_list("code", "cost"))
+        for neighbour in get_user_model().objects.filter(email__startswith="stemmer", district=district):
+            choice, spent = [], 0
+            for code in rng.sample(sorted(costs), k=2):
+                if spent + costs[code] <= amount:
+                    choice.append(code)
+                    spent += costs[code]
+            services.ballot_cast(process=process, user=neighbour, choice={"projects": choice}, election=election)
+        lines.append(f"Budget: {process.title}, district budget {district_name} "
+                     f"({budget.ballots.count()} ballots)")
+    return lines
+
+
 @transaction.atomic
 def seed() -> list[str]:
     User = get_user_model()
@@ -74,6 +114,7 @@ def seed() -> list[str]:
                     choice.append(project.code)
                     spent += project.cost
             services.ballot_cast(process=process, user=neighbour, choice={"projects": choice})
+    lines += _aarhus_districts(process)
     lines.append(f"Budget: {process.title} (voting, {process.ballots.count()} ballots)")
 
     bergen_process, created = _process(bergen, "innbyggerbudsjett-2026", "Innbyggerbudsjett 2026",

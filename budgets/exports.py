@@ -7,20 +7,24 @@ import io
 
 from django.utils.translation import gettext as _
 
+from .elections import process_elections
 from .models import BudgetProcess
 from .selectors import election_from_ballots
 from .tally import compute_scores
 
 
 def result_rows(process: BudgetProcess) -> list[list]:
-    election, projects = election_from_ballots(process=process)
-    scores = compute_scores(election)
+    """One row per project, election by election (the last column names the budget: each
+    is counted on its own, so votes compare only within one)."""
     selected = set(process.result.selected_codes) if hasattr(process, "result") else set()
-    header = [_("Number"), _("Project"), _("Cost"), _("Votes"), _("Points"), _("Funded")]
+    header = [_("Number"), _("Project"), _("Cost"), _("Votes"), _("Points"), _("Funded"), _("Budget")]
     rows = [header]
-    for i, project in enumerate(projects):
-        rows.append([project.code, project.title, project.cost, scores.votes[i], scores.score[i],
-                     _("yes") if project.code in selected else _("no")])
+    for budget_election in process_elections(process):
+        election, projects = election_from_ballots(process=process, election=budget_election)
+        scores = compute_scores(election)
+        for i, project in enumerate(projects):
+            rows.append([project.code, project.title, project.cost, scores.votes[i], scores.score[i],
+                         _("yes") if project.code in selected else _("no"), budget_election.name])
     return rows
 
 

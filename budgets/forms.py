@@ -3,19 +3,26 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BallotType, CouncilDecision, Project, ProjectUpdate
+from .models import BallotType, CouncilDecision, DistrictBudget, Project, ProjectUpdate
 
 
 class ProposeForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["title", "description", "cost", "district"]
-        labels = {"cost": _("What you think it costs")}
+        fields = ["title", "description", "cost", "district", "district_budget"]
+        labels = {"cost": _("What you think it costs"), "district_budget": _("Budget")}
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = process.municipality.districts.all()
+        budgets = process.district_budgets.all()
+        if budgets:
+            self.fields["district_budget"].queryset = budgets
+            self.fields["district_budget"].required = not process.citywide
+            self.fields["district_budget"].empty_label = _("Citywide") if process.citywide else None
+        else:
+            del self.fields["district_budget"]
 
 
 class ReviewForm(forms.ModelForm):
@@ -70,6 +77,18 @@ class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=100_000)
     batch = forms.CharField(label=_("Batch name"), max_length=40, required=False,
                             help_text=_("For example the district or the date of the letters."))
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=None, required=False,
+        help_text=_("For letters to one district: the codes vote in its district budget. Empty: the holder "
+                    "chooses their district."))
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = [d.district_id for d in process.district_budgets.all()]
+        if districts:
+            self.fields["district"].queryset = process.municipality.districts.filter(pk__in=districts)
+        else:
+            del self.fields["district"]
 
 
 class CouncilForm(forms.Form):
@@ -90,3 +109,16 @@ class ProgressForm(forms.ModelForm):
         model = ProjectUpdate
         fields = ["milestone", "text", "happened_on"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4}), "happened_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class DistrictBudgetForm(forms.ModelForm):
+    class Meta:
+        model = DistrictBudget
+        fields = ["district", "name", "amount", "spending_limit"]
+        help_texts = {"name": _("Empty: the district's name. Give two budgets of one district different names "
+                                "(for example “small projects” and “large projects”).")}
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = process.municipality.districts.all()
+        self.fields["name"].required = False

@@ -64,6 +64,9 @@ class BudgetProcess(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
     residents_only = models.BooleanField(_("only residents of the municipality may vote online"), default=True)
     allow_revote = models.BooleanField(_("a new ballot replaces the earlier one until voting closes"), default=True)
+    citywide = models.BooleanField(
+        _("a citywide budget"), default=True,
+        help_text=_("Off when the process has only district budgets; the total budget is then not voted on."))
     phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.PROPOSALS)
     proposals_start = models.DateTimeField(_("proposals open"))
     review_start = models.DateTimeField(_("review starts"))
@@ -97,6 +100,34 @@ class BudgetProcess(models.Model):
         return PHASE_ORDER.index(self.phase) >= PHASE_ORDER.index(Phase.RESULTS)
 
 
+class DistrictBudget(models.Model):
+    """A district's own budget within a process, tallied as its own election (as pabulib
+    keeps one file per district next to the citywide one): its own amount, projects,
+    ballots and result. Residents of the district vote in it besides the citywide vote.
+    A district may have several (pabulib's "subunit", e.g. "Babie Doły | large")."""
+
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="district_budgets")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district"))
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    amount = models.PositiveBigIntegerField(_("budget"))
+    spending_limit = models.PositiveBigIntegerField(
+        _("spending limit of a knapsack ballot"), null=True, blank=True, help_text=_("Empty: the budget."))
+
+    class Meta:
+        ordering = ["process", "name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["process", "slug"], name="district_budget_unique_slug")]
+        verbose_name = _("district budget")
+        verbose_name_plural = _("district budgets")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def knapsack_limit(self) -> int:
+        return self.spending_limit or self.amount
+
+
 class Feasibility(models.TextChoices):
     PENDING = "pending", _("Not reviewed yet")
     FEASIBLE = "feasible", _("Feasible")
@@ -111,6 +142,9 @@ class Project(models.Model):
     cost = models.PositiveBigIntegerField(_("cost estimate"), validators=[MinValueValidator(1)])
     district = models.ForeignKey(District, on_delete=models.SET_NULL, null=True, blank=True,
                                  verbose_name=_("district"))
+    district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="projects", verbose_name=_("district budget"),
+                                        help_text=_("Empty: the project is on the citywide ballot."))
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
                                     blank=True, related_name="budget_projects")
     idea = models.ForeignKey("ideas.Idea", on_delete=models.SET_NULL, null=True, blank=True,
@@ -142,6 +176,9 @@ class Participation(models.Model):
     """That someone voted (for turnout, eligibility and one-ballot-per-voter), never what."""
 
     process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="participations")
+    #: the election voted in: a district budget, or empty for the citywide one
+    district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="participations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="budget_participations")
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -151,8 +188,12 @@ class Participation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["process", "user"], condition=Q(user__isnull=False),
+            models.UniqueConstraint(fields=["process", "user"],
+                                    condition=Q(user__isnull=False, district_budget__isnull=True),
                                     name="participation_once_per_user"),
+            models.UniqueConstraint(fields=["district_budget", "user"],
+                                    condition=Q(user__isnull=False, district_budget__isnull=False),
+                                    name="participation_once_per_user_and_district_budget"),
         ]
 
     def __str__(self) -> str:
@@ -160,32 +201,43 @@ class Participation(models.Model):
 
 
 class Ballot(models.Model):
-    """What was voted. `voter_hash` is an HMAC of the voter (budgets.secrecy): unique per
-    process, so the database itself allows one ballot per voter; `receipt_hash` lets the
-    voter, and only the voter, find it again."""
+    """What was voted. `voter_hash` is an HMAC of the voter and the election (budgets.secrecy):
+    unique per process, so the database itself allows one ballot per voter per election
+    (citywide, or a district budget); `receipt_hash` lets the voter, and only the voter,
+    find it again."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="ballots")
+    district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="ballots")
     voter_hash = models.CharField(max_length=64)
     receipt_hash = models.CharField(max_length=64, unique=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     #: {"projects": [code, ...]} (approval, knapsack), {"points": {code: n}} (cumulative),
     #: {"ranking": [code, ...]} (ranked)
     content = models.JSONField()
+    #: False from a voter's cast until services.ballots_reseal has rewritten the row: until
+    #: then it shares its transaction id (PostgreSQL xmin) with the voter's participation.
+    sealed = models.BooleanField(default=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["process", "voter_hash"], name="ballot_once_per_voter")]
+        indexes = [models.Index(fields=["sealed"], condition=Q(sealed=False), name="ballot_unsealed")]
 
     def __str__(self) -> str:
         return f"ballot {self.pk}"
 
 
 class VotingCode(models.Model):
-    """A one-time code printed on a letter; only its hash is kept."""
+    """A code printed on a letter, good for one ballot in each election the holder may vote
+    in (the citywide one and their district's); only its hash is kept."""
 
     process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="voting_codes")
     code_hash = models.CharField(max_length=64, unique=True)
     batch = models.CharField(max_length=40, blank=True)
+    #: set when the code is generated for a district's letters, or at its first district
+    #: ballot: the code votes in that district's budgets only
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     used = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -213,8 +265,9 @@ class CouncilReview(models.Model):
 
 
 class Result(models.Model):
-    """The frozen, published result: the selected projects and a fingerprint of the ballot
-    set it was computed from (anyone holding the export can recompute both)."""
+    """The frozen, published result of all elections of the process: the selected projects,
+    and a fingerprint of the ballot sets they were computed from (anyone holding the exports
+    can recompute both). `elections` holds each election's own outcome and fingerprint."""
 
     process = models.OneToOneField(BudgetProcess, on_delete=models.CASCADE, related_name="result")
     rule = models.CharField(max_length=40)
@@ -222,6 +275,8 @@ class Result(models.Model):
     spent = models.PositiveBigIntegerField()
     ballots = models.PositiveIntegerField()
     fingerprint = models.CharField(max_length=64)
+    #: [{"key", "name", "budget", "selected_codes", "spent", "ballots", "fingerprint"}, ...]
+    elections = models.JSONField(default=list)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
     followers_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -235,6 +290,8 @@ class PaperBallot(models.Model):
     counts. It names no voter: only its content and who typed and checked it."""
 
     process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="paper_ballots")
+    district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="paper_ballots")
     content = models.JSONField()
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,

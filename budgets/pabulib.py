@@ -19,14 +19,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from accounts.models import Country, Language, Municipality
+from accounts.models import Country, District, Language, Municipality
 
 from . import secrecy
+from .elections import BudgetElection, election_default
 from .models import (
     Ballot,
     BallotType,
     BudgetProcess,
     Channel,
+    DistrictBudget,
     Feasibility,
     Participation,
     Phase,
@@ -65,22 +67,51 @@ def process_import(*, source: str | Path, municipality: Municipality | None = No
 
     ``source`` is a path or the file's text. A broken file raises ``PbFormatError`` (with the
     line), a file Høst cannot represent raises ``ValidationError``; either way nothing is
-    created."""
+    created.
+
+    A district's file (META ``district`` or ``subunit``, as pabulib marks them) becomes a
+    process with that district budget as its one election and no citywide one; the
+    district is found among the municipality's districts by name, or created."""
     election = read_pb(source)
     meta = election.meta
     if municipality is None:
         municipality = _municipality_find_or_create(meta)
     title = (title or meta.get("description") or " ".join(
-        v for v in (meta.get("unit"), meta.get("instance")) if v) or "Imported budget")[:200]
+        v for v in (meta.get("unit"), meta.get("subunit") or meta.get("district"), meta.get("instance")) if v)
+        or "Imported budget")[:200]
+    subunit = (meta.get("subunit") or meta.get("district") or "").strip()
     process = process_create(
         municipality=municipality, title=title, slug=_unique_slug(municipality, title),
         description=_description(meta), currency=_currency(meta, municipality),
-        total_budget=election.budget, tally_rule=_tally_rule(election.rule),
+        total_budget=election.budget, tally_rule=_tally_rule(election.rule), citywide=not subunit,
         phase=Phase.COUNCIL_REVIEW, **_ballot_design(election), **_dates(meta))
-    codes = _projects_create(process, election)
-    _ballots_create(process, election, codes)
-    _participations_create(process, election)
+    district_budget = None
+    if subunit:
+        district_budget = DistrictBudget(
+            process=process, district=_district_find_or_create(municipality, meta.get("district") or subunit),
+            name=subunit[:200], slug=(ascii_slug(subunit)[:80] or "district"), amount=election.budget,
+            spending_limit=process.spending_limit)
+        district_budget.full_clean()
+        district_budget.save()
+        process.spending_limit = None
+        process.save(update_fields=["spending_limit"])
+    codes = _projects_create(process, election, district_budget)
+    _ballots_create(process, election, codes, district_budget)
+    _participations_create(process, election, district_budget)
     return process
+
+
+def _district_find_or_create(municipality: Municipality, name: str) -> District:
+    name = name.strip()[:120]
+    slug = ascii_slug(name)[:50] or "district"
+    found = (municipality.districts.filter(name__iexact=name).first()
+             or municipality.districts.filter(slug=slug).first())
+    if found:
+        return found
+    district = District(municipality=municipality, name=name, slug=slug)
+    district.full_clean()
+    district.save()
+    return district
 
 
 def _meta_int(election: Election, key: str) -> int | None:
@@ -191,7 +222,7 @@ def _dates(meta: dict[str, str]) -> dict[str, dt.datetime]:
             "results_date": max(voting_end, min(voting_end + dt.timedelta(days=30), now))}
 
 
-def _projects_create(process: BudgetProcess, election: Election) -> list[str]:
+def _projects_create(process: BudgetProcess, election: Election, district_budget: DistrictBudget | None) -> list[str]:
     rows = []
     for p in election.projects:
         name = p.name.strip() or f"Project {p.project_id}"
@@ -199,7 +230,9 @@ def _projects_create(process: BudgetProcess, election: Election) -> list[str]:
         if len(name) > 200:  # keep the whole name where a person can read it
             description = f"{name}\n\n{description}".strip()
         project = Project(process=process, code=p.project_id, title=name[:200], cost=p.cost,
-                          description=description, feasibility=Feasibility.FEASIBLE)
+                          description=description, feasibility=Feasibility.FEASIBLE,
+                          district_budget=district_budget,
+                          district=district_budget.district if district_budget else None)
         try:
             project.full_clean(exclude=["process"], validate_unique=False,
                                validate_constraints=False)
@@ -227,7 +260,9 @@ def _content(election: Election, codes: list[str], ballot: tuple[int, ...], poin
     return {"projects": sorted(codes[i] for i in ballot)}
 
 
-def _ballots_create(process: BudgetProcess, election: Election, codes: list[str]) -> None:
+def _ballots_create(process: BudgetProcess, election: Election, codes: list[str],
+                    district_budget: DistrictBudget | None) -> None:
+    scope = BudgetElection(process, district_budget).hash_scope
     contents: dict[tuple, dict] = {}  # identical ballots are converted once
     points = election.points or [None] * len(election.ballots)
     rows = []
@@ -236,8 +271,8 @@ def _ballots_create(process: BudgetProcess, election: Election, codes: list[str]
         content = contents.get(key)
         if content is None:
             content = contents[key] = _content(election, codes, ballot, pts)
-        rows.append(Ballot(process=process, channel=Channel.IMPORT, content=content,
-                           voter_hash=secrecy.voter_hash(process.pk, f"import:{voter}"),
+        rows.append(Ballot(process=process, district_budget=district_budget, channel=Channel.IMPORT, content=content,
+                           voter_hash=secrecy.voter_hash(process.pk, f"import:{voter}", scope),
                            # imported voters get no receipt: nobody can look their ballot up
                            receipt_hash=secrecy.receipt_hash(secrecy.new_receipt())))
     # Stored in random order: the tables' physical order (SQLite rowid, PostgreSQL ctid)
@@ -259,28 +294,35 @@ def age_band(text: str) -> str:
     return "65+"
 
 
-def _participations_create(process: BudgetProcess, election: Election) -> None:
+def _participations_create(process: BudgetProcess, election: Election,
+                           district_budget: DistrictBudget | None) -> None:
     today = timezone.localdate()
     ages = election.voter_extra.get("age") or [""] * len(election.ballots)
+    district_id = district_budget.district_id if district_budget else None
     Participation.objects.bulk_create(
-        (Participation(process=process, channel=Channel.IMPORT, voted_on=today, age_band=age_band(age))
+        (Participation(process=process, district_budget=district_budget, district_id=district_id,
+                       channel=Channel.IMPORT, voted_on=today, age_band=age_band(age))
          for age in ages), batch_size=BATCH)
 
 
 # -- export --------------------------------------------------------------------------------
 
-def process_export(*, process: BudgetProcess) -> str:
-    """The process as pabulib text: anonymous voters 1..n, ballots in random-id order, and
-    the ``selected`` column only once the council has published the result."""
+def process_export(*, process: BudgetProcess, election: BudgetElection | None = None) -> str:
+    """One election of the process (default: the citywide one, or the first district budget
+    of a process without one) as pabulib text: anonymous
+    voters 1..n, ballots in random-id order, a district's META ``district`` and ``subunit``
+    as pabulib writes them, and the ``selected`` column only once the council has published
+    the result."""
+    election_ = election or election_default(process) or BudgetElection(process)
     with translation.override("en"):  # pabulib names countries in English
-        election, _projects = election_from_ballots(process=process)
+        election, _projects = election_from_ballots(process=process, election=election_)
     meta = dict(election.meta)
     meta["instance"] = str(timezone.localtime(process.voting_start).year)
     meta["min_length"] = str(process.min_projects)
     if process.max_projects:
         meta["max_length"] = str(process.max_projects)
     if process.ballot_type == BallotType.KNAPSACK:
-        meta["max_sum_cost"] = str(process.knapsack_limit)
+        meta["max_sum_cost"] = str(election_.knapsack_limit)
     if process.ballot_type == BallotType.CUMULATIVE:
         meta["max_points"] = str(process.max_points_per_project)
 

@@ -23,9 +23,11 @@ def _hmac(purpose: str, message: str) -> str:
     return hmac.new(_key(purpose), message.encode(), hashlib.sha256).hexdigest()
 
 
-def voter_hash(process_id: int, identity: str) -> str:
-    """identity: "user:<id>", "code:<code hash>", "paper:<uuid>" or "import:<voter id>"."""
-    return _hmac("voter", f"{process_id}:{identity}")
+def voter_hash(process_id: int, identity: str, scope: str = "") -> str:
+    """identity: "user:<id>", "code:<code hash>", "paper:<uuid>" or "import:<voter id>";
+    scope: "" for the citywide election, else the district budget's (BudgetElection.hash_scope),
+    so one voter has one hash, and so one ballot, per election."""
+    return _hmac("voter", f"{process_id}:{identity}" if not scope else f"{process_id}/{scope}:{identity}")
 
 
 def new_receipt() -> str:

@@ -2,16 +2,21 @@
 counts come only from `process_outcome`, which callers use only where `results_visible`."""
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from accounts.models import Municipality
 
+from .elections import BudgetElection, election_default, process_elections
 from .models import (
     PHASE_ORDER,
     Ballot,
     BallotType,
     BudgetProcess,
+    DistrictBudget,
     Feasibility,
     Participation,
     Phase,
@@ -26,7 +31,8 @@ COMPARED_RULES = ["greedy", "mes", "equalshares/add1"]
 
 
 def process_list(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
-    return BudgetProcess.objects.filter(municipality=municipality).select_related("municipality")
+    return (BudgetProcess.objects.filter(municipality=municipality).select_related("municipality")
+            .prefetch_related("district_budgets__district"))
 
 
 def process_list_open(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
@@ -34,16 +40,98 @@ def process_list_open(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
 
 
 def process_get(*, pk: int) -> BudgetProcess | None:
-    return BudgetProcess.objects.select_related("municipality").filter(pk=pk).first()
+    return (BudgetProcess.objects.select_related("municipality").prefetch_related("district_budgets__district")
+            .filter(pk=pk).first())
 
 
-def ballot_project_list(*, process: BudgetProcess) -> QuerySet[Project]:
-    """The projects a voter chooses from: all but those found not feasible."""
-    return process.projects.exclude(feasibility=Feasibility.NOT_FEASIBLE).select_related("district")
+BALLOT_CONTEXT_SECONDS = 2
 
 
-def ballot_projects(*, process: BudgetProcess) -> dict[str, int]:
-    return dict(ballot_project_list(process=process).values_list("code", "cost"))
+@dataclass
+class BallotContext:
+    """What the ballot path reads: the process, its district budgets by slug and the projects
+    on each ballot (code -> cost, by district budget id, None for the citywide one)."""
+
+    process: BudgetProcess
+    district_budgets: dict[str, DistrictBudget]
+    projects: dict[int | None, dict[str, int]]
+
+    def election(self, key: str | None) -> BudgetElection | None:
+        if not key:
+            return BudgetElection(self.process) if self.process.citywide else None
+        budget = self.district_budgets.get(key)
+        return BudgetElection(self.process, budget) if budget else None
+
+    def projects_of(self, election: BudgetElection) -> dict[str, int]:
+        return self.projects.get(election.district_budget.pk if election.district_budget else None, {})
+
+
+def _ballot_context_key(pk: int) -> str:
+    return f"budgets:ballot-context:{pk}"
+
+
+def ballot_context(*, pk: int) -> BallotContext | None:
+    """The ballot path's reads, kept for BALLOT_CONTEXT_SECONDS in the shared cache: a vote
+    surge then reads the process and its projects once a moment instead of twice a ballot.
+    Every service that changes them forgets the copy on commit (services._forget_ballot_context);
+    the closing time is still checked on every ballot (services.check_eligible)."""
+    from django.core.cache import cache
+
+    try:
+        context = cache.get(_ballot_context_key(pk))
+    except Exception:  # noqa: BLE001 - a cache outage only costs the two queries
+        context = None
+    if context is not None:
+        return context
+    process = BudgetProcess.objects.select_related("municipality").filter(pk=pk).first()
+    if process is None:
+        return None
+    projects: dict[int | None, dict[str, int]] = {}
+    for code, cost, budget in (Project.objects.filter(process=process).exclude(feasibility=Feasibility.NOT_FEASIBLE)
+                               .values_list("code", "cost", "district_budget_id")):
+        projects.setdefault(budget, {})[code] = cost
+    context = BallotContext(process=process, projects=projects, district_budgets={
+        d.slug: d for d in DistrictBudget.objects.filter(process=process).select_related("district")})
+    with contextlib.suppress(Exception):  # a cache outage: served from the database
+        cache.set(_ballot_context_key(pk), context, BALLOT_CONTEXT_SECONDS)
+    return context
+
+
+def ballot_context_forget(process_id: int) -> None:
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # a cache outage: the copy expires within seconds
+        cache.delete(_ballot_context_key(process_id))
+
+
+def _election(process: BudgetProcess, election: BudgetElection | None) -> BudgetElection:
+    return election if election is not None else BudgetElection(process)
+
+
+def ballot_project_list(*, process: BudgetProcess, election: BudgetElection | None = None) -> QuerySet[Project]:
+    """The projects a voter chooses from in one election (default: the citywide one): all
+    but those found not feasible."""
+    election = _election(process, election)
+    return (Project.objects.filter(**election.filter).exclude(feasibility=Feasibility.NOT_FEASIBLE)
+            .select_related("district"))
+
+
+def ballot_projects(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict[str, int]:
+    return dict(ballot_project_list(process=process, election=election).values_list("code", "cost"))
+
+
+def project_sections(*, process: BudgetProcess) -> list[tuple[BudgetElection, list[Project]]]:
+    """Every election of the process with all its projects, for the process page."""
+    projects = list(process.projects.select_related("district").prefetch_related("updates").order_by("pk"))
+    return [(election, [p for p in projects if p.district_budget_id == (
+        election.district_budget.pk if election.district_budget else None)])
+        for election in process_elections(process)]
+
+
+def elections_for_voter(*, process: BudgetProcess, user) -> list[BudgetElection]:
+    """The elections a signed-in voter may vote in: the citywide one and their district's."""
+    district_id = getattr(user, "district_id", None)
+    return [e for e in process_elections(process) if e.is_citywide or e.district_budget.district_id == district_id]
 
 
 def results_visible(*, process: BudgetProcess, user) -> bool:
@@ -56,25 +144,39 @@ def results_visible(*, process: BudgetProcess, user) -> bool:
     return False
 
 
-def turnout(*, process: BudgetProcess) -> dict:
-    """Who took part, never what they chose: totals by channel, district and age band."""
-    rows = Participation.objects.filter(process=process)
+def turnout(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict:
+    """Who took part, never what they chose: totals by channel, district and age band, of
+    one election or (election None) of all, where a voter counts once in each election
+    they voted in; `by_election` gives each election's voters and ballots."""
+    rows = Participation.objects.filter(**election.filter) if election else Participation.objects.filter(process=process)
+    ballots = Ballot.objects.filter(**election.filter) if election else Ballot.objects.filter(process=process)
     by = {key: dict(rows.values_list(key).annotate(n=Count("pk")).order_by(key).values_list(key, "n"))
           for key in ("channel", "age_band")}
     districts = dict(rows.values_list("district__name").annotate(n=Count("pk")).order_by("district__name")
                      .values_list("district__name", "n"))
-    return {"voters": rows.count(), "ballots": Ballot.objects.filter(process=process).count(),
-            "by_channel": by["channel"], "by_age_band": by["age_band"], "by_district": districts}
+    voters = dict(rows.values_list("district_budget").annotate(n=Count("pk")).order_by().values_list("district_budget", "n"))
+    cast = dict(ballots.values_list("district_budget").annotate(n=Count("pk")).order_by()
+                .values_list("district_budget", "n"))
+    by_election = []
+    for e in ([election] if election else process_elections(process)):
+        pk = e.district_budget.pk if e.district_budget else None
+        by_election.append({"key": e.key, "name": e.name, "voters": voters.get(pk, 0), "ballots": cast.get(pk, 0)})
+    return {"voters": sum(voters.values()), "ballots": sum(cast.values()),
+            "by_channel": by["channel"], "by_age_band": by["age_band"], "by_district": districts,
+            "by_election": by_election}
 
 
-def election_from_ballots(*, process: BudgetProcess) -> tuple[Election, list[Project]]:
-    """The process as a tally-engine election (ballots anonymous, in random-id order)."""
-    projects = list(ballot_project_list(process=process).order_by("pk"))
+def election_from_ballots(*, process: BudgetProcess,
+                          election: BudgetElection | None = None) -> tuple[Election, list[Project]]:
+    """One election of the process (default: the citywide one) as a tally-engine election
+    (ballots anonymous, in random-id order)."""
+    election = _election(process, election)
+    projects = list(ballot_project_list(process=process, election=election).order_by("pk"))
     index = {p.code: i for i, p in enumerate(projects)}
     ballots: list[tuple[int, ...]] = []
     points: list[tuple[int, ...]] | None = [] if process.ballot_type == BallotType.CUMULATIVE else None
     cumulative = process.ballot_type == BallotType.CUMULATIVE
-    for content in Ballot.objects.filter(process=process).order_by("id").values_list("content", flat=True).iterator():
+    for content in Ballot.objects.filter(**election.filter).order_by("id").values_list("content", flat=True).iterator():
         # The process's ballot type decides how a ballot is read, so a stray shape can
         # never shift ballots and points out of step.
         if cumulative:
@@ -87,8 +189,12 @@ def election_from_ballots(*, process: BudgetProcess) -> tuple[Election, list[Pro
     meta = {"description": process.title, "country": process.municipality.get_country_display(),
             "unit": process.municipality.name, "instance": str(timezone.localtime(process.voting_start).year),
             "num_projects": str(len(projects)), "num_votes": str(len(ballots)),
-            "budget": str(process.total_budget), "vote_type": VOTE_TYPE[process.ballot_type],
+            "budget": str(election.amount), "vote_type": VOTE_TYPE[process.ballot_type],
             "rule": process.tally_rule, "currency": process.currency}
+    if election.district_budget is not None:  # as pabulib names a district's file
+        meta["district"] = election.district.name
+        meta["subunit"] = election.name
+        meta["description"] = f"{process.title}: {election.name}"
     if process.ballot_type == BallotType.CUMULATIVE:
         meta["max_sum_points"] = str(process.points)
     election = Election(
@@ -99,16 +205,16 @@ def election_from_ballots(*, process: BudgetProcess) -> tuple[Election, list[Pro
     return election, projects
 
 
-def process_outcome(*, process: BudgetProcess, rule: str | None = None):
-    """The tally by the process's rule (or another); returns (outcome, selected codes)."""
-    election, projects = election_from_ballots(process=process)
-    outcome = tally(election, rule or process.tally_rule)
+def process_outcome(*, process: BudgetProcess, rule: str | None = None, election: BudgetElection | None = None):
+    """One election's tally by the process's rule (or another); returns (outcome, selected codes)."""
+    tallied, projects = election_from_ballots(process=process, election=election)
+    outcome = tally(tallied, rule or process.tally_rule)
     return outcome, [projects[i].code for i in outcome.selected]
 
 
-def rule_comparison(*, process: BudgetProcess) -> dict:
-    """The result by every compared rule, side by side, for the council."""
-    election, projects = election_from_ballots(process=process)
+def rule_comparison(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict:
+    """One election's result by every compared rule, side by side, for the council."""
+    election, projects = election_from_ballots(process=process, election=election or election_default(process))
     rules = list(dict.fromkeys([process.tally_rule, *COMPARED_RULES]))
     outcomes = [tally(election, rule) for rule in rules]
     scores = outcomes[0].scores
@@ -124,6 +230,12 @@ def rule_comparison(*, process: BudgetProcess) -> dict:
     return {"rules": rows, "projects": [{"code": p.code, "title": p.title, "cost": p.cost, "score": scores[i]}
                                         for i, p in enumerate(projects)],
             "pairwise": [{"a": a, "b": b, "voters": n} for (a, b), n in prefer.items()]}
+
+
+def council_sections(*, process: BudgetProcess) -> list[dict]:
+    """For the council: every election with its rule comparison and turnout."""
+    return [{"election": e, "comparison": rule_comparison(process=process, election=e),
+             "turnout": turnout(process=process, election=e)} for e in process_elections(process)]
 
 
 def phase_index(process: BudgetProcess) -> int:

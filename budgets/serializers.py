@@ -1,32 +1,54 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import BudgetProcess, CouncilDecision, Project, Result
 
 
+class ElectionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="\"\" for the citywide budget, else the district budget's slug.")
+    name = serializers.CharField()
+    district = serializers.CharField(source="district.slug", default=None)
+    budget = serializers.IntegerField(source="amount")
+    knapsack_limit = serializers.IntegerField()
+
+
 class ProcessSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    elections = serializers.SerializerMethodField(help_text="The citywide budget and the district budgets, "
+                                                            "each tallied as its own election.")
 
     class Meta:
         model = BudgetProcess
         fields = ["id", "municipality", "title", "description", "currency", "total_budget", "tally_rule",
                   "ballot_type", "min_projects", "max_projects", "spending_limit", "points",
                   "max_points_per_project", "min_age", "allow_revote", "phase", "proposals_start",
-                  "review_start", "voting_start", "voting_end", "results_date"]
+                  "review_start", "voting_start", "voting_end", "results_date", "citywide", "elections"]
+
+    @extend_schema_field(ElectionSerializer(many=True))
+    def get_elections(self, process):
+        from .elections import process_elections
+
+        return ElectionSerializer(process_elections(process), many=True).data
 
 
 class ProjectSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="district.name", default=None, read_only=True)
+    election = serializers.CharField(source="district_budget.slug", default="", read_only=True,
+                                     help_text="\"\" for the citywide budget, else the district budget's slug.")
 
     class Meta:
         model = Project
-        fields = ["id", "code", "title", "description", "cost", "district", "feasibility", "feasibility_reason"]
+        fields = ["id", "code", "title", "description", "cost", "district", "election", "feasibility",
+                  "feasibility_reason"]
 
 
 class ProposeSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label=_("Title"))
     description = serializers.CharField(allow_blank=True, required=False, default="")
     cost = serializers.IntegerField(min_value=1, label=_("Cost"))
+    district = serializers.SlugField(required=False, allow_blank=True, default="",
+                                     help_text="Propose for a district budget (its slug); empty: citywide.")
 
 
 class BallotSerializer(serializers.Serializer):
@@ -34,7 +56,9 @@ class BallotSerializer(serializers.Serializer):
     points = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False)
     ranking = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=500)
     code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="",
-                                 help_text="A one-time voting code instead of signing in.")
+                                 help_text="A voting code instead of signing in.")
+    district = serializers.SlugField(required=False, allow_blank=True, default="",
+                                     help_text="The district budget voted in (its slug); empty: the citywide one.")
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -49,6 +73,7 @@ class VerifySerializer(serializers.Serializer):
 class VerifiedSerializer(serializers.Serializer):
     counted = serializers.BooleanField()
     ballot = serializers.DictField(allow_null=True)
+    election = serializers.CharField(allow_null=True, help_text="The budget the ballot is counted in.")
 
 
 class TurnoutSerializer(serializers.Serializer):
@@ -57,12 +82,13 @@ class TurnoutSerializer(serializers.Serializer):
     by_channel = serializers.DictField(child=serializers.IntegerField())
     by_age_band = serializers.DictField(child=serializers.IntegerField())
     by_district = serializers.DictField(child=serializers.IntegerField())
+    by_election = serializers.ListField(child=serializers.DictField())
 
 
 class ResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = Result
-        fields = ["rule", "selected_codes", "spent", "ballots", "fingerprint", "approved_at"]
+        fields = ["rule", "selected_codes", "spent", "ballots", "fingerprint", "elections", "approved_at"]
 
 
 class CouncilSerializer(serializers.Serializer):

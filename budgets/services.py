@@ -5,7 +5,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from realtime.broadcast import group_name
 
 from . import secrecy
 from .ballots import clean_ballot
+from .elections import BudgetElection, process_elections
 from .models import (
     PHASE_ORDER,
     Ballot,
@@ -20,6 +22,7 @@ from .models import (
     Channel,
     CouncilDecision,
     CouncilReview,
+    DistrictBudget,
     Feasibility,
     PaperBallot,
     Participation,
@@ -44,6 +47,35 @@ def process_create(**fields) -> BudgetProcess:
     return process
 
 
+def _forget_ballot_context(process_id: int) -> None:
+    """The ballot path caches a process and its projects for a moment (selectors.ballot_context):
+    whatever changes them drops that copy at once and again once it is committed (a ballot
+    between the two may have cached the old state)."""
+    from .selectors import ballot_context_forget
+
+    ballot_context_forget(process_id)
+    transaction.on_commit(lambda: ballot_context_forget(process_id))
+
+
+@transaction.atomic
+def district_budget_add(*, process: BudgetProcess, district, amount: int, name: str = "", slug: str = "",
+                        spending_limit: int | None = None) -> DistrictBudget:
+    """Give a district of the municipality its own budget in the process, tallied apart."""
+    from django.utils.text import slugify
+
+    if district.municipality_id != process.municipality_id:
+        raise ValidationError({"district": _("Choose a district of the process's municipality.")})
+    if PHASE_ORDER.index(process.phase) >= PHASE_ORDER.index(Phase.VOTING):
+        raise ValidationError(_("District budgets can be added only before voting opens."))
+    budget = DistrictBudget(process=process, district=district, name=(name or district.name)[:200],
+                            slug=(slug or slugify(name or district.name) or district.slug)[:80], amount=amount,
+                            spending_limit=spending_limit)
+    budget.full_clean()
+    budget.save()
+    _forget_ballot_context(process.pk)
+    return budget
+
+
 @transaction.atomic
 def phase_set(*, process: BudgetProcess, phase: str) -> BudgetProcess:
     if phase not in PHASE_ORDER:
@@ -52,6 +84,7 @@ def phase_set(*, process: BudgetProcess, phase: str) -> BudgetProcess:
         raise ValidationError({"phase": _("Results are published when the council approves them.")})
     BudgetProcess.objects.filter(pk=process.pk).update(phase=phase)
     process.phase = phase
+    _forget_ballot_context(process.pk)
     return process
 
 
@@ -82,17 +115,22 @@ def phases_advance(now=None) -> int:
 
 @transaction.atomic
 def project_propose(*, process: BudgetProcess, user, title: str, description: str, cost: int,
-                    district=None, idea=None) -> Project:
+                    district=None, idea=None, district_budget: DistrictBudget | None = None) -> Project:
     if process.phase != Phase.PROPOSALS and idea is None:
         raise PermissionDenied(_("Projects can be proposed only while proposals are open."))
+    if district_budget is not None and district_budget.process_id != process.pk:
+        raise ValidationError({"district_budget": _("Choose a budget of this process.")})
     number = Project.objects.filter(process=process).count() + 1
+    if district_budget is not None and district is None:
+        district = district_budget.district
     project = Project(process=process, code=str(number), title=title, description=description, cost=cost,
-                      district=district, proposed_by=user, idea=idea)
+                      district=district, proposed_by=user, idea=idea, district_budget=district_budget)
     while Project.objects.filter(process=process, code=project.code).exists():
         number += 1
         project.code = str(number)
     project.full_clean()
     project.save()
+    _forget_ballot_context(process.pk)
     return project
 
 
@@ -152,6 +190,7 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     project.feasibility_reason = reason.strip()
     project.full_clean()
     project.save()
+    _forget_ballot_context(project.process_id)
     return project
 
 
@@ -165,13 +204,53 @@ def _age_band(birth_year: int | None) -> str:
     return "65+"
 
 
-def check_eligible(*, process: BudgetProcess, user) -> None:
+def _ballot_upsert(ballot: Ballot, participation: Participation | None = None) -> bool:
+    """Insert the ballot or replace the voter's earlier one in this election; True if it
+    replaced one. On PostgreSQL one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING
+    (xmax = 0): a row that was updated, not inserted, has a transaction id in xmax. With
+    `participation` (PostgreSQL only) the same statement also records it, ON CONFLICT DO
+    NOTHING, as a data-modifying WITH: one statement is one transaction."""
+    if connection.vendor != "postgresql":
+        existed = Ballot.objects.filter(process_id=ballot.process_id, voter_hash=ballot.voter_hash).exists()
+        Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
+                                   update_fields=["receipt_hash", "content", "channel", "sealed"])
+        return existed
+    import json
+
+    quote = connection.ops.quote_name
+    params = [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt_hash,
+              ballot.channel, json.dumps(ballot.content), ballot.sealed]
+    upsert = (
+        f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt_hash, "  # noqa: S608 - the model's names
+        "channel, content, sealed) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) "
+        "ON CONFLICT (process_id, voter_hash) DO UPDATE SET receipt_hash = EXCLUDED.receipt_hash, "
+        "content = EXCLUDED.content, channel = EXCLUDED.channel, sealed = EXCLUDED.sealed RETURNING (xmax = 0)")
+    if participation is not None:
+        p = participation
+        upsert = (
+            f"WITH ballot AS ({upsert}), voter AS (INSERT INTO {quote(Participation._meta.db_table)} "  # noqa: S608
+            "(process_id, district_budget_id, user_id, channel, district_id, age_band, voted_on) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING) SELECT * FROM ballot")
+        params += [p.process_id, p.district_budget_id, p.user_id, p.channel, p.district_id, p.age_band, p.voted_on]
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, params)
+        inserted = cursor.fetchone()[0]
+    return not inserted
+
+
+def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | None = None) -> None:
     # The closing time is checked here too: the phase moves on a beat schedule, and not one
     # ballot may slip in between the closing time and that job.
     if process.phase != Phase.VOTING or timezone.now() >= process.voting_end:
         raise PermissionDenied(_("Voting is not open."))
+    if (election is None or election.is_citywide) and not process.citywide:
+        raise PermissionDenied(_("This process has only district budgets: choose your district's."))
     if user is None:
         return
+    if election is not None and election.district_budget is not None \
+            and user.district_id != election.district_budget.district_id:
+        raise PermissionDenied(_("Only residents of %(district)s can vote in its budget. Your district is set in "
+                                 "your profile.") % {"district": election.district.name})
     if process.residents_only and user.municipality_id != process.municipality_id:
         raise PermissionDenied(_("Only residents of %(municipality)s can vote online. Set your home municipality "
                                  "in your profile, or use a voting code.") % {"municipality": process.municipality})
@@ -190,43 +269,93 @@ class CastResult:
 
 
 def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = "",
-                channel: str = Channel.ONLINE) -> CastResult:
-    """Cast (or, where allowed, replace) a ballot. Exactly one of `user` and `code`.
+                channel: str = Channel.ONLINE, election: BudgetElection | None = None,
+                projects: dict[str, int] | None = None) -> CastResult:
+    """Cast (or, where allowed, replace) a ballot in one election of the process (default:
+    the citywide one). Exactly one of `user` and `code`.
 
-    One ballot per voter is kept by the database: the ballot's voter hash is unique in the
-    process, and a replacement is a single INSERT ... ON CONFLICT DO UPDATE. A voting code
-    is claimed by a conditional UPDATE in the same transaction, so it works once."""
-    check_eligible(process=process, user=user)
-    content = clean_ballot(process, choice, ballot_projects(process=process))
+    One ballot per voter per election is kept by the database: the ballot's voter hash
+    (an HMAC of voter and election) is unique in the process, and a replacement is a single
+    INSERT ... ON CONFLICT DO UPDATE. A voting code votes once per election: its ballot is
+    a plain INSERT that the same unique index refuses the second time; in a district
+    election the code is bound to that district by a conditional UPDATE."""
+    election = election or BudgetElection(process)
+    check_eligible(process=process, user=user, election=election)
+    if projects is None:  # else the caller's (selectors.ballot_context) projects on this ballot
+        projects = ballot_projects(process=process, election=election)
+    content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
     receipt = secrecy.new_receipt()
+    if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
+        # The common case of a surge: ballot and participation in one statement, atomic by
+        # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
+        ballot = Ballot(process=process, district_budget=election.district_budget,
+                        voter_hash=secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope),
+                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content, sealed=False)
+        replaced = _ballot_upsert(ballot, participation=_participation(
+            process=process, user=user, channel=channel, election=election, district_id=None))
+        transaction.on_commit(lambda: _send_turnout(process.pk))
+        return CastResult(receipt=receipt, replaced=replaced)
     with transaction.atomic():
+        district = getattr(user, "district_id", None)
         if code:
             hashed = secrecy.code_hash(code)
-            claimed = VotingCode.objects.filter(process=process, code_hash=hashed, used=False).update(used=True)
+            codes = VotingCode.objects.filter(process=process, code_hash=hashed)
+            if election.district_budget is not None:
+                district = election.district_budget.district_id
+                codes = codes.filter(Q(district__isnull=True) | Q(district_id=district))
+                claimed = codes.update(used=True, district_id=district)
+            else:
+                claimed = codes.update(used=True)
             if not claimed:
+                if election.district_budget is not None and VotingCode.objects.filter(code_hash=hashed,
+                                                                                      process=process).exists():
+                    raise ValidationError({"code": _("This voting code is for another district.")})
                 raise ValidationError({"code": _("This voting code is not valid or has already been used.")})
             identity, channel = f"code:{hashed}", Channel.CODE
         elif user is not None:
             identity = f"user:{user.pk}"
         else:
             raise ValueError("a ballot needs a voter or a code")
-        ballot = Ballot(process=process, voter_hash=secrecy.voter_hash(process.pk, identity),
-                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content)
+        ballot = Ballot(process=process, district_budget=election.district_budget,
+                        voter_hash=secrecy.voter_hash(process.pk, identity, election.hash_scope),
+                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
+                        sealed=False)
         replaced = False
-        if process.allow_revote:
-            existed = Ballot.objects.filter(process=process, voter_hash=ballot.voter_hash).exists()
-            Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
-                                       update_fields=["receipt_hash", "content", "channel"])
-            replaced = existed
+        if process.allow_revote and not code:
+            replaced = _ballot_upsert(ballot)
         else:
             try:
                 with transaction.atomic():
                     ballot.save(force_insert=True)
             except IntegrityError:
+                if code:
+                    raise ValidationError({"code": _("This voting code is not valid or has already been used.")}
+                                          ) from None
                 raise ValidationError(_("You have already voted in this process.")) from None
-        participation_record(process=process, user=user, channel=channel)
+        participation_record(process=process, user=user, channel=channel, election=election, district_id=district)
         transaction.on_commit(lambda: _send_turnout(process.pk))
     return CastResult(receipt=receipt, replaced=replaced)
+
+
+def ballots_reseal() -> int:
+    """Rewrite every ballot cast since the last run, all in one transaction and in random
+    order; returns how many. A cast writes the ballot and the voter's participation in one
+    transaction, so on PostgreSQL both rows carry the same transaction id (``xmin``) and sit
+    in the order they were written: anyone who can read the tables could pair them without
+    the ballot secret. Moved (DELETE, then INSERT ... ORDER BY random() in one statement),
+    the ballots share this transaction's id and new places in the table. Same ids, receipts
+    and contents; a re-vote waits for the move and then replaces the moved row. Run by beat
+    (budgets.tasks.reseal_ballots). Old row versions stay in the table files until VACUUM
+    reuses their space, so a copy of the raw files taken before that can still pair them."""
+    if connection.vendor != "postgresql":
+        return 0
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    columns = "id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH moved AS (DELETE FROM {table} WHERE NOT sealed RETURNING {columns}) "  # noqa: S608 - model's names
+            f"INSERT INTO {table} ({columns}, sealed) SELECT {columns}, true FROM moved ORDER BY random()")
+        return cursor.rowcount
 
 
 def _send_turnout(process_id: int) -> None:
@@ -247,22 +376,34 @@ def _send_turnout(process_id: int) -> None:
     send_now(turnout_group(process_id), "turnout.changed", {"process": process_id, "voters": voters})
 
 
-def participation_record(*, process: BudgetProcess, user, channel: str) -> None:
-    """Record that someone voted: one INSERT ... ON CONFLICT DO NOTHING, so a re-vote or a
-    simultaneous request of the same voter adds nothing."""
-    Participation.objects.bulk_create([Participation(
-        process=process, user=user, channel=channel, voted_on=timezone.localdate(),
-        district_id=getattr(user, "district_id", None), age_band=_age_band(getattr(user, "birth_year", None)),
-    )], ignore_conflicts=True)
+def _participation(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None,
+                   district_id: int | None) -> Participation:
+    return Participation(
+        process=process, district_budget=election.district_budget if election else None, user=user, channel=channel,
+        voted_on=timezone.localdate(), district_id=district_id if district_id else getattr(user, "district_id", None),
+        age_band=_age_band(getattr(user, "birth_year", None)))
+
+
+def participation_record(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None = None,
+                         district_id: int | None = None) -> None:
+    """Record that someone voted in an election: one INSERT ... ON CONFLICT DO NOTHING, so a
+    re-vote or a simultaneous request of the same voter adds nothing."""
+    Participation.objects.bulk_create([_participation(process=process, user=user, channel=channel, election=election,
+                                                      district_id=district_id)], ignore_conflicts=True)
 
 
 @transaction.atomic
-def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict) -> PaperBallot:
-    """Type in a paper ballot; it counts once a second staff member confirms it."""
+def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict,
+                       election: BudgetElection | None = None) -> PaperBallot:
+    """Type in a paper ballot of one election (its district is on the paper); it counts
+    once a second staff member confirms it."""
     if process.phase not in (Phase.VOTING, Phase.COUNCIL_REVIEW):
         raise PermissionDenied(_("Paper ballots can be entered while voting and until the council has decided."))
-    content = clean_ballot(process, choice, ballot_projects(process=process))
-    return PaperBallot.objects.create(process=process, content=content, entered_by=staff)
+    election = election or BudgetElection(process)
+    content = clean_ballot(process, choice, ballot_projects(process=process, election=election),
+                           limit=election.knapsack_limit)
+    return PaperBallot.objects.create(process=process, district_budget=election.district_budget, content=content,
+                                      entered_by=staff)
 
 
 @transaction.atomic
@@ -275,10 +416,14 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
         raise ValidationError(_("Another staff member must confirm the ballot you typed in."))
     import uuid
 
-    Ballot.objects.create(process=paper.process, voter_hash=secrecy.voter_hash(paper.process_id, f"paper:{uuid.uuid4()}"),
+    district_budget = paper.district_budget
+    Ballot.objects.create(process=paper.process, district_budget=district_budget,
+                          voter_hash=secrecy.voter_hash(paper.process_id, f"paper:{uuid.uuid4()}"),
                           receipt_hash=secrecy.receipt_hash(secrecy.new_receipt()), channel=Channel.PAPER,
                           content=paper.content)
-    Participation.objects.create(process=paper.process, channel=Channel.PAPER, voted_on=timezone.localdate())
+    Participation.objects.create(process=paper.process, district_budget=district_budget, channel=Channel.PAPER,
+                                 district_id=district_budget.district_id if district_budget else None,
+                                 voted_on=timezone.localdate())
     paper.confirmed_by = staff
     paper.save(update_fields=["confirmed_by"])
     transaction.on_commit(lambda: _send_turnout(paper.process_id))
@@ -286,29 +431,44 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
 
 def ballot_verify(*, process: BudgetProcess, receipt: str) -> dict | None:
     """The ballot content counted for this receipt, or None. Only the receipt's holder can ask."""
-    ballot = Ballot.objects.filter(process=process, receipt_hash=secrecy.receipt_hash(receipt)).first()
-    return ballot.content if ballot else None
+    found = ballot_for_receipt(process=process, receipt=receipt)
+    return found[0] if found else None
+
+
+def ballot_for_receipt(*, process: BudgetProcess, receipt: str) -> tuple[dict, str] | None:
+    """(content, name of the election it is counted in) for this receipt, or None."""
+    ballot = (Ballot.objects.select_related("district_budget")
+              .filter(process=process, receipt_hash=secrecy.receipt_hash(receipt)).first())
+    if ballot is None:
+        return None
+    return ballot.content, BudgetElection(process, ballot.district_budget).name
 
 
 @transaction.atomic
-def codes_generate(*, process: BudgetProcess, count: int, batch: str = "") -> list[str]:
-    """Make `count` one-time voting codes. The codes are returned once, for printing on
-    letters; only their hashes are kept."""
+def codes_generate(*, process: BudgetProcess, count: int, batch: str = "", district=None) -> list[str]:
+    """Make `count` voting codes, each good for one ballot per election. The codes are
+    returned once, for printing on letters; only their hashes are kept. With `district`
+    (letters to its residents) they vote in that district's budgets only; without, the
+    holder picks their district at their first district ballot."""
     if not 1 <= count <= 100_000:
         raise ValidationError({"count": _("Generate between 1 and 100,000 codes at a time.")})
+    if district is not None and district.municipality_id != process.municipality_id:
+        raise ValidationError({"district": _("Choose a district of the process's municipality.")})
     codes = [secrecy.new_voting_code() for _ in range(count)]
-    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(c), batch=batch)
+    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(c), batch=batch,
+                                               district=district)
                                     for c in codes], batch_size=2000)
     return codes
 
 
-def ballots_fingerprint(process: BudgetProcess) -> tuple[str, int]:
-    """SHA-256 over the counted ballots, one line each, sorted: the project ids (and, for
-    cumulative ballots, ":points") joined by commas. It changes if any ballot is added,
-    removed or altered, and anyone can recompute it from the VOTES of the `.pb` export."""
+def ballots_fingerprint(process: BudgetProcess, election: BudgetElection | None = None) -> tuple[str, int]:
+    """SHA-256 over one election's counted ballots, one line each, sorted: the project ids
+    (and, for cumulative ballots, ":points") joined by commas. It changes if any ballot is
+    added, removed or altered, and anyone can recompute it from the VOTES of the election's
+    `.pb` export."""
     from .selectors import election_from_ballots
 
-    election, _projects = election_from_ballots(process=process)
+    election, _projects = election_from_ballots(process=process, election=election)
     ids = election.project_ids
     lines = []
     for n, ballot in enumerate(election.ballots):
@@ -318,6 +478,16 @@ def ballots_fingerprint(process: BudgetProcess) -> tuple[str, int]:
             lines.append(",".join(ids[i] for i in ballot))
     lines.sort()
     return hashlib.sha256("\n".join(lines).encode()).hexdigest(), len(lines)
+
+
+def fingerprint_combine(fingerprints: list[tuple[str, str]]) -> str:
+    """The fingerprint of all elections of a process from each one's (key, fingerprint): a
+    process with one election keeps that election's fingerprint; otherwise SHA-256 over the
+    lines "key fingerprint" sorted by key, the citywide election's key being "citywide"."""
+    if len(fingerprints) == 1:
+        return fingerprints[0][1]
+    lines = sorted(f"{key or 'citywide'} {fingerprint}" for key, fingerprint in fingerprints)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 @transaction.atomic
@@ -330,10 +500,19 @@ def council_review(*, process: BudgetProcess, member, decision: str, comment: st
         raise ValidationError({"comment": _("Say why the result is sent back.")})
     review = CouncilReview.objects.create(process=process, member=member, decision=decision, comment=comment.strip())
     if decision == CouncilDecision.APPROVED:
-        outcome, codes = process_outcome(process=process)
-        fingerprint, count = ballots_fingerprint(process)
-        Result.objects.create(process=process, rule=outcome.rule, selected_codes=codes, spent=outcome.spent,
-                              ballots=count, fingerprint=fingerprint, approved_by=member)
+        elections, codes, rule = [], [], process.tally_rule
+        for election in process_elections(process):
+            outcome, selected = process_outcome(process=process, election=election)
+            fingerprint, count = ballots_fingerprint(process, election)
+            elections.append({"key": election.key, "name": election.name, "budget": election.amount,
+                              "selected_codes": selected, "spent": outcome.spent, "ballots": count,
+                              "fingerprint": fingerprint})
+            codes += selected
+            rule = outcome.rule
+        Result.objects.create(process=process, rule=rule, selected_codes=codes,
+                              spent=sum(e["spent"] for e in elections), ballots=sum(e["ballots"] for e in elections),
+                              fingerprint=fingerprint_combine([(e["key"], e["fingerprint"]) for e in elections]),
+                              elections=elections, approved_by=member)
         Project.objects.filter(process=process).update(selected=False)
         Project.objects.filter(process=process, code__in=codes).update(selected=True)
         BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.RESULTS)

@@ -10,6 +10,15 @@ def advance_budget_phases() -> int:
 
 
 @shared_task(acks_late=True)
+def reseal_ballots() -> int:
+    """Idempotent: rewrites the ballots cast since the last run so that none shares its
+    transaction id with the voter's participation (services.ballots_reseal)."""
+    from .services import ballots_reseal
+
+    return ballots_reseal()
+
+
+@shared_task(acks_late=True)
 def email_result_to_idea_followers(process_id: int) -> int:
     """E-mail the followers of the ideas behind a process's projects whether their project
     is funded. Marked when done, so a redelivered task sends nothing twice."""

@@ -6,6 +6,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,10 +16,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ui.forms import add_validation_errors
 
 from . import selectors, services
+from .elections import election_default, election_get, process_elections
 from .forms import (
     CodeForm,
     CodesForm,
     CouncilForm,
+    DistrictBudgetForm,
     FromIdeaForm,
     ProgressForm,
     ProposeForm,
@@ -27,7 +30,7 @@ from .forms import (
     ballot_choice,
     ballot_form_class,
 )
-from .models import PaperBallot, Phase, Project
+from .models import PHASE_ORDER, PaperBallot, Phase, Project
 
 
 def _process(pk: int):
@@ -35,6 +38,13 @@ def _process(pk: int):
     if process is None:
         raise Http404
     return process
+
+
+def _election(process, key: str | None):
+    election = election_get(process, key)
+    if election is None:
+        raise Http404
+    return election
 
 
 @require_safe
@@ -49,9 +59,14 @@ def process_list(request):
 def process_detail(request, pk: int):
     process = _process(pk)
     user = request.user
+    sections = selectors.project_sections(process=process)
+    mine = {e.key for e in selectors.elections_for_voter(process=process, user=user)} if user.is_authenticated else set()
+    result = getattr(process, "result", None) if process.results_public else None
+    outcomes = {e["key"]: e for e in result.elections} if result else {}
     context = {
         "process": process,
-        "projects": process.projects.select_related("district").prefetch_related("updates").order_by("pk"),
+        "sections": [{"election": e, "projects": projects, "mine": e.key in mine, "result": outcomes.get(e.key)}
+                     for e, projects in sections],
         "can_post_progress": user.has_perm("budgets.post_progress", process),
         "can_vote": user.has_perm("budgets.vote", process),
         "can_propose": user.has_perm("budgets.propose_project", process),
@@ -62,7 +77,7 @@ def process_detail(request, pk: int):
         "can_enter_paper": user.has_perm("budgets.enter_paper_ballots", process),
         "can_export": selectors.results_visible(process=process, user=user),
         "phases": Phase.choices,
-        "result": getattr(process, "result", None) if process.results_public else None,
+        "result": result,
     }
     return render(request, "budgets/detail.html", context)
 
@@ -85,15 +100,15 @@ def propose(request, pk: int):
     return render(request, "budgets/propose.html", {"process": process, "form": form})
 
 
-def _vote(request, process, *, with_code: bool):
-    projects = list(selectors.ballot_project_list(process=process).order_by("pk"))
+def _vote(request, process, election, *, with_code: bool):
+    projects = list(selectors.ballot_project_list(process=process, election=election).order_by("pk"))
     BallotForm = ballot_form_class(process, projects)
     form = BallotForm(request.POST or None)
     code_form = CodeForm(request.POST or None) if with_code else None
     if request.method == "POST" and form.is_valid() and (code_form is None or code_form.is_valid()):
         try:
             result = services.ballot_cast(
-                process=process, choice=ballot_choice(process, form.cleaned_data),
+                process=process, election=election, choice=ballot_choice(process, form.cleaned_data),
                 user=None if with_code else request.user,
                 code=code_form.cleaned_data["code"] if code_form else "")
         except ValidationError as exc:
@@ -104,30 +119,41 @@ def _vote(request, process, *, with_code: bool):
         else:
             # Shown once on the next page, never put in a URL or a log.
             request.session["budget_receipt"] = {"process_id": process.pk, "receipt": result.receipt,
-                                                 "replaced": result.replaced}
+                                                 "replaced": result.replaced, "election": election.name,
+                                                 "election_key": election.key, "with_code": with_code}
             return redirect("budgets:receipt", pk=process.pk)
-    return render(request, "budgets/vote.html", {"process": process, "projects": projects, "form": form,
-                                                 "code_form": code_form})
+    others = [e for e in process_elections(process) if e.key != election.key]
+    return render(request, "budgets/vote.html", {"process": process, "election": election, "projects": projects,
+                                                 "form": form, "code_form": code_form, "others": others,
+                                                 "several": len(others) > 0})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def vote(request, pk: int):
+def vote(request, pk: int, district: str = ""):
     process = _process(pk)
+    if not district and not process.citywide:
+        mine = selectors.elections_for_voter(process=process, user=request.user)
+        if mine:
+            return redirect("budgets:vote-district", pk=process.pk, district=mine[0].key)
+    election = _election(process, district) if district or process.citywide else None
     try:
-        services.check_eligible(process=process, user=request.user)
+        services.check_eligible(process=process, user=request.user, election=election)
     except PermissionDenied as exc:
         return render(request, "budgets/not_eligible.html", {"process": process, "reason": str(exc)}, status=403)
-    return _vote(request, process, with_code=False)
+    return _vote(request, process, election, with_code=False)
 
 
 @require_http_methods(["GET", "POST"])
-def vote_with_code(request, pk: int):
+def vote_with_code(request, pk: int, district: str = ""):
     process = _process(pk)
     if process.phase != Phase.VOTING:
         return render(request, "budgets/not_eligible.html", {"process": process, "reason": _("Voting is not open.")},
                       status=403)
-    return _vote(request, process, with_code=True)
+    election = _election(process, district) if district else election_default(process)
+    if election is None:
+        raise Http404
+    return _vote(request, process, election, with_code=True)
 
 
 @require_safe
@@ -136,7 +162,13 @@ def receipt(request, pk: int):
     data = request.session.pop("budget_receipt", None)
     if not data or data.get("process_id") != process.pk:
         return redirect("budgets:detail", pk=process.pk)
-    response = render(request, "budgets/receipt.html", {"process": process, **data})
+    if request.user.is_authenticated and not data.get("with_code"):
+        elections = selectors.elections_for_voter(process=process, user=request.user)
+    else:
+        elections = process_elections(process)
+    others = [e for e in elections if e.key != data.get("election_key", "")]
+    response = render(request, "budgets/receipt.html", {"process": process, "others": others,
+                                                        "several": len(process_elections(process)) > 1, **data})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -147,12 +179,15 @@ def verify(request, pk: int):
     form = VerifyForm(request.POST or None)
     content = None
     checked = False
+    election = None
     if request.method == "POST" and form.is_valid():
         checked = True
-        content = services.ballot_verify(process=process, receipt=form.cleaned_data["receipt"])
+        found = services.ballot_for_receipt(process=process, receipt=form.cleaned_data["receipt"])
+        content, election = found if found else (None, None)
     names = dict(process.projects.values_list("code", "title"))
     return render(request, "budgets/verify.html", {"process": process, "form": form, "checked": checked,
-                                                   "content": content, "names": names})
+                                                   "content": content, "names": names, "election": election,
+                                                   "several": len(process_elections(process)) > 1})
 
 
 @login_required
@@ -191,15 +226,16 @@ def codes(request, pk: int):
     process = _process(pk)
     if not request.user.has_perm("budgets.generate_codes", process):
         raise PermissionDenied
-    form = CodesForm(request.POST or None)
+    form = CodesForm(request.POST or None, process=process)
     if request.method == "POST" and form.is_valid():
         generated = services.codes_generate(process=process, **form.cleaned_data)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="voting-codes-{process.pk}.csv"'
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
-        writer.writerow(["code", "batch"])
-        writer.writerows([c, form.cleaned_data["batch"]] for c in generated)
+        district = form.cleaned_data.get("district")
+        writer.writerow(["code", "batch", "district"])
+        writer.writerows([c, form.cleaned_data["batch"], district.name if district else ""] for c in generated)
         return response
     return render(request, "budgets/codes.html", {"process": process, "form": form,
                                                   "existing": process.voting_codes.count(),
@@ -225,7 +261,7 @@ def council(request, pk: int):
                 messages.success(request, _("The result is sent back with your comment."))
             return redirect("budgets:detail", pk=process.pk)
     return render(request, "budgets/council.html", {
-        "process": process, "form": form, "comparison": selectors.rule_comparison(process=process),
+        "process": process, "form": form, "sections": selectors.council_sections(process=process),
         "turnout": selectors.turnout(process=process), "reviews": process.council_reviews.select_related("member")})
 
 
@@ -236,7 +272,12 @@ def paper_ballots(request, pk: int):
     process = _process(pk)
     if not request.user.has_perm("budgets.enter_paper_ballots", process):
         raise PermissionDenied
-    projects = list(selectors.ballot_project_list(process=process).order_by("pk"))
+    # The paper names its budget (citywide or a district's); ?district= picks the form.
+    election = (_election(process, request.GET.get("district")) if request.GET.get("district")
+                else election_default(process))
+    if election is None:
+        raise Http404
+    projects = list(selectors.ballot_project_list(process=process, election=election).order_by("pk"))
     BallotForm = ballot_form_class(process, projects)
     form = BallotForm(request.POST or None) if "confirm" not in request.POST else BallotForm()
     if request.method == "POST":
@@ -251,17 +292,19 @@ def paper_ballots(request, pk: int):
             return redirect("budgets:paper", pk=process.pk)
         if form.is_valid():
             try:
-                services.paper_ballot_enter(process=process, staff=request.user,
+                services.paper_ballot_enter(process=process, staff=request.user, election=election,
                                             choice=ballot_choice(process, form.cleaned_data))
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Entered. A colleague must confirm it before it counts."))
-                return redirect("budgets:paper", pk=process.pk)
+                return redirect(f"{request.path}?district={election.key}" if election.key else request.path)
     names = dict(process.projects.values_list("code", "title"))
-    waiting = process.paper_ballots.filter(confirmed_by__isnull=True).select_related("entered_by").order_by("pk")
+    waiting = (process.paper_ballots.filter(confirmed_by__isnull=True).select_related("entered_by", "district_budget")
+               .order_by("pk"))
     return render(request, "budgets/paper.html", {
         "process": process, "projects": projects, "form": form, "names": names, "waiting": waiting,
+        "election": election, "elections": process_elections(process),
         "confirmed": process.paper_ballots.filter(confirmed_by__isnull=False).count()})
 
 
@@ -339,3 +382,27 @@ def progress(request, pk: int):
             messages.success(request, _("The update is published on the project."))
             return redirect("budgets:detail", pk=project.process_id)
     return render(request, "budgets/progress.html", {"project": project, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def district_budgets(request, pk: int):
+    """Staff give districts their own budgets, each tallied as its own election."""
+    process = _process(pk)
+    if not request.user.has_perm("budgets.manage_process", process):
+        raise PermissionDenied
+    form = DistrictBudgetForm(request.POST or None, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_budget_add(process=process, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The district budget is added. Its residents vote in it besides the "
+                                        "citywide budget."))
+            return redirect("budgets:district-budgets", pk=process.pk)
+    return render(request, "budgets/district_budgets.html", {
+        "process": process, "form": form,
+        "budgets": process.district_budgets.select_related("district").annotate(n_projects=Count("projects")),
+        "citywide_projects": process.projects.filter(district_budget=None).count(),
+        "can_add": PHASE_ORDER.index(process.phase) < PHASE_ORDER.index(Phase.VOTING)})

@@ -79,3 +79,123 @@ def test_a_voting_code_is_never_used_twice(server, process):
     assert statuses.count(201) == 1 and statuses.count(400) == 49
     assert Ballot.objects.filter(process=process).count() == 1
     assert VotingCode.objects.get().used
+
+
+@pytest.fixture
+def district_election(process, voter):
+    from accounts.models import District
+    from budgets.elections import BudgetElection
+    from budgets.models import DistrictBudget
+    from tests.budgets.factories import ProjectFactory
+
+    district = District.objects.create(municipality=process.municipality, name="Nordby", slug="nordby")
+    budget = DistrictBudget.objects.create(process=process, district=district, name="Nordby", slug="nordby",
+                                           amount=40_000)
+    for code, cost in (("N1", 30_000), ("N2", 20_000), ("N3", 10_000)):
+        ProjectFactory(process=process, district_budget=budget, code=code, cost=cost)
+    voter.district = district
+    voter.save()
+    return BudgetElection(process, budget)
+
+
+def test_one_voter_racing_in_the_citywide_and_their_district_election_keeps_one_ballot_in_each(
+        server, process, voter, district_election):
+    token = Token.objects.create(user=voter).key
+    bodies = [{"projects": ["N1"], "district": "nordby"}, {"projects": ["N2", "N3"], "district": "nordby"},
+              {"projects": ["A"]}, {"projects": ["B", "C"]}]
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/", [bodies[n % 4] for n in range(200)],
+                      {"Authorization": f"Token {token}"})
+    assert set(statuses) == {201}
+    budget = district_election.district_budget
+    assert Ballot.objects.filter(district_budget=budget).count() == 1
+    assert Ballot.objects.filter(process=process, district_budget=None).count() == 1
+    assert Participation.objects.filter(district_budget=budget, user=voter).count() == 1
+    assert Participation.objects.filter(process=process, district_budget=None, user=voter).count() == 1
+    assert Ballot.objects.get(district_budget=budget).content in ({"projects": ["N1"]}, {"projects": ["N2", "N3"]})
+
+
+def test_without_revotes_racing_district_ballots_of_one_voter_leave_one(server, process, voter, district_election):
+    BudgetProcess.objects.filter(pk=process.pk).update(allow_revote=False)
+    token = Token.objects.create(user=voter).key
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
+                      [{"projects": ["N1"] if n % 2 else ["N2"], "district": "nordby"} for n in range(100)],
+                      {"Authorization": f"Token {token}"})
+    assert statuses.count(201) == 1 and statuses.count(400) == 99
+    assert Ballot.objects.filter(district_budget=district_election.district_budget).count() == 1
+
+
+def test_a_voting_code_is_used_once_per_district_election(server, process, district_election):
+    code = services.codes_generate(process=process, count=1)[0]
+    bodies = [{"code": code, "projects": ["N3"], "district": "nordby"} for _ in range(40)]
+    bodies += [{"code": code, "projects": ["A"]} for _ in range(40)]
+    statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/", bodies, {})
+    assert statuses.count(201) == 2 and statuses.count(400) == 78
+    assert Ballot.objects.filter(district_budget=district_election.district_budget).count() == 1
+    assert Ballot.objects.filter(process=process, district_budget=None).count() == 1
+    assert VotingCode.objects.get().district == district_election.district
+
+
+def _xmin(table: str, column: str, value) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text::bigint FROM {table} WHERE {column} = %s", [value])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def test_resealing_unpairs_ballots_from_participations_and_keeps_every_ballot(process, municipality):
+    """Cast, a ballot and the voter's participation share a PostgreSQL transaction id; after
+    the beat job's reseal they do not, and the voter's receipt still finds the ballot."""
+    from budgets.tasks import reseal_ballots
+    from tests.factories import UserFactory
+
+    voters = [UserFactory(municipality=municipality) for _ in range(3)]
+    receipts = [services.ballot_cast(process=process, user=v, choice={"projects": [c]}).receipt
+                for v, c in zip(voters, "ABC", strict=True)]
+    ballots = {b.receipt_hash: b for b in Ballot.objects.all()}
+    first = Participation.objects.get(user=voters[0])
+    first_ballot = Ballot.objects.get(content={"projects": ["A"]})
+    assert _xmin("budgets_ballot", "id", first_ballot.id) == _xmin("budgets_participation", "id", first.id)
+    assert reseal_ballots() == 3 and reseal_ballots() == 0
+    after = {b.receipt_hash: b for b in Ballot.objects.all()}
+    assert {h: (b.id, b.content, b.voter_hash) for h, b in after.items()} == {
+        h: (b.id, b.content, b.voter_hash) for h, b in ballots.items()}
+    assert all(b.sealed for b in after.values())
+    pxmins = {_xmin("budgets_participation", "id", p.id) for p in Participation.objects.all()}
+    assert not {_xmin("budgets_ballot", "id", b.id) for b in after.values()} & pxmins
+    assert services.ballot_verify(process=process, receipt=receipts[1]) == {"projects": ["B"]}
+    again = services.ballot_cast(process=process, user=voters[0], choice={"projects": ["D"]})
+    assert again.replaced and Ballot.objects.filter(process=process).count() == 3
+    assert not Ballot.objects.get(content={"projects": ["D"]}).sealed, "a re-vote is resealed next time"
+
+
+def test_re_votes_racing_the_reseal_keep_one_ballot_per_voter(server, process, municipality):
+    from budgets.services import ballots_reseal
+    from tests.factories import UserFactory
+
+    tokens = [Token.objects.create(user=UserFactory(municipality=municipality)).key for _ in range(10)]
+    stop = threading.Event()
+    moved = []
+
+    def reseal_loop():
+        from django.db import connection
+
+        while not stop.is_set():
+            moved.append(ballots_reseal())
+        connection.close()
+
+    mover = threading.Thread(target=reseal_loop)
+    mover.start()
+    try:
+        statuses = []
+        for round_ in range(3):
+            for token in tokens:
+                statuses += hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
+                                   [{"projects": [["A"], ["B"], ["C"]][(round_ + n) % 3]} for n in range(8)],
+                                   {"Authorization": f"Token {token}"})
+    finally:
+        stop.set()
+        mover.join()
+    assert set(statuses) == {201}
+    assert Ballot.objects.filter(process=process).count() == 10 == Participation.objects.filter(process=process).count()
+    assert sum(moved) > 0

@@ -11,7 +11,13 @@ def test_seed_demo_is_idempotent_and_has_every_part(settings):
     call_command("seed_demo", verbosity=0)
     assert {p.slug: (p.phase, p.ballots.count()) for p in BudgetProcess.objects.all()} == first
     aarhus = BudgetProcess.objects.get(slug="borgerbudget-2027")
-    assert aarhus.phase == Phase.VOTING and aarhus.projects.count() == 12
+    assert aarhus.phase == Phase.VOTING and aarhus.projects.filter(district_budget=None).count() == 12
+    # Two district budgets besides the citywide one, each with its own projects and voters.
+    districts = list(aarhus.district_budgets.all())
+    assert len(districts) == 2 and aarhus.citywide
+    for budget in districts:
+        assert budget.projects.count() == 4 and budget.ballots.count() > 0
+        assert budget.participations.exclude(district=budget.district).count() == 0
     bergen = BudgetProcess.objects.get(slug="innbyggerbudsjett-2026")
     assert bergen.phase == Phase.RESULTS and bergen.result.ballots > 0
     from pathlib import Path

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from budgets import services
-from budgets.models import Ballot, BudgetProcess, Participation, Phase, VotingCode
+from budgets.elections import BudgetElection
+from budgets.models import Ballot, BudgetProcess, DistrictBudget, Participation, Phase, VotingCode
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
@@ -23,13 +24,24 @@ def allowed(action: str, role: str, phase: str) -> bool:
         "view": True,
         "propose": signed_in and phase == "proposals",
         "vote": role in ("citizen", "staff", "council", "admin") and phase == "voting",
+        "vote_district": role in ("citizen", "staff", "council", "admin") and phase == "voting",
         "turnout": staff or council,
+        "turnout_district": staff or council,
         "codes": staff and phase not in ("results",),
         "review_project": staff and phase in ("proposals", "review"),
         "council": council and phase == "council_review",
         "comparison": (council and phase == "council_review") or phase == "results",
+        "comparison_district": (council and phase == "council_review") or phase == "results",
         "export": (council and phase == "council_review") or phase == "results",
+        "export_district": (council and phase == "council_review") or phase == "results",
     }[action]
+
+
+DISTRICT = "nordby"
+
+
+def _district(municipality):
+    return municipality.districts.get_or_create(slug=DISTRICT, defaults={"name": "Nordby"})[0]
 
 
 def make(role, municipality):
@@ -37,7 +49,8 @@ def make(role, municipality):
         return None
     if role == "outsider":
         return UserFactory(municipality=MunicipalityFactory(), birth_year=1980)
-    user = UserFactory(municipality=municipality, birth_year=1980)
+    # Every resident lives in the district that has a district budget in the process.
+    user = UserFactory(municipality=municipality, district=_district(municipality), birth_year=1980)
     if role != "citizen":
         MembershipFactory(user=user, municipality=municipality, role=Role(role))
     return user
@@ -47,7 +60,14 @@ def setup_process(municipality, phase):
     process = BudgetProcessFactory(municipality=municipality, phase=Phase.VOTING)
     for code in "ABC":
         ProjectFactory(process=process, code=code, cost=30_000)
-    services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": ["A"]})
+    budget = DistrictBudget.objects.create(process=process, district=_district(municipality), name="Nordby",
+                                           slug=DISTRICT, amount=50_000)
+    for code in "XY":
+        ProjectFactory(process=process, code=code, cost=20_000, district_budget=budget)
+    resident = UserFactory(municipality=municipality, district=budget.district)
+    services.ballot_cast(process=process, user=resident, choice={"projects": ["A"]})
+    services.ballot_cast(process=process, user=resident, choice={"projects": ["X"]},
+                         election=BudgetElection(process, budget))
     if phase in ("council_review", "results"):
         services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     if phase == "results":
@@ -62,6 +82,7 @@ PAGE = {
     "view": lambda c, p: c.get(f"/budgets/{p.pk}/"),
     "propose": lambda c, p: c.post(f"/budgets/{p.pk}/propose/", {"title": "Bænke", "cost": 1000}),
     "vote": lambda c, p: c.post(f"/budgets/{p.pk}/vote/", {"projects": ["B"]}),
+    "vote_district": lambda c, p: c.post(f"/budgets/{p.pk}/vote/district/{DISTRICT}/", {"projects": ["Y"]}),
     "turnout": lambda c, p: c.get(f"/budgets/{p.pk}/turnout/"),
     "codes": lambda c, p: c.post(f"/budgets/{p.pk}/codes/", {"count": 2}),
     "review_project": lambda c, p: c.post(f"/budgets/projects/{p.projects.first().pk}/review/",
@@ -72,11 +93,16 @@ API = {
     "view": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/"),
     "propose": lambda a, p: a.post(f"/api/v1/budgets/{p.pk}/projects/", {"title": "Bænke", "cost": 1000}, format="json"),
     "vote": lambda a, p: a.post(f"/api/v1/budgets/{p.pk}/ballot/", {"projects": ["B"]}, format="json"),
+    "vote_district": lambda a, p: a.post(f"/api/v1/budgets/{p.pk}/ballot/", {"projects": ["Y"], "district": DISTRICT},
+                                         format="json"),
     "turnout": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/turnout/"),
+    "turnout_district": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/turnout/?district={DISTRICT}"),
     "council": lambda a, p: a.post(f"/api/v1/budgets/{p.pk}/council/", {"decision": "sent_back", "comment": "Nej"},
                                    format="json"),
     "comparison": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/comparison/"),
+    "comparison_district": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/comparison/?district={DISTRICT}"),
     "export": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/export.pb"),
+    "export_district": lambda a, p: a.get(f"/api/v1/budgets/{p.pk}/export.pb?district={DISTRICT}"),
 }
 
 
@@ -130,6 +156,10 @@ def test_no_per_project_counts_before_publication(client, municipality, phase):
             assert '"votes"' not in body and '"score"' not in body
         assert api.get(f"/api/v1/budgets/{process.pk}/result/").status_code == 404
         if user is not staff or phase != "council_review":
+            for key in ("", DISTRICT):  # every election, the district budget's too
+                assert api.get(f"/api/v1/budgets/{process.pk}/comparison/?district={key}").status_code == 403
+                assert api.get(f"/api/v1/budgets/{process.pk}/export.pb?district={key}").status_code == 403
+        if user is not staff or phase != "council_review":
             html = client.get(f"/budgets/{process.pk}/").content.decode()
             assert "Funded" not in html and "Finansieret" not in html
 
@@ -140,22 +170,40 @@ def test_no_link_between_voters_and_ballots_anywhere(client, municipality, djang
     voter = UserFactory(municipality=municipality, email="hemmelig@example.org", display_name="Hemmelig Vælger")
     receipt = services.ballot_cast(process=process, user=voter, choice={"projects": ["C"]}).receipt
     ballot = Ballot.objects.get(content={"projects": ["C"]})
+    nordby = BudgetElection(process, process.district_budgets.get())
+    voter.district = nordby.district
+    voter.save()
+    district_receipt = services.ballot_cast(process=process, user=voter, choice={"projects": ["Y"]},
+                                            election=nordby).receipt
+    district_ballot = Ballot.objects.get(content={"projects": ["Y"]})
+    assert district_ballot.voter_hash != ballot.voter_hash, "no hash links one voter's ballots across elections"
     # Nothing in the ballot row names or points to the voter, and it carries no time.
-    assert {f.name for f in Ballot._meta.fields} == {"id", "process", "voter_hash", "receipt_hash", "channel", "content"}
+    # (district_budget names the election, which every voter of a district shares.)
+    # (sealed only says whether services.ballots_reseal has rewritten the row yet.)
+    assert {f.name for f in Ballot._meta.fields} == {"id", "process", "district_budget", "voter_hash", "receipt_hash",
+                                                     "channel", "content", "sealed"}
     assert voter.email not in json.dumps(ballot.content)
     # Who voted is recorded apart, with nothing of the content.
-    assert {f.name for f in Participation._meta.fields} == {"id", "process", "user", "channel", "district",
-                                                            "age_band", "voted_on"}
+    assert {f.name for f in Participation._meta.fields} == {"id", "process", "district_budget", "user", "channel",
+                                                            "district", "age_band", "voted_on"}
     # No admin page for ballots, participations or codes.
     for model in (Ballot, Participation, VotingCode):
         assert model not in admin.site._registry
     services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     council = make("council", municipality)
     services.council_review(process=process, member=council, decision="approved")
-    export = APIClient().get(f"/api/v1/budgets/{process.pk}/export.pb").content.decode()
-    for secret in (ballot.voter_hash, ballot.receipt_hash, receipt, voter.email, "Hemmelig"):
+    export = "".join(APIClient().get(f"/api/v1/budgets/{process.pk}/export.pb?district={key}").content.decode()
+                     for key in ("", DISTRICT))
+    assert "Nordby" in export
+    for secret in (ballot.voter_hash, ballot.receipt_hash, receipt, district_ballot.voter_hash,
+                   district_ballot.receipt_hash, district_receipt, voter.email, "Hemmelig"):
         assert secret not in export
+    for path in (f"/budgets/{process.pk}/result.csv", f"/api/v1/budgets/{process.pk}/result/",
+                 f"/api/v1/budgets/{process.pk}/comparison/?district={DISTRICT}"):
+        body = APIClient().get(path).content.decode("utf-8-sig")
+        for secret in (district_ballot.voter_hash, district_receipt, voter.email, "Hemmelig"):
+            assert secret not in body
     for path in (f"/budgets/{process.pk}/", f"/budgets/{process.pk}/turnout/", f"/budgets/{process.pk}/council/"):
         client.force_login(make("admin", municipality))
         page = client.get(path).content.decode()
-        assert ballot.voter_hash not in page and "Hemmelig" not in page
+        assert ballot.voter_hash not in page and district_ballot.voter_hash not in page and "Hemmelig" not in page

@@ -33,7 +33,11 @@ def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, 
     process = BudgetProcessFactory(municipality=municipality, ballot_type="knapsack")
     for code in "ABC":
         ProjectFactory(process=process, code=code)
-    citizen = UserFactory(municipality=municipality, birth_year=1980)
+    from budgets.models import DistrictBudget
+    from tests.factories import DistrictFactory
+
+    nordby = DistrictFactory(municipality=municipality, name="Nordby", slug="nordby")
+    citizen = UserFactory(municipality=municipality, district=nordby, birth_year=1980)
     staff = UserFactory(municipality=municipality)
     council = UserFactory(municipality=municipality)
     MembershipFactory(user=staff, municipality=municipality, role=Role.STAFF)
@@ -48,6 +52,10 @@ def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, 
                                            citizens_cocreated=True)
     invitation = invitation_create(innovation=innovation, party="citizen", actor=staff)
     reports = f"/reports/m/{municipality.slug}/"
+    for budget_process in (process, review):  # district budgets: pages with one section per election
+        budget = DistrictBudget.objects.create(process=budget_process, district=nordby, name="Nordby",
+                                               slug="nordby", amount=50_000)
+        ProjectFactory(process=budget_process, code="N1", district_budget=budget)
 
     def context_for(user):
         context = browser.new_context(base_url=live_server.url, locale="da-DK")
@@ -64,12 +72,14 @@ def test_main_pages_have_no_wcag_violations(browser, live_server, municipality, 
                              f"/budgets/{process.pk}/", f"/budgets/{process.pk}/turnout/",
                              f"/budgets/{process.pk}/codes/", f"/budgets/{process.pk}/paper/",
                              reports + "innovations/", reports + "innovations/new/",
-                             f"/reports/innovations/{innovation.pk}/cocreation/"],
+                             f"/reports/innovations/{innovation.pk}/cocreation/",
+                             f"/budgets/{process.pk}/district-budgets/"],
         context_for(council): [f"/budgets/{review.pk}/council/", reports],
         anonymous: ["/", "/ideas/", f"/ideas/{idea.pk}/", f"/ideas/campaigns/{campaign.pk}/", "/accounts/login/",
                     "/accounts/signup/", "/budgets/", f"/budgets/{process.pk}/", f"/budgets/{process.pk}/verify/",
                     "/accessibility/", f"/reports/cocreation/{invitation.token}/"],
-        signed_in: ["/ideas/new/", f"/ideas/{idea.pk}/", f"/budgets/{process.pk}/vote/", "/account/",
+        signed_in: ["/ideas/new/", f"/ideas/{idea.pk}/", f"/budgets/{process.pk}/vote/",
+                    f"/budgets/{process.pk}/vote/district/nordby/", "/account/",
                     f"/ideas/{idea.pk}/flag/"],
     }
     found = {}

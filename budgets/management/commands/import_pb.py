@@ -38,7 +38,9 @@ class Command(BaseCommand):
             raise CommandError(f"{options['file']}: {exc}") from None
         except ValidationError as exc:
             raise CommandError(f"{options['file']}: {'; '.join(exc.messages)}") from None
+        district = process.district_budgets.select_related("district").first()
         self.stdout.write(
             f"Process {process.pk}: {process.title} ({process.municipality.name}); "
             f"{process.projects.count()} projects, {process.ballots.count()} ballots"
+            + (f"; district budget {district.name} ({district.district.name})" if district else "")
         )
