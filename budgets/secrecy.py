@@ -35,6 +35,19 @@ def new_receipt() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 
+def receipt_for(voter_hash: str, content: dict) -> str:
+    """The receipt of a re-votable ballot: derived from the voter's hash and what was voted,
+    so two simultaneous casts of the same ballot (a double-click) show the same receipt,
+    whichever commits last. It reveals nothing a holder of the key could not already link
+    through the voter hash."""
+    import json
+
+    digest = hmac.new(_key("receipt-for"), f"{voter_hash}:{json.dumps(content, sort_keys=True)}".encode(),
+                      hashlib.sha256).digest()
+    raw = "".join(RECEIPT_ALPHABET[byte % len(RECEIPT_ALPHABET)] for byte in digest[:16])
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
 def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 

@@ -288,8 +288,9 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
     if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
         # The common case of a surge: ballot and participation in one statement, atomic by
         # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
-        ballot = Ballot(process=process, district_budget=election.district_budget,
-                        voter_hash=secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope),
+        voter = secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope)
+        receipt = secrecy.receipt_for(voter, content)
+        ballot = Ballot(process=process, district_budget=election.district_budget, voter_hash=voter,
                         receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content, sealed=False)
         replaced = _ballot_upsert(ballot, participation=_participation(
             process=process, user=user, channel=channel, election=election, district_id=None))
@@ -316,8 +317,10 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
             identity = f"user:{user.pk}"
         else:
             raise ValueError("a ballot needs a voter or a code")
-        ballot = Ballot(process=process, district_budget=election.district_budget,
-                        voter_hash=secrecy.voter_hash(process.pk, identity, election.hash_scope),
+        voter = secrecy.voter_hash(process.pk, identity, election.hash_scope)
+        if process.allow_revote and not code:
+            receipt = secrecy.receipt_for(voter, content)  # a double-click shows one receipt
+        ballot = Ballot(process=process, district_budget=election.district_budget, voter_hash=voter,
                         receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
                         sealed=False)
         replaced = False

@@ -182,6 +182,25 @@ def test_a_double_clicked_ballot_is_counted_once(vote_process, citizen, allow_re
 
 
 @pytest.mark.django_db
+def test_a_double_clicked_revote_shows_a_receipt_that_verifies_whichever_request_commits_last(vote_process, citizen):
+    # The receipt shown is the one of the request whose session was saved last; with the
+    # same choice both requests compute the same receipt, so it always verifies.
+    BudgetProcess.objects.filter(pk=vote_process.pk).update(allow_revote=True)
+    vote_process.refresh_from_db()
+    first = budget_services.ballot_cast(process=vote_process, user=citizen, choice={"projects": ["A", "C"]})
+    second = budget_services.ballot_cast(process=vote_process, user=citizen, choice={"projects": ["A", "C"]})
+    assert first.receipt == second.receipt
+    assert budget_services.ballot_verify(process=vote_process, receipt=first.receipt) == {"projects": ["A", "C"]}
+    changed = budget_services.ballot_cast(process=vote_process, user=citizen, choice={"projects": ["B"]})
+    assert changed.receipt != first.receipt
+    assert budget_services.ballot_verify(process=vote_process, receipt=first.receipt) is None
+    other = budget_services.ballot_cast(process=vote_process, user=UserFactory(municipality=citizen.municipality,
+                                                                                birth_year=1980),
+                                        choice={"projects": ["B"]})
+    assert other.receipt != changed.receipt, "receipts differ between voters with the same ballot"
+
+
+@pytest.mark.django_db
 def test_a_retried_ballot_is_counted_once(vote_process, citizen):
     for _ in range(2):
         budget_services.ballot_cast(process=vote_process, user=citizen, choice={"projects": ["B"]})
