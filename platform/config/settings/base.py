@@ -121,11 +121,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that turns an outage into cache misses (see the module).
+            "BACKEND": "health.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hoest",
-            # A Redis outage must not take pages down with it: short timeouts, then the
-            # callers (throttles, health) see an error they handle.
+            # A Redis outage must not take pages down with it: short timeouts.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
