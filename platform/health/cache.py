@@ -26,12 +26,25 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 MAX_STALE_KEYS = 10_000
 
 
+class _SharedState:
+    """Django makes a cache object per thread; what is known about the outage is per process."""
+
+    def __init__(self):
+        self.outage = Outage("Redis cache")
+        self.stale: dict[str, None] = {}  # an ordered set of backend keys
+        self.lock = threading.Lock()
+
+
+_states: dict[str, _SharedState] = {}
+_states_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self.outage = Outage("Redis cache")
-        self._stale: dict[str, None] = {}  # an ordered set of backend keys
-        self._stale_lock = threading.Lock()
+        with _states_lock:
+            state = _states.setdefault(repr(self._servers), _SharedState())
+        self.outage, self._stale, self._stale_lock = state.outage, state.stale, state.lock
 
     # The guard ------------------------------------------------------------------------
     def _call(self, operation, fallback, *, written=()):

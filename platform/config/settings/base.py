@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database outage answers 503 (JSON under /api/), never a 500 traceback page.
+    "restapi.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +101,9 @@ for _folder in (VAR_DIR, VAR_DIR / "static"):
     _folder.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hoest.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Test a connection before using it (the pool checks one before lending it): after a
+    # PostgreSQL restart dead connections are replaced instead of failing a request each.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if SERVER_INTERFACE == "asgi":
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -108,7 +113,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded single-process server write while it reads.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -132,7 +136,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hoest:ws:"},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, as long as the
+                # layer's blocking receive (BRPOP, 5 s): an idle websocket would crash.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}],
+                "prefix": "hoest:ws:",
+            },
         }
     }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
