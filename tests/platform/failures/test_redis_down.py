@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from websockets.sync.client import connect
@@ -149,6 +150,6 @@ def test_pages_and_writes_work_without_redis_and_recover_when_it_returns(site, p
         "from dinners.tasks import deliver_pending\n"
         "print(deliver_pending(older_than_seconds=0))")) >= 1
     assert run_python(site.env, "from dinners.tasks import deliver_pending\nprint(deliver_pending(older_than_seconds=0))") == 0
-    keys = [line.split("\t")[0] for line in open(mailbox).read().splitlines()]
+    keys = [line.split("\t")[0] for line in Path(mailbox).read_text().splitlines()]
     assert f"{'confirmed' if seat['status'] == 'confirmed' else 'waiting'}:{seat['id']}" in keys, keys
     assert len(keys) == len(set(keys)), keys
