@@ -33,3 +33,12 @@ class DatabaseUnavailableMiddleware:
             database_outage.failed(exception)
             return service_unavailable(request)
         return None
+
+
+class QuietDatabaseOutage:
+    """A logging filter for django.request: a database error is the outage `database_outage`
+    has logged once, not a new traceback per request."""
+
+    def filter(self, record) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, DATABASE_ERRORS)

@@ -198,18 +198,23 @@ def demo_database(private_postgres, private_redis):
 class AppServer:
     """config.asgi under uvicorn in its own process, its log in a file the test reads."""
 
-    def __init__(self, env: dict[str, str], log: Path):
-        self.env, self.log_path = env, log
+    def __init__(self, env: dict[str, str], log: Path, interface: str = "asgi"):
+        self.env, self.log_path, self.interface = env, log, interface
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
-             "--lifespan", "off", "--no-access-log", "--ws", "websockets-sansio"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+        if self.interface == "asgi":  # pages, API and websockets, as the embedded run does
+            command = [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
+                       "--port", str(self.port), "--lifespan", "off", "--no-access-log",
+                       "--ws", "websockets-sansio"]
+        else:  # HTTP as production serves it (docker-compose `web`)
+            command = [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                       "--workers", "2", "--timeout", "60"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log,
+                                        stderr=subprocess.STDOUT)
 
         def up():
             assert self.process.poll() is None, self.log()
@@ -261,9 +266,9 @@ class Browser:
         request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
         try:
             with self.opener.open(request, timeout=timeout) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
     def get(self, path: str, **kw):
         return self.request("GET", path, **kw)
