@@ -39,7 +39,7 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_add(group, self.channel_name)
         except Exception as exc:  # noqa: BLE001 - the channel layer is down: refuse, log once
             channel_layer_outage.failed(exc)
-            await self.close(code=1013)  # "try again later"; the page works without it
+            await self.close()  # the handshake is declined; the page works without live updates
             return
         channel_layer_outage.succeeded()
         self.groups_joined = groups

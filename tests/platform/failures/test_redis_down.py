@@ -103,6 +103,11 @@ def test_pages_and_writes_work_without_redis_and_recover_when_it_returns(site, p
         receipts.append(body["receipt"])
         slowest = max(slowest, time.monotonic() - started)
     assert slowest < 10, f"a round of requests took {slowest:.1f} s without Redis"
+    # Signing in works too (failed-login counters and the session cache are in Redis).
+    newcomer = Browser(site.url)
+    newcomer.sign_in("staff@example.dk")
+    status, _headers, page = newcomer.get("/account/")
+    assert status == 200, (status, page[:300])  # signed in: no redirect to the login page
     # A seat sign-up owes an e-mail: the broker is down, so the notice waits in the database.
     status, seat = app.api("POST", f"/api/v1/dinners/dinners/{dinner_id}/seats/", token, {"diet": ""})
     assert status == 201, seat
