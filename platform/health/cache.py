@@ -3,7 +3,8 @@
 Høst uses the cache for sessions (in front of the database), throttle and rate-limit
 counters and computed report figures: all of it can be recomputed, so a Redis outage must
 cost speed, not pages. While Redis is down every read is a miss, every write is dropped,
-counters start over (so limits let people through rather than lock them out), the outage
+counters start over and `add` succeeds (so limits and cache locks let people through
+rather than lock them out), the outage
 is logged once (`health.outage`), and Redis is only asked again once a second.
 
 A write that was dropped may have left an older value behind in Redis (a session that
@@ -105,9 +106,11 @@ class ResilientRedisCache(RedisCache):
 
     # Django's cache API ---------------------------------------------------------------
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # True while Redis is away: callers use `add` as a lock (allauth's rate limits,
+        # once-a-second broadcasts), and a lock nobody can hold must not shut people out.
         k = self._key(key, version)
         return self._call(lambda: self._cache.add(k, value, self.get_backend_timeout(timeout)),
-                          False, written=[k])
+                          True, written=[k])
 
     def get(self, key, default=None, version=None):
         k = self._key(key, version)
