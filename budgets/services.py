@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from realtime.broadcast import group_name
+from realtime.enqueue import enqueue_on_commit
 
 from . import secrecy
 from .ballots import clean_ballot
@@ -523,7 +524,8 @@ def council_review(*, process: BudgetProcess, member, decision: str, comment: st
         _tell_idea_followers_of_result(process)
         from .tasks import email_result_to_idea_followers
 
-        transaction.on_commit(lambda: email_result_to_idea_followers.delay(process.pk))
+        # A broker outage leaves the result unmarked for `email_pending_results`.
+        enqueue_on_commit(email_result_to_idea_followers, process.pk)
     return review
 
 

@@ -21,26 +21,24 @@ def reseal_ballots() -> int:
 @shared_task(acks_late=True)
 def email_result_to_idea_followers(process_id: int) -> int:
     """E-mail the followers of the ideas behind a process's projects whether their project
-    is funded. Marked when done, so a redelivered task sends nothing twice."""
+    is funded: each e-mail once per idempotency key (ideas' `SentMail`), the result marked
+    when all went out, so a redelivered or swept task sends what is missing, nothing twice."""
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.db import transaction
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.urls import reverse
     from django.utils import timezone, translation
 
+    from accounts.mail import idempotency_headers
     from ideas.models import Follow
-    from ideas.tasks import unsubscribe_token
+    from ideas.tasks import send_once, unsubscribe_token
 
     from .models import Project, Result
 
-    with transaction.atomic():
-        result = (Result.objects.select_for_update().select_related("process")
-                  .filter(process_id=process_id, followers_emailed_at__isnull=True).first())
-        if result is None:
-            return 0
-        result.followers_emailed_at = timezone.now()
-        result.save(update_fields=["followers_emailed_at"])
+    result = (Result.objects.select_related("process")
+              .filter(process_id=process_id, followers_emailed_at__isnull=True).first())
+    if result is None:
+        return 0
     process = result.process
     projects = {p.idea_id: p for p in Project.objects.filter(process=process, idea__isnull=False)}
     sent = 0
@@ -48,13 +46,33 @@ def email_result_to_idea_followers(process_id: int) -> int:
         user, project = follow.user, projects[follow.idea_id]
         if not user.is_active or not user.email:
             continue
-        with translation.override(user.preferred_language):
-            context = {"user": user, "project": project, "process": process,
-                       "url": settings.SITE_URL + reverse("budgets:detail", args=[process.pk]),
-                       "unsubscribe_url": settings.SITE_URL + reverse(
-                           "ideas:unsubscribe", args=[unsubscribe_token(user_id=user.pk, idea_id=follow.idea_id)])}
-            subject = render_to_string("budgets/email/result_subject.txt", context).strip()
-            body = render_to_string("budgets/email/result.txt", context)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
+        key = f"result:{result.pk}:{follow.idea_id}:{user.pk}"
+
+        def send(user=user, project=project, follow=follow, key=key):
+            with translation.override(user.preferred_language):
+                context = {"user": user, "project": project, "process": process,
+                           "url": settings.SITE_URL + reverse("budgets:detail", args=[process.pk]),
+                           "unsubscribe_url": settings.SITE_URL + reverse(
+                               "ideas:unsubscribe", args=[unsubscribe_token(user_id=user.pk, idea_id=follow.idea_id)])}
+                subject = render_to_string("budgets/email/result_subject.txt", context).strip()
+                body = render_to_string("budgets/email/result.txt", context)
+            EmailMessage(subject, body, None, [user.email], headers=idempotency_headers(key)).send()
+
+        if send_once(key, send):
+            sent += 1
+    Result.objects.filter(pk=result.pk).update(followers_emailed_at=timezone.now())
     return sent
+
+
+@shared_task
+def email_pending_results(older_than_seconds: int = 120) -> int:
+    """Finish what a lost task left behind (a worker killed mid-way, a broker outage)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import Result
+
+    stale = timezone.now() - timedelta(seconds=older_than_seconds)
+    return sum(email_result_to_idea_followers(process_id) for process_id in Result.objects.filter(
+        followers_emailed_at__isnull=True, approved_at__lte=stale).values_list("process_id", flat=True)[:50])

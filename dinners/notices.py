@@ -13,6 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.mail import idempotency_headers
+from realtime.enqueue import enqueue_on_commit
+
 # Kinds whose e-mail carries a calendar file when the recipient may see the address.
 CALENDAR_KINDS = {"confirmed", "promoted", "changed", "reminder"}
 
@@ -29,7 +32,8 @@ def notice_queue(*, kind: str, recipient_id: int, key: str, dinner=None, seat=No
                                            seat=seat, programme=programme)
     except IntegrityError:
         return None  # already owed (or sent)
-    transaction.on_commit(lambda: deliver_notice.delay(notice.pk))
+    # A broker outage leaves the notice unsent in the database for `deliver_pending`.
+    enqueue_on_commit(deliver_notice, notice.pk)
     return notice
 
 
@@ -77,7 +81,7 @@ def render(notice) -> EmailMultiAlternatives | None:
         }
         subject = render_to_string(f"dinners/email/{notice.kind}_subject.txt", context).strip()
         body = render_to_string(f"dinners/email/{notice.kind}.txt", context)
-    message = EmailMultiAlternatives(subject, body, None, [user.email])
+    message = EmailMultiAlternatives(subject, body, None, [user.email], headers=idempotency_headers(notice.key))
     if dinner is not None and private and notice.kind in CALENDAR_KINDS:
         message.attach("middag.ics", calendar_file(dinner, with_address=True), "text/calendar; method=PUBLISH")
     elif dinner is not None and notice.kind == "cancelled":

@@ -32,13 +32,13 @@ def deliver_notice(notice_id: int) -> int:
 
 
 @shared_task
-def deliver_pending() -> int:
-    """Send what a lost task left behind (a worker killed before it ran)."""
+def deliver_pending(older_than_seconds: int = 120) -> int:
+    """Send what a lost task left behind (a worker killed before it ran, a broker outage)."""
     from .models import Notice
 
-    stale = timezone.now() - timedelta(minutes=2)
+    stale = timezone.now() - timedelta(seconds=older_than_seconds)
     sent = 0
-    for notice_id in Notice.objects.filter(sent_at__isnull=True, created_at__lt=stale).values_list("pk", flat=True)[:500]:
+    for notice_id in Notice.objects.filter(sent_at__isnull=True, created_at__lte=stale).values_list("pk", flat=True)[:500]:
         sent += deliver_notice(notice_id)
     return sent
 

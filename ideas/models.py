@@ -387,6 +387,18 @@ class StatusChange(models.Model):
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
 
 
+class SentMail(models.Model):
+    """An e-mail handed to the mail server, by idempotency key (e.g. "status:<change>:<user>").
+    Written in the transaction that sends it, so a task redelivered or swept after a worker
+    crash sends what is missing and nothing twice. Holds no address or text."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class SectorLevel(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     REGION = "region", _("Region")

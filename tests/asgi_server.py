@@ -38,3 +38,9 @@ def serve_asgi():
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        # A channel layer belongs to one event loop (channels-redis refuses a second loop
+        # while a receive of the first may still be pending); production has one loop per
+        # process, these tests one per server: the next server gets a fresh layer.
+        from channels.layers import channel_layers
+
+        channel_layers.backends.clear()

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from realtime.broadcast import broadcast_on_commit, group_name
 from realtime.consumers import user_group
+from realtime.enqueue import enqueue_on_commit
 
 from ..models import Idea
 
@@ -52,8 +53,9 @@ def notify_user_live(user_id: int, event: str, payload: dict) -> None:
 
 
 def enqueue(task, *args) -> None:
-    """Queue a Celery task once the transaction has committed (tasks take ids)."""
-    transaction.on_commit(lambda: task.delay(*args))
+    """Queue a Celery task once the transaction has committed (tasks take ids). A broker
+    outage leaves the work to `ideas.tasks.deliver_pending`."""
+    enqueue_on_commit(task, *args)
 
 
 def tell_followers_live(*, idea_ids, event: str, payload, message) -> None:

@@ -33,6 +33,15 @@ app.conf.beat_schedule = {
         "task": "dinners.tasks.plan_matching_after_signup",
         "schedule": crontab(minute="*/10"),
     },
+    # Sweeps: send the e-mails a lost task left behind (a killed worker, a broker outage).
+    "idea-mail-sweep": {
+        "task": "ideas.tasks.deliver_pending",
+        "schedule": crontab(minute="*/5"),
+    },
+    "budget-result-mail-sweep": {
+        "task": "budgets.tasks.email_pending_results",
+        "schedule": crontab(minute="*/5"),
+    },
     "advance-budget-phases": {
         "task": "budgets.tasks.advance_budget_phases",
         "schedule": crontab(minute="*/5"),

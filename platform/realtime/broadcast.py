@@ -6,20 +6,19 @@ is logged and dropped: live updates degrade, pages stay correct on reload.
 """
 from __future__ import annotations
 
-import logging
 import re
-import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-logger = logging.getLogger(__name__)
+from health.outage import Outage
+
 _GROUP_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,99}$")
-# Log an outage once per interval instead of once per request.
-_LOG_EVERY_SECONDS = 60.0
-_last_logged = 0.0
+# Logs an outage once when it starts and once when it ends, not once per request, and
+# spares the requests during an outage a connection attempt each (one try a second).
+channel_layer_outage = Outage("channel layer")
 
 
 def group_name(*parts: Any) -> str:
@@ -30,19 +29,15 @@ def group_name(*parts: Any) -> str:
 
 
 def send_now(group: str, event: str, payload: dict[str, Any]) -> bool:
-    global _last_logged
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not channel_layer_outage.should_try():
         return False
     try:
         async_to_sync(layer.group_send)(group, {"type": "relay", "event": event, "payload": payload})
-    except Exception:  # noqa: BLE001 - live updates are best effort by design
-        now = time.monotonic()
-        if now - _last_logged > _LOG_EVERY_SECONDS:
-            _last_logged = now
-            logger.warning("channel layer unavailable; live update %s to %s dropped", event, group,
-                           exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - live updates are best effort by design
+        channel_layer_outage.failed(exc)
         return False
+    channel_layer_outage.succeeded()
     return True
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .broadcast import group_name
+from .broadcast import channel_layer_outage, group_name
 
 
 def user_group(user_id: int) -> str:
@@ -15,6 +17,14 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
 
     groups_joined: list[str]
 
+    async def __call__(self, scope, receive, send):
+        # Without a channel layer the consumer's receive loop fails right after the refused
+        # handshake: that is the outage already logged once, not a new error per attempt.
+        try:
+            await super().__call__(scope, receive, send)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            channel_layer_outage.failed(exc)
+
     async def get_groups(self) -> list[str] | None:
         """The groups this connection may join, or None to refuse it (authorisation)."""
         raise NotImplementedError
@@ -24,14 +34,23 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
         if groups is None:
             await self.close(code=4403)
             return
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as exc:  # noqa: BLE001 - the channel layer is down: refuse, log once
+            channel_layer_outage.failed(exc)
+            await self.close()  # the handshake is declined; the page works without live updates
+            return
+        channel_layer_outage.succeeded()
         self.groups_joined = groups
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "groups_joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as exc:  # noqa: BLE001 - the membership expires in Redis by itself
+            channel_layer_outage.failed(exc)
 
     async def receive_json(self, content, **kwargs):
         # Clients do not write through the socket; only a ping is answered.

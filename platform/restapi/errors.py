@@ -4,6 +4,8 @@ Pages outside /api/ keep Django's HTML error pages, rendered from our templates.
 """
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -83,7 +85,28 @@ def page_not_found(request, exception, template_name="404.html"):
     return defaults.page_not_found(request, exception, template_name)
 
 
+def service_unavailable(request):
+    """503 for an outage of the database: retry soon (see restapi.middleware)."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    if _is_api(request):
+        response = _json(_("The service is briefly unavailable. Please try again in a minute."),
+                         "service_unavailable", 503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 def server_error(request, template_name="500.html"):
+    # A database outage in a middleware (loading the session or the user) lands here.
+    from .middleware import DATABASE_ERRORS, database_outage
+
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        database_outage.failed(exception)
+        return service_unavailable(request)
     if _is_api(request):
         return _json(_("Something went wrong on our side. Please try again."), "server_error", 500)
     return defaults.server_error(request, template_name)

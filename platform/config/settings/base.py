@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    # A database outage answers 503 (JSON under /api/), never a 500 traceback page.
+    "restapi.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,9 @@ for _folder in (VAR_DIR, VAR_DIR / "static"):
     _folder.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hoest.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Test a connection before using it (the pool checks one before lending it): after a
+    # PostgreSQL restart dead connections are replaced instead of failing a request each.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if SERVER_INTERFACE == "asgi":
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -112,7 +117,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the embedded single-process server write while it reads.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -125,18 +129,23 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that turns an outage into cache misses (see the module).
+            "BACKEND": "health.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hoest",
-            # A Redis outage must not take pages down with it: short timeouts, then the
-            # callers (throttles, health) see an error they handle.
+            # A Redis outage must not take pages down with it: short timeouts.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hoest:ws:"},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, as long as the
+                # layer's blocking receive (BRPOP, 5 s): an idle websocket would crash.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}],
+                "prefix": "hoest:ws:",
+            },
         }
     }
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -334,7 +343,8 @@ LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"},
+                "quiet_database_outage": {"()": "restapi.middleware.QuietDatabaseOutage"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "config.logs.JSONFormatter"},
@@ -348,7 +358,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["quiet_database_outage"]},
         # One line per request; on in production (the servers' own access logs carry no
         # request id, so they are off there), quiet in development.
         "hoest.access": {"level": env("ACCESS_LOG_LEVEL", default="WARNING")},

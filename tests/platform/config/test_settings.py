@@ -65,7 +65,8 @@ def test_database_and_redis_urls_switch_to_real_services():
     assert s["db"] == "django.db.backends.postgresql"
     assert s["db_name"] == "hoest"
     assert s["conn_max_age"] == 60 and s["pool"] is False
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's RedisCache, degrading to misses during an outage (health.cache).
+    assert s["cache"] == "health.cache.ResilientRedisCache"
     assert s["channels"] == "channels_redis.core.RedisChannelLayer"
     assert s["broker"] == "redis://cache.invalid:6379/0"
     assert s["eager"] is False
