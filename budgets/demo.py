@@ -63,7 +63,7 @@ def _aarhus_districts(process: BudgetProcess) -> list[str]:
     """Two district budgets besides the citywide one; the demo voters of those districts
     vote in theirs too. Added to an older demo database as well."""
     lines = []
-    rng = random.Random(8000)  # noqa: S311 - demo data, not security
+    rng = random.Random(8000)  # noqa: S311  # nosec B311 - demo data, not security
     for slug, (district_name, amount, projects) in AARHUS_DISTRICT_BUDGETS.items():
         district = process.municipality.districts.filter(name=district_name).first()
         if district is None or DistrictBudget.objects.filter(process=process, slug=slug).exists():

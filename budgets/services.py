@@ -222,14 +222,14 @@ def _ballot_upsert(ballot: Ballot, participation: Participation | None = None) -
     params = [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt_hash,
               ballot.channel, json.dumps(ballot.content), ballot.sealed]
     upsert = (
-        f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt_hash, "  # noqa: S608 - the model's names
+        f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt_hash, "  # noqa: S608  # nosec B608 - the model's names
         "channel, content, sealed) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) "
         "ON CONFLICT (process_id, voter_hash) DO UPDATE SET receipt_hash = EXCLUDED.receipt_hash, "
         "content = EXCLUDED.content, channel = EXCLUDED.channel, sealed = EXCLUDED.sealed RETURNING (xmax = 0)")
     if participation is not None:
         p = participation
         upsert = (
-            f"WITH ballot AS ({upsert}), voter AS (INSERT INTO {quote(Participation._meta.db_table)} "  # noqa: S608
+            f"WITH ballot AS ({upsert}), voter AS (INSERT INTO {quote(Participation._meta.db_table)} "  # noqa: S608  # nosec B608 - the model's names
             "(process_id, district_budget_id, user_id, channel, district_id, age_band, voted_on) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING) SELECT * FROM ballot")
         params += [p.process_id, p.district_budget_id, p.user_id, p.channel, p.district_id, p.age_band, p.voted_on]
@@ -357,7 +357,7 @@ def ballots_reseal() -> int:
     columns = "id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"WITH moved AS (DELETE FROM {table} WHERE NOT sealed RETURNING {columns}) "  # noqa: S608 - model's names
+            f"WITH moved AS (DELETE FROM {table} WHERE NOT sealed RETURNING {columns}) "  # noqa: S608  # nosec B608 - model's names
             f"INSERT INTO {table} ({columns}, sealed) SELECT {columns}, true FROM moved ORDER BY random()")
         return cursor.rowcount
 

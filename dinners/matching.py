@@ -111,7 +111,7 @@ def plan(guests: list[Guest], tables: list[Table], *, seed: int = 0, passes: int
             seat(moved, table_id)
 
     # 2. Mix: move single guests to a table with room, or swap two guests, when it helps.
-    rng = random.Random(seed)  # noqa: S311 - an order of trial moves, not a secret
+    rng = random.Random(seed)  # noqa: S311  # nosec B311 - an order of trial moves, not a secret
     placed = list(assigned)
     for _ in range(passes):
         improved = False

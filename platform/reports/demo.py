@@ -22,7 +22,7 @@ COCREATED_TITLE = "Legepladsen i Gellerup, bygget med beboerne"
 
 
 def _records(municipality: Municipality, have: set[str]) -> list[Innovation]:
-    rng = random.Random(f"hoest-demo-{municipality.slug}")  # noqa: S311 - demo data, not security
+    rng = random.Random(f"hoest-demo-{municipality.slug}")  # noqa: S311  # nosec B311 - demo data, not security
     new = []
     for n in range(1, COUNT[municipality.slug] + 1):
         with_citizens = rng.random() < WITH_CITIZENS[municipality.slug]
