@@ -16,7 +16,7 @@ class ProcessSerializer(serializers.ModelSerializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    district = serializers.CharField(source="district.name", default=None, read_only=True)
+    district = serializers.CharField(source="district.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Project

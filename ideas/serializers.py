@@ -39,8 +39,9 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 class IdeaListSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author_name", read_only=True)
     campaign = serializers.PrimaryKeyRelatedField(read_only=True)
-    category = serializers.CharField(source="category.name", default=None, read_only=True)
-    district = serializers.CharField(source="district.name", default=None, read_only=True)
+    # Nullable: an idea may have no category or district (the schema said "string" only).
+    category = serializers.CharField(source="category.name", default=None, read_only=True, allow_null=True)
+    district = serializers.CharField(source="district.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Idea
