@@ -53,7 +53,7 @@ class IdeaDetailSerializer(IdeaListSerializer):
     body_html = serializers.CharField(read_only=True, help_text="The text rendered from Markdown, sanitised.")
     answers = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
     images = serializers.SerializerMethodField()
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # null unless merged
 
     class Meta(IdeaListSerializer.Meta):
         fields = [*IdeaListSerializer.Meta.fields, "body", "body_html", "latitude", "longitude",
