@@ -72,7 +72,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
 
     @extend_schema(methods=["GET"], responses=ProjectSerializer(many=True))
     @extend_schema(methods=["POST"], request=ProposeSerializer, responses={201: ProjectSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a plain list
     def projects(self, request, pk=None):
         process = self.get_object()
         if request.method == "GET":

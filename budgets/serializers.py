@@ -33,7 +33,7 @@ class ProcessSerializer(serializers.ModelSerializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    district = serializers.CharField(source="district.name", default=None, read_only=True)
+    district = serializers.CharField(source="district.name", default=None, read_only=True, allow_null=True)
     election = serializers.CharField(source="district_budget.slug", default="", read_only=True,
                                      help_text="\"\" for the citywide budget, else the district budget's slug.")
 

@@ -117,7 +117,8 @@ class DinnerViewSet(viewsets.GenericViewSet):
             raise NotFound()
         return dinner
 
-    @extend_schema(responses=PrivateDinnerSerializer)
+    @extend_schema(responses=DinnerSerializer,
+                   description="`address` is added for the host, confirmed guests and the municipality's staff.")
     def retrieve(self, request, pk=None):
         return Response(_dinner_data(request, self.get_object()))
 
@@ -163,7 +164,7 @@ class DinnerViewSet(viewsets.GenericViewSet):
         return Response(SeatSerializer(seat).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=GuestSerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated], pagination_class=None)
     def guests(self, request, pk=None):
         dinner = self.get_object()
         _require(request, "dinners.view_guests", dinner)

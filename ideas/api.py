@@ -148,7 +148,7 @@ class IdeaViewSet(viewsets.GenericViewSet):
 
     @extend_schema(parameters=[MUNICIPALITY_PARAM, OpenApiParameter("q", str, required=True)],
                    responses=IdeaListSerializer(many=True))
-    @action(detail=False, permission_classes=[AllowAny])
+    @action(detail=False, permission_classes=[AllowAny], pagination_class=None)  # a plain list
     def similar(self, request):
         ideas = selectors.idea_similar(municipality=_municipality(request), text=request.query_params.get("q", "")[:200])
         return Response(IdeaListSerializer(ideas, many=True).data)
@@ -176,7 +176,7 @@ class IdeaViewSet(viewsets.GenericViewSet):
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a plain list
     def comments(self, request, pk=None):
         if request.method == "GET":
             idea = self.get_object()
@@ -244,7 +244,7 @@ class IdeaViewSet(viewsets.GenericViewSet):
         return Response(IdeaDetailSerializer(selectors.idea_get(pk=into.pk)).data)
 
     @extend_schema(responses=ModerationEventSerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated], pagination_class=None)
     def history(self, request, pk=None):
         idea = self.get_object("ideas.view_history")
         return Response(ModerationEventSerializer(selectors.idea_moderation_history(idea=idea), many=True).data)

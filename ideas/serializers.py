@@ -39,8 +39,9 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 class IdeaListSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author_name", read_only=True)
     campaign = serializers.PrimaryKeyRelatedField(read_only=True)
-    category = serializers.CharField(source="category.name", default=None, read_only=True)
-    district = serializers.CharField(source="district.name", default=None, read_only=True)
+    # Nullable: an idea may have no category or district (the schema said "string" only).
+    category = serializers.CharField(source="category.name", default=None, read_only=True, allow_null=True)
+    district = serializers.CharField(source="district.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Idea
@@ -52,7 +53,7 @@ class IdeaDetailSerializer(IdeaListSerializer):
     body_html = serializers.CharField(read_only=True, help_text="The text rendered from Markdown, sanitised.")
     answers = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
     images = serializers.SerializerMethodField()
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True)
+    merged_into = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # null unless merged
 
     class Meta(IdeaListSerializer.Meta):
         fields = [*IdeaListSerializer.Meta.fields, "body", "body_html", "latitude", "longitude",

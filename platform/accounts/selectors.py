@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -9,12 +10,18 @@ from django.db.models import QuerySet
 from . import personal_data
 from .models import Municipality
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
 
 def municipality_list() -> QuerySet[Municipality]:
     return Municipality.objects.order_by("name")
 
 
 def municipality_get(*, slug: str) -> Municipality | None:
+    # Slugs come from query strings and paths; one that cannot be a slug (a NUL byte, which
+    # PostgreSQL refuses in a query) names no municipality instead of failing the request.
+    if not _SLUG.fullmatch(slug or ""):
+        return None
     return Municipality.objects.filter(slug=slug).first()
 
 

@@ -316,6 +316,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation documents the shared error answers (400/401/403/404/429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "restapi.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LanguageEnum": "accounts.models.Language",
         "CountryEnum": "accounts.models.Country",

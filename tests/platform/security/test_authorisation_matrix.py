@@ -1,0 +1,425 @@
+"""Every route x every role, with the expected answer written down.
+
+The routes come from the URL configuration (pages) and from the OpenAPI schema (API
+operations). A route that is not in the tables below fails `test_every_route_has_an_entry`,
+so a new page or API operation needs a deliberate decision about who may use it.
+
+Pages are requested with GET, except views that only accept POST, which get a POST with a
+minimal form (the point is the permission answer, not the form). API operations are
+requested with their documented method and a minimal valid body, so an allowed role gets its
+2xx and a refused one its 403/404 even where a view validates the body before it checks the
+permission; the API is called with the role's token, as a client would. Every request runs
+inside a transaction that is rolled back, so one role's write never changes what the next
+role meets. No answer may be a 5xx.
+
+Expected values: an HTTP status, LOGIN (a 302 to the sign-in page) or a set of statuses.
+Notes on what the table says:
+- "outsider" is a citizen of Bergen; Aarhus objects are open to them where the rules only
+  ask for a signed-in person (submitting and supporting ideas, proposing budget projects,
+  offering dinners), but voting asks for residence.
+- Anonymous API requests get 403, not 401: session authentication comes first, and DRF only
+  answers 401 when the first authenticator names a WWW-Authenticate scheme.
+- The idea status, roles and merge pages refuse non-staff with 404, the API with 403; a
+  pending idea or dinner is 404 for everyone who may not see it.
+- The Django admin ("admin") sends everyone without Django's is_staff flag to its own login,
+  including a municipality ADMIN: the admin site is for the site's operators only.
+- Hosts, guests and reporters of a dinner are no role here; tests/dinners/test_permissions.py
+  covers them. Here only staff may act on someone else's dinner.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import resolve, reverse
+from django.utils import timezone
+
+from .routes import api_operations, api_url_names, page_names
+from .world import ROLES, World, build_world
+
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def expect(default, **by_role) -> dict[str, object]:
+    """The expected answer for every role: `default`, except the roles named."""
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def members(answer, *roles, default=403, anonymous=LOGIN) -> dict[str, object]:
+    """Only the given roles get `answer`; signed-in others get `default`, anonymous `anonymous`."""
+    return expect(default, anonymous=anonymous, **dict.fromkeys(roles, answer))
+
+
+MODERATORS = ("moderator", "staff", "admin")
+STAFF = ("staff", "admin")
+COUNCIL = ("council", "admin")
+STAFF_OR_COUNCIL = ("staff", "council", "admin")
+
+
+@dataclass
+class Route:
+    """How to request one route: its URL arguments from the world, method and body."""
+
+    kwargs: Callable[[World], dict] = field(default=lambda w: {})
+    method: str = "GET"
+    data: Callable[[World], dict] | None = None
+    query: Callable[[World], dict] | None = None
+    expected: dict = field(default_factory=dict)
+
+
+def o(name: str) -> Callable[[World], dict]:
+    """URL kwargs {"pk": <the world's object called name>.pk}."""
+    return lambda w: {"pk": w.objects[name].pk}
+
+
+def process(phase: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": w.objects["process"][phase].pk}
+
+
+AARHUS_SLUG = lambda w: {"slug": "aarhus"}  # noqa: E731
+
+
+# --- Pages -------------------------------------------------------------------------------
+PAGES: dict[str, Route] = {
+    # Site-wide
+    "healthz": Route(expected=expect(200)),
+    "set_language": Route(expected=expect(302), method="POST", data=lambda w: {"language": "en"}),
+    "javascript-catalog": Route(expected=expect(200)),
+    "admin": Route(expected=expect(302)),
+    "home": Route(expected=expect(200)),
+    "municipality-home": Route(expected=expect(200), kwargs=AARHUS_SLUG),
+    "accessibility": Route(expected=expect(200)),
+    "api-schema": Route(expected=expect(200)),
+    "api-docs": Route(expected=expect(200)),
+    # Accounts (allauth and our own)
+    "account_login": Route(expected=expect(302, anonymous=200)),
+    "account_logout": Route(expected=expect(200, anonymous=302)),
+    "account_inactive": Route(expected=expect(200)),
+    "account_signup": Route(expected=expect(302, anonymous=200)),
+    "account_reauthenticate": Route(expected=expect(200, anonymous=LOGIN)),
+    "account_request_reauthentication_code": Route(expected=expect(200, anonymous=LOGIN)),
+    "account_confirm_reauthentication_code": Route(expected=expect(302, anonymous=LOGIN)),
+    "account_email": Route(expected=expect(200, anonymous=LOGIN)),
+    "account_email_verification_sent": Route(expected=expect(200)),
+    "account_change_password": Route(expected=expect(200, anonymous=LOGIN)),
+    "account_set_password": Route(expected=expect(302, anonymous=LOGIN)),
+    "account_reset_password": Route(expected=expect(200)),
+    "account_confirm_login_code": Route(expected=expect(302, anonymous=LOGIN)),
+    "account_confirm_email": Route(expected=expect(200), kwargs=lambda w: {"key": "not-a-key"}),
+    "account_reset_password_from_key_done": Route(expected=expect(200)),
+    "account_reset_password_from_key": Route(expected=expect(200), kwargs=lambda w: {"uidb36": "1", "key": "not-a-key"}),
+    "account_reset_password_done": Route(expected=expect(200)),
+    "account-profile": Route(expected=expect(200, anonymous=LOGIN)),
+    "account-data": Route(expected=expect(200, anonymous=LOGIN)),
+    "account-delete": Route(expected=expect(200, anonymous=LOGIN)),
+    # Ideas
+    "ideas:list": Route(expected=expect(200)),
+    "ideas:submit": Route(expected=expect(200, anonymous=LOGIN)),
+    "ideas:similar": Route(expected=expect(200), query=lambda w: {"q": "idé"}),
+    "ideas:moderation": Route(expected=members(200, *MODERATORS)),
+    "ideas:enter-for-citizen": Route(expected=members(200, *STAFF)),
+    "ideas:campaign": Route(expected=expect(200), kwargs=o("campaign")),
+    "ideas:detail": Route(expected=expect(200), kwargs=o("idea")),
+    "ideas:support": Route(expected=expect(302, anonymous=LOGIN), kwargs=o("idea"), method="POST"),
+    "ideas:follow": Route(expected=expect(302, anonymous=LOGIN), kwargs=o("idea"), method="POST"),
+    "ideas:comment": Route(expected=expect(302, anonymous=LOGIN), kwargs=o("idea"), method="POST", data=lambda w: {"body": "Enig"}),
+    "ideas:flag": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("idea")),
+    "ideas:flag-comment": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("comment")),
+    "ideas:moderate": Route(expected=members(302, *MODERATORS), kwargs=o("idea"), method="POST", data=lambda w: {"action": "approve"}),
+    "ideas:moderate-comment": Route(expected=members(302, *MODERATORS), kwargs=o("comment"), method="POST", data=lambda w: {"action": "approve"}),
+    "ideas:status": Route(expected=members(302, *STAFF, default=404), kwargs=o("idea"), method="POST",
+                          data=lambda w: {"to_status": "under_review", "answer": "Vi ser på den."}),
+    "ideas:roles": Route(expected=members(302, *STAFF, default=404), kwargs=o("idea"), method="POST"),
+    "ideas:merge": Route(expected=members(302, *STAFF, default=404), kwargs=o("duplicate"), method="POST",
+                         data=lambda w: {"into": w.objects["idea"].pk}),
+    "ideas:unsubscribe": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["unsubscribe_token"]}),
+    # Budgets: each route on the process in the phase where it is used
+    "budgets:list": Route(expected=expect(200)),
+    "budgets:detail": Route(expected=expect(200), kwargs=process("voting")),
+    "budgets:propose": Route(expected=expect(200, anonymous=LOGIN), kwargs=process("proposals")),
+    "budgets:vote": Route(expected=expect(200, anonymous=LOGIN, outsider=403), kwargs=process("voting")),
+    "budgets:vote-code": Route(expected=expect(200), kwargs=process("voting")),
+    "budgets:receipt": Route(expected=expect(302), kwargs=process("voting")),
+    "budgets:verify": Route(expected=expect(200), kwargs=process("voting")),
+    "budgets:turnout": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=process("voting")),
+    "budgets:codes": Route(expected=members(200, *STAFF), kwargs=process("voting")),
+    "budgets:council": Route(expected=members(200, *COUNCIL), kwargs=process("council_review")),
+    "budgets:paper": Route(expected=members(200, *STAFF), kwargs=process("voting")),
+    "budgets:from-idea": Route(expected=members(200, *STAFF), kwargs=process("review")),
+    "budgets:phase": Route(expected=members(302, *STAFF), kwargs=process("voting"), method="POST", data=lambda w: {"phase": "council_review"}),
+    "budgets:result-export": Route(expected=expect(200), kwargs=lambda w: {"pk": w.objects["process"]["results"].pk, "fmt": "csv"}),
+    "budgets:project-review": Route(expected=members(200, *STAFF), kwargs=o("review_project")),
+    "budgets:progress": Route(expected=members(200, *STAFF), kwargs=o("built_project")),
+    # Dinners
+    "dinners:list": Route(expected=expect(200)),
+    "dinners:programme-new": Route(expected=members(200, *STAFF)),
+    "dinners:mine": Route(expected=expect(200, anonymous=LOGIN)),
+    "dinners:programme": Route(expected=expect(200), kwargs=o("programme")),
+    "dinners:host": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("programme")),
+    "dinners:any": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("programme")),
+    "dinners:overview": Route(expected=members(200, *STAFF), kwargs=o("programme")),
+    "dinners:overview-csv": Route(expected=members(200, *STAFF), kwargs=o("programme")),
+    "dinners:dinner": Route(expected=expect(200), kwargs=o("dinner")),
+    "dinners:book": Route(expected=expect(302, anonymous=LOGIN), kwargs=o("dinner"), method="POST"),
+    "dinners:edit": Route(expected=members(200, *STAFF), kwargs=o("dinner")),
+    "dinners:cancel": Route(expected=members(200, *STAFF), kwargs=o("dinner")),
+    "dinners:decide": Route(expected=members(400, *MODERATORS, default=404), kwargs=o("pending_dinner"), method="POST"),
+    "dinners:reporter": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("dinner"), method="POST"),
+    "dinners:report": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("past_dinner")),
+    "dinners:calendar": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("dinner")),
+    "dinners:seat-cancel": Route(expected=members(302, *STAFF), kwargs=o("seat"), method="POST"),
+    "dinners:invite": Route(expected=expect(200, anonymous=LOGIN), kwargs=lambda w: {"token": w.objects["dinner"].invite_token}),
+    # Reports
+    "reports:index": Route(expected=expect(302, anonymous=LOGIN)),
+    "reports:dashboard": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=AARHUS_SLUG),
+    "reports:chart": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=lambda w: {"slug": "aarhus", "name": "roles", "fmt": "svg"}),
+    "reports:table": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=lambda w: {"slug": "aarhus", "name": "roles", "fmt": "csv"}),
+    "reports:innovations": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=AARHUS_SLUG),
+    "reports:innovations-export": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=AARHUS_SLUG),
+    "reports:innovation-new": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
+    "reports:innovation-edit": Route(expected=members(200, *STAFF), kwargs=lambda w: {"slug": "aarhus", "pk": w.objects["innovation"].pk}),
+    "reports:cocreation": Route(expected=members(200, *STAFF), kwargs=o("innovation")),
+    "reports:cocreation-chart": Route(expected=members(200, *STAFF, default=404, anonymous=404), kwargs=lambda w: {"pk": w.objects["innovation"].pk, "fmt": "svg"}),
+    "reports:answer": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["invitation"].token}),
+    "reports:answer-profile": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["answered_invitation"].token}),
+    # The same routes on objects in other states: phases, pending objects, another municipality.
+    "ideas:detail @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_idea")),
+    "ideas:moderate @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("bergen_idea"), method="POST", data=lambda w: {"action": "approve"}),
+    "budgets:propose @voting": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("voting")),
+    "budgets:vote @proposals": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("proposals")),
+    "budgets:vote @results": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("results")),
+    "budgets:codes @results": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("results")),
+    "budgets:council @voting": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("voting")),
+    "budgets:result-export @council_review": Route(expected=members(200, *COUNCIL, default=403, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["process"]["council_review"].pk, "fmt": "csv"}),
+    "budgets:project-review @implementation": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("built_project")),
+    "dinners:dinner @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
+    "reports:dashboard @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=lambda w: {"slug": "bergen"}),
+}
+
+# --- API operations ------------------------------------------------------------------------
+API: dict[str, Route] = {
+    "POST /api/v1/auth/token/": Route(expected=expect(400), data=lambda w: {"email": "nobody@example.org", "password": "wrong"}),
+    "GET /api/v1/me/": Route(expected=expect(200, anonymous=403)),
+    # Ideas
+    "GET /api/v1/campaigns/": Route(expected=expect(200)),
+    "POST /api/v1/campaigns/": Route(expected=members(201, *STAFF, default=403, anonymous=403), data=lambda w: {
+        "municipality": "aarhus", "title": "Havnen", "open_to_influence": "x", "fixed_frame": "y",
+        "decided_by": "Byrådet", "answer_by": "2030-01-01", "opens_at": "2026-01-01T00:00:00Z",
+        "closes_at": "2030-06-01T00:00:00Z"}),
+    "GET /api/v1/campaigns/{id}/": Route(expected=expect(200), kwargs=o("campaign")),
+    "GET /api/v1/ideas/": Route(expected=expect(200)),
+    "POST /api/v1/ideas/": Route(expected=expect(201, anonymous=403), data=lambda w: {"campaign": w.objects["campaign"].pk, "title": "Ny idé",
+                                                 "body": "Mere grønt."}),
+    "GET /api/v1/ideas/similar/": Route(expected=expect(200), query=lambda w: {"q": "idé"}),
+    "GET /api/v1/ideas/{id}/": Route(expected=expect(200), kwargs=o("idea")),
+    "GET /api/v1/ideas/{id}/comments/": Route(expected=expect(200), kwargs=o("idea")),
+    "POST /api/v1/ideas/{id}/comments/": Route(expected=expect(201, anonymous=403), kwargs=o("idea"), data=lambda w: {"body": "Enig"}),
+    "POST /api/v1/ideas/{id}/comments/{comment_id}/flags/": Route(expected=expect(201, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["idea"].pk, "comment_id": w.objects["comment"].pk},
+        data=lambda w: {"reason": "spam"}),
+    "POST /api/v1/ideas/{id}/flags/": Route(expected=expect(201, anonymous=403), kwargs=o("idea"), data=lambda w: {"reason": "spam"}),
+    "POST /api/v1/ideas/{id}/follow/": Route(expected=expect(204, anonymous=403), kwargs=o("idea")),
+    "DELETE /api/v1/ideas/{id}/follow/": Route(expected=expect(204, anonymous=403), kwargs=o("idea")),
+    "GET /api/v1/ideas/{id}/history/": Route(expected=members(200, *MODERATORS, default=403, anonymous=403), kwargs=o("idea")),
+    "POST /api/v1/ideas/{id}/merge/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("duplicate"), data=lambda w: {"into": w.objects["idea"].pk}),
+    "GET /api/v1/ideas/{id}/roles/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("idea")),
+    "PUT /api/v1/ideas/{id}/roles/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("idea"), data=lambda w: {"citizens_cocreated": True}),
+    "PATCH /api/v1/ideas/{id}/roles/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("idea"), data=lambda w: {"citizens_cocreated": True}),
+    "POST /api/v1/ideas/{id}/status/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("idea"),
+                                             data=lambda w: {"to_status": "under_review", "answer": "Vi ser på den."}),
+    "POST /api/v1/ideas/{id}/support/": Route(expected=expect(200, anonymous=403), kwargs=o("idea")),
+    "DELETE /api/v1/ideas/{id}/support/": Route(expected=expect(200, anonymous=403), kwargs=o("idea")),
+    "GET /api/v1/moderation/queue/": Route(expected=members(200, *MODERATORS, default=403, anonymous=403)),
+    "POST /api/v1/moderation/{kind}/{id}/": Route(expected=members(204, *MODERATORS, default=403, anonymous=403), kwargs=lambda w: {"kind": "ideas", "pk": w.objects["idea"].pk},
+                                                  data=lambda w: {"action": "hide", "reason": "Reklame"}),
+    # Budgets
+    "GET /api/v1/budgets/": Route(expected=expect(200)),
+    "GET /api/v1/budgets/{id}/": Route(expected=expect(200), kwargs=process("voting")),
+    "POST /api/v1/budgets/{id}/ballot/": Route(expected=expect(201, anonymous=403, outsider=403), kwargs=process("voting"), data=lambda w: {"projects": ["A"]}),
+    "GET /api/v1/budgets/{id}/comparison/": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
+    "POST /api/v1/budgets/{id}/council/": Route(expected=members(204, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review"),
+                                                data=lambda w: {"decision": "approved"}),
+    "GET /api/v1/budgets/{id}/export.pb": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
+    "GET /api/v1/budgets/{id}/projects/": Route(expected=expect(200), kwargs=process("voting")),
+    "POST /api/v1/budgets/{id}/projects/": Route(expected=expect(201, anonymous=403), kwargs=process("proposals"),
+                                                 data=lambda w: {"title": "Bænke", "cost": 5000}),
+    "GET /api/v1/budgets/{id}/result/": Route(expected=expect(200), kwargs=process("results")),
+    "GET /api/v1/budgets/{id}/turnout/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=process("voting")),
+    "POST /api/v1/budgets/{id}/verify/": Route(expected=expect(200), kwargs=process("voting"), data=lambda w: {"receipt": "abc"}),
+    # Dinners
+    "GET /api/v1/dinners/programmes/": Route(expected=expect(200)),
+    "GET /api/v1/dinners/programmes/{id}/": Route(expected=expect(200), kwargs=o("programme")),
+    "POST /api/v1/dinners/programmes/{id}/any/": Route(expected=expect(201, anonymous=403), kwargs=o("programme"), data=lambda w: {
+        "earliest": (timezone.now() + timedelta(days=2)).isoformat(),
+        "latest": (timezone.now() + timedelta(days=20)).isoformat()}),
+    "GET /api/v1/dinners/programmes/{id}/dinners/": Route(expected=expect(200), kwargs=o("programme")),
+    "POST /api/v1/dinners/programmes/{id}/dinners/": Route(expected=expect(201, anonymous=403), kwargs=o("programme"), data=lambda w: {
+        "title": "Grød", "venue_type": "home", "starts_at": (timezone.now() + timedelta(days=6)).isoformat(),
+        "district": w.objects["dinner"].district_id, "seats": 4, "address": "Vejen 1"}),
+    "GET /api/v1/dinners/programmes/{id}/overview/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("programme")),
+    "GET /api/v1/dinners/dinners/{id}/": Route(expected=expect(200), kwargs=o("dinner")),
+    "PATCH /api/v1/dinners/dinners/{id}/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("dinner"), data=lambda w: {"title": "Suppe"}),
+    "POST /api/v1/dinners/dinners/{id}/cancel/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("dinner"), data=lambda w: {"reason": "Syg"}),
+    "POST /api/v1/dinners/dinners/{id}/decide/": Route(expected=members(200, *MODERATORS, default=404, anonymous=403), kwargs=o("pending_dinner"), data=lambda w: {"approve": True}),
+    "GET /api/v1/dinners/dinners/{id}/guests/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("dinner")),
+    "POST /api/v1/dinners/dinners/{id}/report/": Route(expected=expect(403), kwargs=o("past_dinner"), data=lambda w: {
+        "participants": 5, "answers": {}, "ideas": []}),
+    "POST /api/v1/dinners/dinners/{id}/seats/": Route(expected=expect(201, anonymous=403), kwargs=o("dinner"), data=lambda w: {}),
+    "GET /api/v1/dinners/seats/": Route(expected=expect(200, anonymous=403)),
+    "POST /api/v1/dinners/seats/{id}/cancel/": Route(expected=members(200, *STAFF, default=404, anonymous=403), kwargs=o("seat")),
+    # Innovations and reports
+    "GET /api/v1/innovations/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), query=lambda w: {"municipality": "aarhus"}),
+    "POST /api/v1/innovations/": Route(expected=members(201, *STAFF, default=403, anonymous=403), data=lambda w: {"municipality": "aarhus", "title": "Ny", "year": 2025}),
+    "GET /api/v1/innovations/{id}/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=404, anonymous=403), kwargs=o("innovation")),
+    "PATCH /api/v1/innovations/{id}/": Route(expected=expect(404, anonymous=403, staff=200, council=403, admin=200), kwargs=o("innovation"), data=lambda w: {"title": "Ændret"}),
+    "DELETE /api/v1/innovations/{id}/": Route(expected=expect(404, anonymous=403, staff=204, council=403, admin=204), kwargs=o("innovation")),
+    "GET /api/v1/innovations/export/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), query=lambda w: {"municipality": "aarhus"}),
+    "POST /api/v1/innovations/import/": Route(expected=members(400, *STAFF, default=403, anonymous=403), query=lambda w: {"municipality": "aarhus"}),
+    "GET /api/v1/reports/{slug}/barometer/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=AARHUS_SLUG),
+    "GET /api/v1/reports/{slug}/cocreation/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=AARHUS_SLUG,
+                                                    query=lambda w: {"innovation": w.objects["innovation"].pk}),
+    "GET /api/v1/reports/{slug}/funnel/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=AARHUS_SLUG),
+    # Other states
+    "GET /api/v1/ideas/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_idea")),
+    "GET /api/v1/ideas/{id}/history/ @bergen": Route(expected=expect(403), kwargs=o("bergen_idea")),
+    "POST /api/v1/budgets/{id}/ballot/ @results": Route(expected=expect(403), kwargs=process("results"), data=lambda w: {"projects": ["A"]}),
+    "GET /api/v1/budgets/{id}/comparison/ @results": Route(expected=expect(200), kwargs=process("results")),
+    "GET /api/v1/budgets/{id}/comparison/ @voting": Route(expected=expect(403), kwargs=process("voting")),
+    "POST /api/v1/budgets/{id}/council/ @voting": Route(expected=expect(403), kwargs=process("voting"), data=lambda w: {"decision": "approved"}),
+    "GET /api/v1/budgets/{id}/export.pb @results": Route(expected=expect(200), kwargs=process("results")),
+    "POST /api/v1/budgets/{id}/projects/ @voting": Route(expected=expect(403), kwargs=process("voting"),
+                                                         data=lambda w: {"title": "Bænke", "cost": 5000}),
+    "GET /api/v1/dinners/dinners/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
+    "GET /api/v1/innovations/ @bergen": Route(expected=expect(403), query=lambda w: {"municipality": "bergen"}),
+    "GET /api/v1/reports/{slug}/funnel/ @bergen": Route(expected=expect(403), kwargs=lambda w: {"slug": "bergen"}),
+}
+
+
+def route_of(key: str) -> str:
+    """The route (URL name or API operation) of a table key; " @state" names a variant."""
+    return key.split(" @", 1)[0]
+
+
+def _spec_url(key: str, route: Route, world: World, *, api: bool) -> str:
+    key = route_of(key)
+    if not api:
+        if key == "admin":
+            return "/admin/"
+        return reverse(key, kwargs=route.kwargs(world))
+    _method, path = key.split(" ", 1)
+    values = route.kwargs(world)
+    if "pk" in values:
+        values = {"id": values.pop("pk"), **values}
+    return path.format(**values)
+
+
+def _clients(world: World) -> tuple[dict[str, Client], dict[str, Client]]:
+    from rest_framework.authtoken.models import Token
+
+    pages, api = {}, {}
+    for role, user in world.users.items():
+        pages[role] = Client(raise_request_exception=False)
+        headers = {}
+        if user is not None:
+            pages[role].force_login(user)
+            headers["Authorization"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        api[role] = Client(raise_request_exception=False, headers=headers)
+    return pages, api
+
+
+def _answer(response) -> object:
+    if response.status_code == 302 and "/accounts/login/" in response.get("Location", ""):
+        return LOGIN
+    return response.status_code
+
+
+def _matches(observed, wanted) -> bool:
+    if isinstance(wanted, set | frozenset | tuple):
+        return observed in wanted
+    return observed == wanted
+
+
+def _request(client: Client, key: str, route: Route, world: World, *, api: bool):
+    url = _spec_url(key, route, world, api=api)
+    query = route.query(world) if route.query else {}
+    if query:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(query)
+    method = route_of(key).split(" ", 1)[0] if api else route.method
+    data = route.data(world) if route.data else None
+    # Each request sees the same world: a write (a support, a ballot, a moderation) is undone.
+    # The throttles' counters are emptied so the many requests of one role are never 429.
+    with transaction.atomic():
+        cache.clear()
+        call = getattr(client, method.lower())
+        if api:
+            response = call(url, data=json.dumps(data) if data is not None else None,
+                            content_type="application/json")
+        else:
+            response = call(url, data=data or {}) if method == "POST" else call(url)
+        transaction.set_rollback(True)
+    return response
+
+
+def _observe(role: str, world: World, tables) -> list[str]:
+    pages, api = _clients(world)
+    problems = []
+    for table, is_api in tables:
+        for key, route in table.items():
+            response = _request((api if is_api else pages)[role], key, route, world, api=is_api)
+            observed = _answer(response)
+            if response.status_code >= 500:
+                problems.append(f"{key} as {role}: {response.status_code} (a server error) "
+                                f"{response.content[:300]!r}")
+            elif role not in route.expected:
+                problems.append(f"{key} as {role}: no expectation written down (answered {observed!r})")
+            elif not _matches(observed, route.expected[role]):
+                problems.append(f"{key} as {role}: expected {route.expected[role]!r}, got {observed!r}")
+    return problems
+
+
+def test_every_route_has_an_entry():
+    """A route the tables do not know fails here, by name, and so does an entry whose route
+    no longer exists."""
+    pages = {route_of(key) for key in PAGES}
+    missing_pages = sorted(page_names() - pages)
+    stale_pages = sorted(pages - page_names())
+    operations = api_operations()
+    ops = {route_of(key) for key in API}
+    missing_ops = sorted(operations - ops)
+    stale_ops = sorted(ops - operations)
+    problems = [f"page route without an entry in PAGES: {name}" for name in missing_pages]
+    problems += [f"PAGES entry for a route that no longer exists: {name}" for name in stale_pages]
+    problems += [f"API operation without an entry in API: {key}" for key in missing_ops]
+    problems += [f"API entry for an operation the schema does not document: {key}" for key in stale_ops]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_every_api_url_is_reached_by_a_documented_operation():
+    """An API URL the schema does not document (so no entry above reaches it) fails too."""
+    world = build_world()
+    reached = set()
+    for key, route in API.items():
+        path = _spec_url(key, route, world, api=True)
+        reached.add(resolve(path).url_name)
+    assert api_url_names() - reached == set(), "API URLs no documented operation reaches"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_route_role_matrix(role):
+    world = build_world()
+    problems = _observe(role, world, [(PAGES, False), (API, True)])
+    assert not problems, f"{len(problems)} answers differ from the matrix:\n" + "\n".join(problems)
+

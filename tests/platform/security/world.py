@@ -1,0 +1,115 @@
+"""A small municipality with one real object behind every URL keyword argument, and one
+person per role, for the authorisation matrix and the API fuzzing.
+
+Aarhus is the site's default municipality; Bergen is "another municipality". Everything
+is made through the apps' services (or the suites' factories), so the objects are in the
+states a person would meet them in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import Country, Role
+from tests.factories import DistrictFactory, MembershipFactory, MunicipalityFactory, UserFactory
+
+# The roles of the matrix. "outsider" is a citizen of another municipality; "admin" is the
+# municipality's ADMIN membership (not a Django superuser).
+ROLES = ["anonymous", "citizen", "outsider", "moderator", "staff", "council", "admin"]
+
+
+@dataclass
+class World:
+    aarhus: object
+    bergen: object
+    users: dict  # role -> user (None for anonymous)
+    objects: dict = field(default_factory=dict)  # name -> object or value used in URLs
+
+
+def _member(municipality, role: str, **extra):
+    user = UserFactory(municipality=municipality, birth_year=1980, **extra)
+    MembershipFactory(user=user, municipality=municipality, role=role)
+    return user
+
+
+def build_world() -> World:
+    from budgets import services as budget_services
+    from budgets.models import BudgetProcess, Phase
+    from dinners import services as dinner_services
+    from dinners.models import Dinner, DinnerStatus
+    from ideas import services as idea_services
+    from ideas.models import Idea, Visibility
+    from ideas.tasks import unsubscribe_token
+    from reports import services as report_services
+    from reports.models import SCORE_FIELDS, Party
+    from tests.budgets.factories import ProjectFactory
+    from tests.budgets.test_permissions import setup_process
+    from tests.dinners.conftest import make_dinner, make_programme
+    from tests.ideas.factories import CampaignFactory, IdeaFactory
+
+    aarhus = MunicipalityFactory(slug="aarhus", name="Aarhus Kommune")
+    bergen = MunicipalityFactory(slug="bergen", name="Bergen kommune", country=Country.NORWAY)
+    district = DistrictFactory(municipality=aarhus, name="Trøjborg", slug="trojborg")
+    users = {
+        "anonymous": None,
+        "citizen": UserFactory(municipality=aarhus, birth_year=1980, district=district),
+        "outsider": UserFactory(municipality=bergen, birth_year=1980),
+        "moderator": _member(aarhus, Role.MODERATOR),
+        "staff": _member(aarhus, Role.STAFF),
+        "council": _member(aarhus, Role.COUNCIL),
+        "admin": _member(aarhus, Role.ADMIN),
+    }
+    # People who own things in the world but are none of the roles above.
+    author = UserFactory(municipality=aarhus, birth_year=1975)
+    host = UserFactory(municipality=aarhus, district=district, birth_year=1970, display_name="Vera Vært")
+    guest = UserFactory(municipality=aarhus, birth_year=1990)
+    o: dict = {}
+
+    # Ideas: an open campaign, a visible idea with a comment, a duplicate to merge.
+    campaign = CampaignFactory(municipality=aarhus)
+    idea = IdeaFactory(campaign=campaign, author=author)
+    duplicate = IdeaFactory(campaign=campaign, author=author)
+    comment = idea_services.comment_add(idea=idea, author=author, body="Godt forslag")
+    pending = IdeaFactory(campaign=campaign, author=author)
+    Idea.objects.filter(pk=pending.pk).update(visibility=Visibility.PENDING)
+    bergen_idea = IdeaFactory(campaign=CampaignFactory(municipality=bergen))
+    o.update(campaign=campaign, idea=idea, bergen_idea=bergen_idea, duplicate=duplicate, comment=comment, pending_idea=pending,
+             unsubscribe_token=unsubscribe_token(user_id=author.pk, idea_id=idea.pk))
+
+    # Budgets: one process per phase (each with projects and one ballot cast while voting).
+    processes = {}
+    for phase in ("proposals", "review", "voting", "council_review", "results"):
+        processes[phase] = setup_process(aarhus, phase)
+    implementation = setup_process(aarhus, "results")
+    budget_services.phase_set(process=implementation, phase=Phase.IMPLEMENTATION)
+    processes["implementation"] = BudgetProcess.objects.get(pk=implementation.pk)
+    o["process"] = processes
+    o["review_project"] = ProjectFactory(process=processes["review"], code="R", cost=10_000)
+    o["built_project"] = processes["implementation"].projects.order_by("pk").first()
+
+    # Dinners: a programme open for sign-up, an approved dinner with a confirmed guest,
+    # a dinner waiting for approval, and one that took place (to be reported on).
+    programme = make_programme(aarhus)
+    dinner = make_dinner(programme, host, district=district, seats=4)
+    seat = dinner_services.seat_book(dinner=dinner, guest=guest)
+    pending_dinner = dinner_services.dinner_offer(
+        programme=programme, host=host, title="Venter", venue_type="home",
+        starts_at=timezone.now() + timedelta(days=4), district=district, seats=4, address="Hemmeligvej 7")
+    Dinner.objects.filter(pk=pending_dinner.pk).update(status=DinnerStatus.PENDING)
+    past = make_dinner(programme, host, district=district, title="Holdt")
+    Dinner.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    o.update(programme=programme, dinner=Dinner.objects.get(pk=dinner.pk), seat=seat,
+             pending_dinner=Dinner.objects.get(pk=pending_dinner.pk), past_dinner=Dinner.objects.get(pk=past.pk),
+             host=host, guest=guest)
+
+    # Reports: an innovation with two co-creation invitations, one of them answered.
+    innovation = idea_services.innovation_create(municipality=aarhus, title="Legeplads bygget sammen", year=2025,
+                                                 citizens_cocreated=True)
+    invitation = report_services.invitation_create(innovation=innovation, party=Party.CITIZEN,
+                                                   actor=users["staff"])
+    answered = report_services.invitation_create(innovation=innovation, party=Party.STAFF, actor=users["staff"])
+    report_services.invitation_answer(invitation=answered, scores=dict.fromkeys(SCORE_FIELDS, 4))
+    o.update(innovation=innovation, invitation=invitation, answered_invitation=answered)
+    return World(aarhus=aarhus, bergen=bergen, users=users, objects=o)
