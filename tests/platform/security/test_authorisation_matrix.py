@@ -147,6 +147,14 @@ PAGES: dict[str, Route] = {
     "budgets:propose": Route(expected=expect(200, anonymous=LOGIN), kwargs=process("proposals")),
     "budgets:vote": Route(expected=expect(200, anonymous=LOGIN, outsider=403), kwargs=process("voting")),
     "budgets:vote-code": Route(expected=expect(200), kwargs=process("voting")),
+    # A district budget: only its district's residents vote in it (the citizen lives in Trøjborg;
+    # the staff accounts of the world live nowhere in particular).
+    "budgets:vote-district": Route(expected=expect(403, anonymous=LOGIN, citizen=200),
+                                   kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk, "district": "trojborg"}),
+    "budgets:vote-code-district": Route(expected=expect(200),
+                                        kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk,
+                                                          "district": "trojborg"}),
+    "budgets:district-budgets": Route(expected=members(200, *STAFF), kwargs=process("proposals")),
     "budgets:receipt": Route(expected=expect(302), kwargs=process("voting")),
     "budgets:verify": Route(expected=expect(200), kwargs=process("voting")),
     "budgets:turnout": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=process("voting")),

@@ -86,6 +86,12 @@ def build_world() -> World:
     budget_services.phase_set(process=implementation, phase=Phase.IMPLEMENTATION)
     processes["implementation"] = BudgetProcess.objects.get(pk=implementation.pk)
     o["process"] = processes
+    # A district budget in the voting process: Trøjborg's residents vote in it too.
+    from budgets.models import DistrictBudget
+
+    trojborg = DistrictBudget.objects.create(process=processes["voting"], district=district, name="Trøjborg",
+                                             slug="trojborg", amount=50_000)
+    ProjectFactory(process=processes["voting"], code="T1", cost=20_000, district_budget=trojborg)
     o["review_project"] = ProjectFactory(process=processes["review"], code="R", cost=10_000)
     o["built_project"] = processes["implementation"].projects.order_by("pk").first()
 
