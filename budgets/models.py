@@ -211,7 +211,10 @@ class Ballot(models.Model):
     district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
                                         related_name="ballots")
     voter_hash = models.CharField(max_length=64)
-    receipt_hash = models.CharField(max_length=64, unique=True)
+    # Not unique: a re-votable ballot's receipt is derived from voter and content (so a
+    # double-click shows one receipt), and a re-vote racing the reseal job must meet only the
+    # voter-hash conflict its upsert handles. Receipts differ between voters by the HMAC.
+    receipt_hash = models.CharField(max_length=64, db_index=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     #: {"projects": [code, ...]} (approval, knapsack), {"points": {code: n}} (cumulative),
     #: {"ranking": [code, ...]} (ranked)

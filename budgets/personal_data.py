@@ -10,6 +10,8 @@ def collect(user) -> dict:
                           "budget": p.district_budget.name if p.district_budget else "citywide",
                           "channel": p.channel, "on": p.voted_on.isoformat()}
                          for p in Participation.objects.filter(user=user).select_related("process", "district_budget")],
-        "projects_proposed": [{"process": p.process.title, "title": p.title, "cost": p.cost}
-                              for p in Project.objects.filter(proposed_by=user).select_related("process")],
+        "projects_proposed": [{"process": p.process.title, "title": p.title, "cost": p.cost,
+                               "budget": p.district_budget.name if p.district_budget else "citywide"}
+                              for p in Project.objects.filter(proposed_by=user).select_related("process",
+                                                                                              "district_budget")],
     }

@@ -4,8 +4,16 @@ from accounts.models import Country, Role
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _english(settings, client):
+    """These tests read the English source texts; Danish is what the browser journey and
+    the translation tests check."""
+    settings.LANGUAGE_CODE = "en"
+    client.cookies["django_language"] = "en"
+
+
 def member(municipality, role):
-    user = UserFactory(municipality=municipality)
+    user = UserFactory(municipality=municipality, preferred_language="en")
     MembershipFactory(user=user, municipality=municipality, role=role)
     return user
 

@@ -111,6 +111,7 @@ DOWNLOADED = {
     "budgets.Project": ("proposed_by", {
         "process": "budgets.projects_proposed", "title": "budgets.projects_proposed",
         "cost": "budgets.projects_proposed",
+        "district_budget": "budgets.projects_proposed",
         "description": "gap: what the proposer wrote",
         "district": "gap: where the proposer placed the project",
         "created_at": "gap: when it was proposed",
@@ -121,7 +122,7 @@ DOWNLOADED = {
     }),
     "budgets.Participation": ("user", {
         "process": "budgets.took_part_in", "channel": "budgets.took_part_in",
-        "voted_on": "budgets.took_part_in",
+        "voted_on": "budgets.took_part_in", "district_budget": "budgets.took_part_in",
         "district": "gap: the district recorded for turnout", "age_band": "gap: the age band "
         "recorded for turnout",
     }),
