@@ -133,8 +133,8 @@ def stop(process: Process, timeout: float = 15.0) -> None:
 
 
 def uvicorn_spec(name: str, env: dict[str, str], *, workers: int = 1, ws: str = "websockets-sansio",
-                 extra: tuple[str, ...] = ()) -> tuple:
-    argv = [str(VENV_BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
+                 app: str = "config.asgi:application", extra: tuple[str, ...] = ()) -> tuple:
+    argv = [str(VENV_BIN / "uvicorn"), app, "--host", "127.0.0.1",
             "--port", "{port}", "--lifespan", "off", "--no-access-log", "--log-level", "warning",
             "--ws", ws, *(["--workers", str(workers)] if workers > 1 else []), *extra]
     return (name, argv, env, None)
@@ -144,3 +144,11 @@ def celery_spec(name: str, env: dict[str, str]) -> tuple:
     argv = [str(VENV_BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO", "--pool", "solo",
             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"]
     return (name, argv, env, "ready.")
+
+
+def gunicorn_spec(name: str, env: dict[str, str], *, workers: int = 4, threads: int = 1) -> tuple:
+    """Production's HTTP server (docker-compose `web`): gunicorn serving config.wsgi."""
+    argv = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", "127.0.0.1:{port}",
+            "--workers", str(workers), "--timeout", "120", "--backlog", "2048", "--log-level", "warning",
+            *(["--threads", str(threads), "--worker-class", "gthread"] if threads > 1 else [])]
+    return (name, argv, env, None)
