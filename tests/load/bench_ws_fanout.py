@@ -96,6 +96,7 @@ async def measure(hosts: list[str], idea: int, tokens: list[str], clients: int, 
     arrivals: dict[int, list[float]] = {k: [] for k in range(1, len(tokens) + 1)}
     complete = {k: asyncio.Event() for k in arrivals}
     sockets: list = []
+    heard: dict[int, set[int]] = {}
     gate = asyncio.Semaphore(batch)
     connect_errors = 0
 
@@ -115,6 +116,7 @@ async def measure(hosts: list[str], idea: int, tokens: list[str], clients: int, 
                 received = time.perf_counter()
                 message = json.loads(raw)
                 if message.get("event") == "idea.counts":
+                    heard.setdefault(i, set()).add(message["payload"]["support_count"])
                     seen = arrivals.setdefault(message["payload"]["support_count"], [])
                     seen.append(received)
                     if len(seen) == len(sockets) and message["payload"]["support_count"] in complete:
@@ -147,11 +149,15 @@ async def measure(hosts: list[str], idea: int, tokens: list[str], clients: int, 
     await asyncio.sleep(3.0)
     for k, row in enumerate(rows, start=1):
         row["eventually"] = len(arrivals[k])
+    everything = set(range(1, len(tokens) + 1))
+    gaps = [everything - heard.get(i, set()) for i in range(clients)]
+    # A client that stopped hearing: from some event on it heard nothing more.
+    deaf = sum(1 for g in gaps if g and max(everything - g, default=0) < min(g))
     await asyncio.gather(*(ws.close() for ws in list(sockets)), return_exceptions=True)
     for task in readers:
         task.cancel()
     await asyncio.gather(*readers, return_exceptions=True)
-    return {"connected": len(sockets), "connect_errors": connect_errors, "connect_seconds": connect_seconds,
+    return {"deaf": deaf, "gappy": sum(1 for g in gaps if g) - deaf, "connected": len(sockets), "connect_errors": connect_errors, "connect_seconds": connect_seconds,
             "rows": rows}
 
 
@@ -215,6 +221,8 @@ def main() -> int:
         print(f"{name:38} {s['p50']:8.1f} {s['p99']:8.1f} {s['max']:8.1f}")
     print(f"events not received within {WAIT_SECONDS:.0f} s: {missed} (of which never received, after 3 s more: {lost}; "
           f"the rest came late, only when the next event was sent)")
+    print(f"clients that stopped hearing events from some point on: {result['deaf']}; "
+          f"clients that missed an event but heard later ones: {result['gappy']}")
     if args.verbose:
         for k, r in enumerate(rows, start=1):
             print(f"  support {k:3}: POST {r['http_ms']:7.1f} ms, first {r['first_ms']:7.1f} ms, "
@@ -226,7 +234,7 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({
             "label": label, "clients": args.clients, "connected": result["connected"], "last": last,
-            "first": first, "http": http, "missed": missed, "lost": lost, "goal_met": met, "load_before": load_before,
+            "first": first, "http": http, "missed": missed, "lost": lost, "deaf": result["deaf"], "goal_met": met, "load_before": load_before,
             "server_cpu": server_cpu}, indent=1))
     return 0 if missed == 0 and result["connected"] == args.clients else 1
 
