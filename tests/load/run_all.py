@@ -134,7 +134,7 @@ class Vote(Bench):
 
     def rows(self, out, code, json_path):
         rows = []
-        m = re.search(r"^(sync -w 4 / Redis)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)",
+        m = re.search(r"^(sync:4/redis)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)",
                       out, re.M)
         if m:
             rate, p99, stored, lost, errors = number(m[2]), number(m[4]), m[7], int(m[8]), int(m[9])
