@@ -60,6 +60,16 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
     async def relay(self, message):
         await self.send_json({"event": message["event"], "payload": message["payload"]})
 
+    async def dispatch(self, message):
+        # A relayed group event touches no database, so it skips channels' per-message hop to
+        # a thread to close old connections: with 1,000 listeners that hop, made one consumer
+        # after another, was most of the time from a support to the last browser
+        # (docs/BENCHMARKS.md, websocket fan-out).
+        if message.get("type") == "relay":
+            await self.relay(message)
+        else:
+            await super().dispatch(message)
+
 
 class NotificationsConsumer(RelayConsumer):
     """A signed-in person's own notifications (status changes, replies, seat promotions)."""
