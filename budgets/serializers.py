@@ -8,7 +8,7 @@ from .models import BudgetProcess, CouncilDecision, Project, Result
 class ElectionSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="\"\" for the citywide budget, else the district budget's slug.")
     name = serializers.CharField()
-    district = serializers.CharField(source="district.slug", default=None)
+    district = serializers.CharField(source="district.slug", default=None, allow_null=True)
     budget = serializers.IntegerField(source="amount")
     knapsack_limit = serializers.IntegerField()
 
