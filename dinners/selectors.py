@@ -104,6 +104,13 @@ def guest_list(dinner: Dinner) -> list[Seat]:
                 .select_related("guest").order_by("status", "created_at", "pk"))
 
 
+def confirmed_guests(dinner: Dinner):
+    """The people with a confirmed seat (the host may name one of them to write the report)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(dinner_seats__dinner=dinner, dinner_seats__status=SeatStatus.CONFIRMED)
+
+
 def seat_of(*, dinner: Dinner, user) -> Seat | None:
     if not getattr(user, "is_authenticated", False):
         return None

@@ -5,7 +5,6 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -155,7 +154,7 @@ def dinner_detail(request, pk: int):
     seat = selectors.seat_of(dinner=dinner, user=user)
     see_guests = user.has_perm("dinners.view_guests", dinner)
     is_host = getattr(user, "pk", None) == dinner.host_id
-    report = getattr(dinner, "report", None) if hasattr(dinner, "report") else None
+    report = getattr(dinner, "report", None)
     return render(request, "dinners/dinner.html", {
         "dinner": dinner, "programme": dinner.programme, "seat": seat,
         "free": selectors.free_open_seats(dinner) if dinner.is_bookable else 0,
@@ -171,8 +170,7 @@ def dinner_detail(request, pk: int):
         "show_report": report is not None and (see_guests or seat is not None and seat.status == SeatStatus.CONFIRMED),
         "seat_form": SeatForm(),
         "decide_form": DecideForm(),
-        "reporter_form": ReporterForm(guests=get_user_model().objects.filter(
-            dinner_seats__dinner=dinner, dinner_seats__status=SeatStatus.CONFIRMED), initial={"reporter": dinner.reporter})
+        "reporter_form": ReporterForm(guests=selectors.confirmed_guests(dinner), initial={"reporter": dinner.reporter})
         if is_host else None,
     })
 
@@ -292,8 +290,7 @@ def reporter_set(request, pk: int):
     dinner = _dinner(request, pk)
     if request.user.pk != dinner.host_id:
         raise PermissionDenied
-    guests = get_user_model().objects.filter(dinner_seats__dinner=dinner, dinner_seats__status=SeatStatus.CONFIRMED)
-    form = ReporterForm(request.POST, guests=guests)
+    form = ReporterForm(request.POST, guests=selectors.confirmed_guests(dinner))
     if form.is_valid():
         services.dinner_reporter_set(dinner=dinner, actor=request.user, reporter=form.cleaned_data["reporter"])
         messages.success(request, _("Saved."))
