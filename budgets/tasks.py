@@ -76,3 +76,12 @@ def email_pending_results(older_than_seconds: int = 120) -> int:
     stale = timezone.now() - timedelta(seconds=older_than_seconds)
     return sum(email_result_to_idea_followers(process_id) for process_id in Result.objects.filter(
         followers_emailed_at__isnull=True, approved_at__lte=stale).values_list("process_id", flat=True)[:50])
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_turnout(process_id: int) -> None:
+    """The trailing turnout broadcast booked by a ballot within a second of the last one
+    (services._send_turnout); sending the number twice is harmless."""
+    from .services import turnout_send
+
+    turnout_send(process_id)

@@ -21,14 +21,16 @@ broker_outage = Outage("Celery broker", retry_after=5.0)
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
-def enqueue_now(task, *args) -> bool:
+def enqueue_now(task, *args, countdown: float | None = None) -> bool:
+    """Queue `task(*args)` now (to run `countdown` seconds later); False if the broker is
+    away."""
     if task.app.conf.task_always_eager:  # embedded mode: no broker, errors are the task's
         task.apply_async(args=args)
         return True
     if not broker_outage.should_try():
         return False
     try:
-        task.apply_async(args=args, retry=True, retry_policy=RETRY_POLICY)
+        task.apply_async(args=args, countdown=countdown, retry=True, retry_policy=RETRY_POLICY)
     except (OperationalError, OSError, RedisConnectionError, RedisTimeoutError) as exc:
         broker_outage.failed(exc)
         return False

@@ -4,9 +4,8 @@ the request through rather than blocking citizens."""
 from __future__ import annotations
 
 import logging
-import time
 
-from django.core.cache import cache
+from health import counters
 
 logger = logging.getLogger(__name__)
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -21,11 +20,9 @@ def allow(request, action: str, rate: str) -> bool:
     """True while the person (or, signed out, the address) is within `rate` for `action`."""
     limit, seconds = parse_rate(rate)
     who = f"u{request.user.pk}" if request.user.is_authenticated else f"ip{request.META.get('REMOTE_ADDR', '')}"
-    window = int(time.time() // seconds)
-    key = f"ratelimit:{action}:{who}:{window}"
     try:
-        cache.add(key, 0, timeout=seconds + 1)
-        return cache.incr(key) <= limit
+        count, _left = counters.hit(f"ratelimit:{action}:{who}", seconds)
+        return count <= limit
     except Exception:  # noqa: BLE001 - see the module docstring
         logger.warning("rate limit cache unavailable", exc_info=True)
         return True

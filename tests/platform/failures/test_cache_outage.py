@@ -25,6 +25,7 @@ def test_an_outage_is_a_miss_logged_once_and_leaves_nothing_stale(private_redis,
                 assert cache.get("session:abc") is None
                 assert cache.add("lock", 1) is True  # a cache lock must not shut people out
                 assert cache.incr("ratelimit") == 1  # counters start over: people get through
+                assert cache.count_hit("throttle", 60) == 1  # the same for throttles' window counters
             cache.delete("session:abc")  # logged out while Redis is away
             cache.set("figures", "new")
             with pytest.raises(Exception):  # noqa: B017 - /healthz must see the real error

@@ -1,0 +1,28 @@
+"""Fixed-window hit counters in the shared cache, for rate limits and throttles.
+
+A window counter is one key per person and window, counted up and left to expire: one
+round trip on Redis (`ResilientRedisCache.count_hit`), where a sliding history list (DRF's
+default throttles) reads and rewrites a list on every request. The price is that a burst
+at the edge of two windows can reach twice the limit for a moment, which is what
+municipal write limits (a few per minute or hour) can bear.
+"""
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+
+
+def hit(key: str, seconds: int, *, now: float | None = None) -> tuple[int, float]:
+    """Count one hit on `key` in the current window of `seconds`: returns the hits in this
+    window so far (this one included) and the seconds until the window ends."""
+    now = time.time() if now is None else now
+    window = int(now // seconds)
+    full_key = f"{key}:{window}"
+    count_hit = getattr(cache, "count_hit", None)
+    if count_hit is not None:
+        count = count_hit(full_key, seconds + 1)
+    else:  # local memory (embedded mode) or another backend
+        cache.add(full_key, 0, timeout=seconds + 1)
+        count = cache.incr(full_key)
+    return count, (window + 1) * seconds - now
