@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from realtime.broadcast import group_name
-from realtime.enqueue import enqueue_now, enqueue_on_commit
+from realtime.coalesce import send_coalesced
+from realtime.enqueue import enqueue_on_commit
 
 from . import secrecy
 from .ballots import clean_ballot
@@ -364,27 +365,11 @@ def ballots_reseal() -> int:
 
 def _send_turnout(process_id: int) -> None:
     """Staff and council watching turnout hear the new number of voters (never choices),
-    at most once a second per process: a surge of ballots must not pay for a count and a
-    broadcast each (measured in tests/load/bench_vote_surge.py). A ballot that comes while
-    this second's broadcast is already out books one more, a second later, so the last
-    ballot of a burst is never left out of the number on screen."""
-    from django.core.cache import cache
+    coalesced to one count and broadcast a second per process however many ballots come
+    (realtime.coalesce; measured in tests/load/bench_vote_surge.py)."""
+    from .tasks import send_turnout
 
-    try:
-        first_this_second = cache.add(f"budgets:turnout-sent:{process_id}", 1, timeout=1)
-    except Exception:  # noqa: BLE001 - a cache outage only costs the throttling
-        first_this_second = True
-    if first_this_second:
-        turnout_send(process_id)
-        return
-    try:
-        owed = cache.add(f"budgets:turnout-trailing:{process_id}", 1, timeout=1)
-    except Exception:  # noqa: BLE001 - as above
-        owed = False
-    if owed:
-        from .tasks import send_turnout
-
-        enqueue_now(send_turnout, process_id, countdown=1)
+    send_coalesced(f"budgets.turnout.{process_id}", send_turnout, process_id)
 
 
 def turnout_send(process_id: int) -> None:

@@ -80,8 +80,8 @@ def email_pending_results(older_than_seconds: int = 120) -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_turnout(process_id: int) -> None:
-    """The trailing turnout broadcast booked by a ballot within a second of the last one
-    (services._send_turnout); sending the number twice is harmless."""
+    """Broadcast a process's turnout, counted now (realtime.coalesce books it a second
+    after a ballot; sending the number twice is harmless)."""
     from .services import turnout_send
 
     turnout_send(process_id)

@@ -12,8 +12,10 @@ def _isolated_cache_and_eager_tasks(settings):
     from django.core.cache import cache
 
     from config.celery import app
+    from realtime import coalesce
 
     cache.clear()
+    coalesce._covered_until.clear()
     app.conf.task_always_eager = True
     # Test accounts need no slow, brute-force-resistant hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -173,6 +173,18 @@ class ResilientRedisCache(RedisCache):
 
         return self._call(operation, 1, written=[k])
 
+    def set_if_absent_get(self, key, value: int, timeout: float, version=None) -> int | None:
+        """SET NX GET (Redis 7) of an integer: None when `value` was stored, else the value
+        already there (realtime.coalesce). While Redis is away every call stores."""
+        k = self._key(key, version)
+
+        def operation():
+            previous = self._cache.get_client(k, write=True).set(k, value, px=int(timeout * 1000),
+                                                                   nx=True, get=True)
+            return None if previous is None else int(previous)
+
+        return self._call(operation, None, written=[k])
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         written = [self._key(key, version) for key in data]
         return self._call(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),

@@ -426,11 +426,11 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from rest_framework.authentication import TokenAuthentication
 
     import budgets.api as budgets_api
     import realtime.broadcast as broadcast
     from budgets import selectors, services
+    from restapi.authentication import TokenAuthentication
     from restapi.throttling import WriteRateThrottle
 
     spent: dict[str, float] = defaultdict(float)

@@ -1,0 +1,39 @@
+"""API tokens: the right person, and a clear translated refusal for a wrong or dead token."""
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def me(key, language="en"):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE=language)
+    return api.get("/api/v1/me/")
+
+
+def test_a_token_signs_in_its_owner_and_nobody_else():
+    owner, other = UserFactory(display_name="Ejer"), UserFactory(display_name="Anden")
+    Token.objects.create(user=other)
+    response = me(Token.objects.create(user=owner).key)
+    assert response.status_code == 200
+    assert response.json()["display_name"] == "Ejer"
+
+
+def test_an_unknown_token_is_refused_in_the_readers_language():
+    response = me("0" * 40, language="da")
+    assert response.status_code == 403  # session auth comes first, so DRF answers 403, not 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response.json()["detail"] == "Ugyldigt token."  # DRF's own Danish
+
+
+def test_the_token_of_a_deactivated_account_is_refused():
+    user = UserFactory()
+    key = Token.objects.create(user=user).key
+    user.is_active = False
+    user.save()
+    response = me(key)
+    assert response.status_code == 403  # session auth comes first, so DRF answers 403, not 401
+    assert "inactive" in response.json()["detail"]
