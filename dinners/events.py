@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from realtime.broadcast import broadcast_on_commit, group_name
+from realtime.broadcast import broadcast_on_commit, group_name, send_now
+from realtime.coalesce import send_coalesced
 from realtime.consumers import user_group
 
 
@@ -14,17 +15,20 @@ def programme_group(programme_id: int) -> str:
 
 def seats_changed(dinner) -> None:
     """Tell the programme page and the dinner page the free seats, read after the commit
-    (so simultaneous sign-ups never show a stale number last)."""
-    def send():
-        from realtime.broadcast import send_now
+    (so simultaneous sign-ups never show a stale number last), coalesced to one count and
+    broadcast a second per dinner however many sign-ups come (realtime.coalesce)."""
+    from .tasks import send_seats
 
-        from .selectors import seat_figures
+    dinner_id, programme_id = dinner.pk, dinner.programme_id
+    transaction.on_commit(lambda: send_coalesced(f"dinners.seats.{dinner_id}", send_seats, dinner_id, programme_id))
 
-        figures = seat_figures(dinner.pk)
-        if figures is not None:
-            send_now(programme_group(dinner.programme_id), "dinner.seats", {"dinner": dinner.pk, **figures})
 
-    transaction.on_commit(send)
+def seats_send(dinner_id: int, programme_id: int) -> None:
+    from .selectors import seat_figures
+
+    figures = seat_figures(dinner_id)
+    if figures is not None:
+        send_now(programme_group(programme_id), "dinner.seats", {"dinner": dinner_id, **figures})
 
 
 def report_filed(dinner) -> None:

@@ -83,3 +83,12 @@ def plan_matching_after_signup() -> int:
         matching_plan(programme=programme)
         planned += 1
     return planned
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_seats(dinner_id: int, programme_id: int) -> None:
+    """Broadcast a dinner's free seats, counted now (realtime.coalesce books it a second
+    after a sign-up; sending the numbers twice is harmless)."""
+    from .events import seats_send
+
+    seats_send(dinner_id, programme_id)

@@ -59,3 +59,29 @@ def test_an_unknown_programme_cannot_be_listened_to(programme):
 
     with serve_asgi() as server:
         asyncio.run(scenario(server))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rush_of_sign_ups_ends_with_the_right_free_seats_on_screen(dinner, guests, monkeypatch):
+    """Counted and broadcast at most once a second per dinner, yet never stale at the end."""
+    import realtime.broadcast
+    import realtime.enqueue
+    from config.celery import app
+    from dinners import events, services
+    from realtime import coalesce
+
+    app.conf.task_always_eager = False  # as in production: a worker runs the booked send
+    sent, booked = [], []
+    monkeypatch.setattr(events, "send_now", lambda group, event, payload: sent.append(payload))
+    monkeypatch.setattr(realtime.broadcast, "send_now", lambda *args: None)  # the guests' own news
+    monkeypatch.setattr(realtime.enqueue, "enqueue_now", lambda *args, **kwargs: True)  # their e-mails
+    monkeypatch.setattr(coalesce, "enqueue_now", lambda task, *args, countdown=None: booked.append((task, args)) or True)
+
+    for guest in guests[:8]:  # 6 seats: 6 confirmed, 2 waiting
+        services.seat_book(dinner=dinner, guest=guest)
+
+    assert sent[0]["free"] == 5, "the first sign-up moves the number at once"
+    assert len(sent) <= 4, "not a count and a broadcast per sign-up (8 take well under 3 s)"
+    for task, args in booked:  # what the worker runs a second later
+        task(*args)
+    assert (sent[-1]["free"], sent[-1]["confirmed"], sent[-1]["waiting"]) == (0, 6, 2)
