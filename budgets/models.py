@@ -207,14 +207,18 @@ class Ballot(models.Model):
     find it again."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="ballots")
+    # No index of its own: "ballot_once_per_voter" (process, voter_hash) serves every lookup
+    # by process, and each index is one more write per ballot in a surge.
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="ballots", db_index=False)
     district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
                                         related_name="ballots")
     voter_hash = models.CharField(max_length=64)
     # Not unique: a re-votable ballot's receipt is derived from voter and content (so a
     # double-click shows one receipt), and a re-vote racing the reseal job must meet only the
     # voter-hash conflict its upsert handles. Receipts differ between voters by the HMAC.
-    receipt_hash = models.CharField(max_length=64, db_index=True)
+    # Looked up by equality only: a plain index, without the LIKE-pattern twin that
+    # db_index=True adds on PostgreSQL.
+    receipt_hash = models.CharField(max_length=64)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     #: {"projects": [code, ...]} (approval, knapsack), {"points": {code: n}} (cumulative),
     #: {"ranking": [code, ...]} (ranked)
@@ -225,7 +229,8 @@ class Ballot(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["process", "voter_hash"], name="ballot_once_per_voter")]
-        indexes = [models.Index(fields=["sealed"], condition=Q(sealed=False), name="ballot_unsealed")]
+        indexes = [models.Index(fields=["sealed"], condition=Q(sealed=False), name="ballot_unsealed"),
+                   models.Index(fields=["receipt_hash"], name="ballot_receipt")]
 
     def __str__(self) -> str:
         return f"ballot {self.pk}"
