@@ -1,0 +1,382 @@
+"""The page tour: every page type, as every role, in Danish and in English, in chromium.
+
+For each (page, role, language) the tour checks the answer that role should get (the page
+itself, or the refusal: the sign-in page for a signed-out person on a sign-in-only page, an
+"access denied" or "not found" page otherwise), that the page speaks the language asked for
+(`<html lang>`), and runs axe-core's WCAG 2.1 A and AA rules on it: refusal pages are pages
+too. Every visit leaves a full-page screenshot in
+test-artifacts/tour/{language}/{role}/{page}.png. Problems are collected and reported
+together at the end, so one run shows all of them.
+
+The world is built once (tests/platform/security/world.py, the authorisation matrix's
+world, plus what only the tour needs), and each role and language gets its own browser
+context: the session cookie comes from Django's test client, the language from the
+`django_language` cookie. A few contexts are toured at the same time (Playwright's async
+API), each visiting its pages one after another.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.services import CHROMIUM, need, need_chromium
+
+from .conftest import ARTIFACTS, CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGUAGES = ["da", "en"]
+ROLES = ["anonymous", "citizen", "moderator", "staff", "council"]
+TOUR_ARTIFACTS = ARTIFACTS / "tour"
+PARALLEL = 3  # browser contexts toured at the same time
+
+# Expected answers besides an HTTP status:
+LOGIN = "login"  # a redirect to the sign-in page (which is then shown)
+FRONT = "front"  # a redirect to the front page (a signed-in person asking for sign-in or sign-up)
+
+
+# Returns null when axe-core is not on the page yet; with it, the page's language and axe's
+# WCAG 2.1 A and AA violations, in one round trip.
+AUDIT = """async tags => window.axe ? {
+    lang: document.documentElement.lang,
+    violations: (await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                          resultTypes: ["violations"]})).violations,
+} : null"""
+
+
+async def audit(page) -> tuple[str, list[dict]]:
+    """The page's `<html lang>` and its axe-core violations of WCAG 2.1 A and AA.
+
+    axe-core is put on the page through the browser's DevTools protocol (an init script, or
+    evaluated here) rather than added as a <script>: the site's Content-Security-Policy
+    rightly refuses inline scripts."""
+    result = await page.evaluate(AUDIT, TAGS)
+    if result is None:
+        await page.evaluate(AXE.read_text())
+        result = await page.evaluate(AUDIT, TAGS)
+    return result["lang"], [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+                             "targets": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+# --- The world ------------------------------------------------------------------------------
+@dataclass
+class Tour:
+    """The authorisation matrix's world (one object behind every URL) and the tour's extras."""
+
+    world: object
+    search_word: str
+    hosted_past_dinner: object  # a dinner the citizen hosted that took place: its report is due
+    voting_codes: dict  # language -> a fresh voting code for the signed-out voter
+
+    def o(self, name: str):
+        return self.world.objects[name]
+
+    def process(self, phase: str):
+        return self.world.objects["process"][phase]
+
+
+def build_tour() -> Tour:
+    from budgets import services as budget_services
+    from dinners import services as dinner_services
+    from dinners.models import Dinner
+    from ideas.models import Idea
+    from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
+    from tests.dinners.conftest import make_dinner
+    from tests.ideas.factories import IdeaFactory
+    from tests.platform.security.world import build_world
+    from ui.markdown import render_markdown
+
+    world = build_world()
+    citizen, aarhus = world.users["citizen"], world.aarhus
+    # The idea page shows formatted text and a link (markdown), and a comment.
+    body = "**Fed** tekst og [et link](https://example.org)"
+    Idea.objects.filter(pk=world.objects["idea"].pk).update(body=body, body_html=render_markdown(body))
+    IdeaFactory(campaign=world.objects["campaign"], title="Flere bænke langs åen")
+    # The ballots whose forms differ from approval's checkboxes: points and places.
+    for ballot_type in ("cumulative", "ranked"):
+        process = BudgetProcessFactory(municipality=aarhus, ballot_type=ballot_type, max_projects=3)
+        for code in "ABC":
+            ProjectFactory(process=process, code=code)
+        world.objects["process"][ballot_type] = process
+    # A dinner the citizen hosted, with a guest, that took place: its report is due.
+    past = make_dinner(world.objects["programme"], citizen, district=citizen.district, title="Suppe i Trøjborg")
+    dinner_services.seat_book(dinner=past, guest=world.objects["guest"])
+    Dinner.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(hours=3))
+    codes = budget_services.codes_generate(process=world.objects["process"]["voting"], count=len(LANGUAGES))
+    return Tour(world=world, search_word="bænke", hosted_past_dinner=Dinner.objects.get(pk=past.pk),
+                voting_codes=dict(zip(LANGUAGES, codes, strict=True)))
+
+
+# --- Visiting -------------------------------------------------------------------------------
+async def cast_ballot(page, tour, receipt_url, *, language, role):
+    """The receipt is shown once, right after a ballot is cast: cast one in the browser first
+    (signed out, with a voting code from a letter)."""
+    response = await page.goto(receipt_url.removesuffix("receipt/") + ("vote/code/" if role == "anonymous" else "vote/"))
+    if response.status != 200:
+        return response
+    if role == "anonymous":
+        await page.locator("#id_code").fill(tour.voting_codes[language])
+    await page.locator("#project-A").check()
+    async with page.expect_navigation() as navigation:
+        await page.get_by_role("button", name={"da": "Afgiv min stemme", "en": "Cast my ballot"}[language]).click()
+    return await navigation.value
+
+
+async def send_empty(page, url):
+    """A form sent without filling it in: the page again, with its error summary."""
+    response = await page.goto(url)
+    if response.status != 200:
+        return response
+    async with page.expect_navigation() as navigation:
+        await page.locator("main form button.button-primary").last.click()
+    return await navigation.value
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    url: Callable[[Tour], str]
+    expected: dict[str, int | str]
+    # None: a plain GET; "ballot": cast a ballot first; "empty": send the form empty;
+    # "download": the page that offers a file, and the file
+    visit: str | None = None
+
+
+def table(*rows) -> list[PageType]:
+    pages = [PageType(name, url, dict(zip(ROLES, answers, strict=True)), visit)
+             for name, url, *answers, visit in rows]
+    names = [p.name for p in pages]
+    assert len(names) == len(set(names)), "page type names are file names: keep them unique"
+    assert all(p.visit in (None, "ballot", "empty", "download") for p in pages)
+    return pages
+
+
+def voting(t: Tour) -> int:
+    return t.process("voting").pk
+
+
+# Every page type, how to reach it, and what each role gets. The last column is how to visit
+# it when a plain GET is not enough.
+PAGES = table(
+    # page type               URL                                                                anonymous citizen moderator staff council  visit
+    # Site-wide and accounts
+    ("front-page",            lambda t: "/",                                                      200,   200,   200,   200,   200,   None),
+    ("accessibility",         lambda t: "/accessibility/",                                        200,   200,   200,   200,   200,   None),
+    ("not-found",             lambda t: "/no-such-page/",                                         404,   404,   404,   404,   404,   None),
+    ("login",                 lambda t: "/accounts/login/",                                       200,   FRONT, FRONT, FRONT, FRONT, None),
+    ("signup",                lambda t: "/accounts/signup/",                                      200,   FRONT, FRONT, FRONT, FRONT, None),
+    ("account",               lambda t: "/account/",                                              LOGIN, 200,   200,   200,   200,   None),
+    ("data-download",         lambda t: "/account/data.json",                                     LOGIN, 200,   200,   200,   200,   "download"),
+    ("account-delete",        lambda t: "/account/delete/",                                       LOGIN, 200,   200,   200,   200,   None),
+    # Ideas
+    ("idea-list",             lambda t: "/ideas/",                                                200,   200,   200,   200,   200,   None),
+    ("search",                lambda t: f"/ideas/?q={t.search_word}",                             200,   200,   200,   200,   200,   None),
+    ("campaign",              lambda t: f"/ideas/campaigns/{t.o('campaign').pk}/",                200,   200,   200,   200,   200,   None),
+    ("idea",                  lambda t: f"/ideas/{t.o('idea').pk}/",                              200,   200,   200,   200,   200,   None),
+    ("submit",                lambda t: "/ideas/new/",                                            LOGIN, 200,   200,   200,   200,   None),
+    ("submit-with-errors",    lambda t: "/ideas/new/",                                            LOGIN, 200,   200,   200,   200,   "empty"),
+    ("report-idea",           lambda t: f"/ideas/{t.o('idea').pk}/flag/",                         LOGIN, 200,   200,   200,   200,   None),
+    ("pending-idea",          lambda t: f"/ideas/{t.o('pending_idea').pk}/",                      404,   404,   200,   200,   404,   None),
+    ("moderation-queue",      lambda t: "/ideas/moderation/",                                     LOGIN, 403,   200,   200,   403,   None),
+    ("idea-for-citizen",      lambda t: "/ideas/staff/new/",                                      LOGIN, 403,   403,   200,   403,   None),
+    # Participatory budgets
+    ("budget-list",           lambda t: "/budgets/",                                              200,   200,   200,   200,   200,   None),
+    ("budget",                lambda t: f"/budgets/{voting(t)}/",                                 200,   200,   200,   200,   200,   None),
+    ("budget-proposals",      lambda t: f"/budgets/{t.process('proposals').pk}/propose/",         LOGIN, 200,   200,   200,   200,   None),
+    ("ballot",                lambda t: f"/budgets/{voting(t)}/vote/",                            LOGIN, 200,   200,   200,   200,   None),
+    ("ballot-with-errors",    lambda t: f"/budgets/{voting(t)}/vote/",                            LOGIN, 200,   200,   200,   200,   "empty"),
+    ("ballot-cumulative",     lambda t: f"/budgets/{t.process('cumulative').pk}/vote/",           LOGIN, 200,   200,   200,   200,   None),
+    ("ballot-ranked",         lambda t: f"/budgets/{t.process('ranked').pk}/vote/",               LOGIN, 200,   200,   200,   200,   None),
+    ("ballot-district",       lambda t: f"/budgets/{voting(t)}/vote/district/trojborg/",          LOGIN, 200,   403,   403,   403,   None),
+    ("ballot-with-code",      lambda t: f"/budgets/{voting(t)}/vote/code/",                       200,   200,   200,   200,   200,   None),
+    ("receipt",               lambda t: f"/budgets/{voting(t)}/receipt/",                         200,   200,   200,   200,   200,   "ballot"),
+    ("verify-ballot",         lambda t: f"/budgets/{voting(t)}/verify/",                          200,   200,   200,   200,   200,   None),
+    ("turnout",               lambda t: f"/budgets/{voting(t)}/turnout/",                         LOGIN, 403,   403,   200,   200,   None),
+    ("voting-codes",          lambda t: f"/budgets/{voting(t)}/codes/",                           LOGIN, 403,   403,   200,   403,   None),
+    ("paper-ballots",         lambda t: f"/budgets/{voting(t)}/paper/",                           LOGIN, 403,   403,   200,   403,   None),
+    ("district-budgets",      lambda t: f"/budgets/{t.process('proposals').pk}/district-budgets/", LOGIN, 403,  403,   200,   403,   None),
+    ("project-review",        lambda t: f"/budgets/projects/{t.o('review_project').pk}/review/",  LOGIN, 403,   403,   200,   403,   None),
+    ("project-from-idea",     lambda t: f"/budgets/{t.process('review').pk}/from-idea/",          LOGIN, 403,   403,   200,   403,   None),
+    ("council-review",        lambda t: f"/budgets/{t.process('council_review').pk}/council/",    LOGIN, 403,   403,   403,   200,   None),
+    ("budget-result",         lambda t: f"/budgets/{t.process('results').pk}/",                   200,   200,   200,   200,   200,   None),
+    ("project-progress",      lambda t: f"/budgets/projects/{t.o('built_project').pk}/progress/", LOGIN, 403,   403,   200,   403,   None),
+    # Dinner dialogues
+    ("dinner-list",           lambda t: "/dinners/",                                              200,   200,   200,   200,   200,   None),
+    ("dinner-programme",      lambda t: f"/dinners/{t.o('programme').pk}/",                       200,   200,   200,   200,   200,   None),
+    ("host-form",             lambda t: f"/dinners/{t.o('programme').pk}/host/",                  LOGIN, 200,   200,   200,   200,   None),
+    ("guest-form",            lambda t: f"/dinners/{t.o('programme').pk}/any/",                   LOGIN, 200,   200,   200,   200,   None),
+    ("dinner",                lambda t: f"/dinners/dinner/{t.o('dinner').pk}/",                   200,   200,   200,   200,   200,   None),
+    ("dinner-invitation",     lambda t: f"/dinners/invite/{t.o('dinner').invite_token}/",         LOGIN, 200,   200,   200,   200,   None),
+    ("hosted-dinner",         lambda t: f"/dinners/dinner/{t.hosted_past_dinner.pk}/",            200,   200,   200,   200,   200,   None),
+    ("dinner-edit",           lambda t: f"/dinners/dinner/{t.hosted_past_dinner.pk}/edit/",       LOGIN, 200,   403,   200,   403,   None),
+    ("dinner-cancel",         lambda t: f"/dinners/dinner/{t.hosted_past_dinner.pk}/cancel/",     LOGIN, 200,   403,   200,   403,   None),
+    ("dinner-report",         lambda t: f"/dinners/dinner/{t.hosted_past_dinner.pk}/report/",     LOGIN, 200,   403,   403,   403,   None),
+    ("pending-dinner",        lambda t: f"/dinners/dinner/{t.o('pending_dinner').pk}/",           404,   404,   200,   200,   404,   None),
+    ("my-dinners",            lambda t: "/dinners/mine/",                                         LOGIN, 200,   200,   200,   200,   None),
+    ("dinner-overview",       lambda t: f"/dinners/{t.o('programme').pk}/staff/",                 LOGIN, 403,   403,   200,   403,   None),
+    ("new-programme",         lambda t: "/dinners/new/",                                          LOGIN, 403,   403,   200,   403,   None),
+    # Innovation Barometer reports
+    ("dashboard",             lambda t: "/reports/m/aarhus/",                                     LOGIN, 403,   403,   200,   200,   None),
+    ("innovations",           lambda t: "/reports/m/aarhus/innovations/",                         LOGIN, 403,   403,   200,   200,   None),
+    ("new-innovation",        lambda t: "/reports/m/aarhus/innovations/new/",                     LOGIN, 403,   403,   200,   403,   None),
+    ("cocreation",            lambda t: f"/reports/innovations/{t.o('innovation').pk}/cocreation/", LOGIN, 403, 403,   200,   403,   None),
+    ("cocreation-answer",     lambda t: f"/reports/cocreation/{t.o('invitation').token}/",        200,   200,   200,   200,   200,   None),
+)
+
+
+class Visitor:
+    """One browser context for one role in one language, and what went wrong in it."""
+
+    def __init__(self, tour: Tour, role: str, language: str, session: str | None, problems, found):
+        self.tour, self.role, self.language, self.session = tour, role, language, session
+        self.problems, self.found = problems, found
+        self.folder = TOUR_ARTIFACTS / language / role
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.visits = 0
+
+    async def tour_all(self, browser, base_url: str) -> None:
+        self.context = await browser.new_context(base_url=base_url, locale="da-DK", accept_downloads=True)
+        cookies = [{"name": "django_language", "value": self.language, "url": base_url}]
+        if self.session is not None:
+            cookies.append({"name": "sessionid", "value": self.session, "url": base_url})
+        await self.context.add_cookies(cookies)
+        # axe-core on every page before its own scripts run: sent to the browser once, not
+        # with every page (see audit()).
+        await self.context.add_init_script(path=str(AXE))
+        self.page = await self.context.new_page()
+        self.page.set_default_timeout(15_000)
+        for page_type in PAGES:
+            await self.visit(page_type)
+            self.visits += 1
+        await self.context.close()
+
+    def where(self, page_type: PageType) -> str:
+        return f"{page_type.name} as {self.role} in {self.language}"
+
+    async def visit(self, page_type: PageType) -> None:
+        url = page_type.url(self.tour)
+        expected = page_type.expected[self.role]
+        if page_type.visit == "download" and expected == 200:
+            response = await self._download(page_type, url)
+        elif page_type.visit == "empty" and expected == 200:
+            response = await send_empty(self.page, url)
+            if not await self.page.locator("#error-summary").is_visible():
+                self.problems.append(f"{self.where(page_type)}: the form sent empty shows no error summary")
+        elif page_type.visit == "ballot" and expected == 200:
+            response = await cast_ballot(self.page, self.tour, url, language=self.language, role=self.role)
+            if response.status == 200 and not (await self.page.locator("#receipt-code").inner_text()).strip():
+                self.problems.append(f"{self.where(page_type)}: the receipt page shows no receipt code")
+        else:
+            response = await self.page.goto(url)
+        self._check_answer(page_type, url, expected, response)
+        lang, found = await audit(self.page)
+        if lang != self.language:
+            self.problems.append(f"{self.where(page_type)}: <html lang={lang!r}>, expected {self.language!r}")
+        for violation in found:
+            self.found.append({"page": page_type.name, "role": self.role, "language": self.language,
+                               "url": self.page.url, **violation})
+        await self.page.screenshot(path=str(self.folder / f"{page_type.name}.png"), full_page=True)
+
+    async def _download(self, page_type: PageType, url: str):
+        """The data download is a file: show the page that offers it, follow its link, and
+        ask for the file once more to see the answer's status and content type."""
+        response = await self.page.goto("/account/")
+        async with self.page.expect_download() as download_info:
+            await self.page.locator(f"a[href='{url}']").click()
+        download = await download_info.value
+        text = Path(await download.path()).read_text()
+        if (json.loads(text).get("format") != "hoest-personal-data/1"
+                or self.tour.world.users[self.role].email not in text):
+            self.problems.append(f"{self.where(page_type)}: the download is not this person's data")
+        answer = await self.context.request.get(url, max_redirects=0)
+        content_type = answer.headers.get("content-type", "")
+        if answer.status != 200 or not content_type.startswith("application/json"):
+            self.problems.append(f"{self.where(page_type)}: the download answered {answer.status} {content_type!r}")
+        return response
+
+    def _check_answer(self, page_type: PageType, url: str, expected, response) -> None:
+        path = urlsplit(self.page.url).path
+        redirected = response.request.redirected_from is not None
+        if expected == LOGIN:
+            ok = redirected and path == "/accounts/login/" and response.status == 200
+        elif expected == FRONT:
+            ok = redirected and path == "/" and response.status == 200
+        else:
+            # The page asked for (the data download is offered on the account page).
+            shown = "/account/" if page_type.visit == "download" else urlsplit(url).path
+            ok = response.status == expected and path == shown
+        if not ok:
+            got = f"{response.status} at {path}" + (" after a redirect" if redirected else "")
+            self.problems.append(f"{self.where(page_type)} ({url}): expected {expected}, got {got}")
+
+
+def report(problems: list[str], found: list[dict]) -> str:
+    lines = []
+    if problems:
+        lines += [f"{len(problems)} page(s) answered wrongly:", *(f"- {p}" for p in sorted(problems))]
+    if found:
+        lines.append(f"{len(found)} axe violation(s) of WCAG 2.1 A/AA:")
+        for v in sorted(found, key=lambda v: (v["page"], v["role"], v["language"], v["rule"])):
+            lines.append(f"- {v['page']} as {v['role']} in {v['language']} ({v['url']}): {v['rule']} "
+                         f"({v['impact']}) {v['help']}; {v['targets']}")
+    return "\n".join(lines)
+
+
+async def run_tour(base_url: str, visitors: list[Visitor]) -> None:
+    from playwright.async_api import async_playwright
+
+    # A few contexts at a time: while one waits for the server, another's page is measured
+    # or drawn. Each context still visits its pages one after another.
+    at_once = asyncio.Semaphore(PARALLEL)
+
+    async def tour_with(browser, visitor: Visitor) -> None:
+        async with at_once:
+            await visitor.tour_all(browser, base_url)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            await asyncio.gather(*(tour_with(browser, visitor) for visitor in visitors))
+        finally:
+            await browser.close()
+
+
+def session_cookie(user) -> str | None:
+    if user is None:
+        return None
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def test_every_page_type_as_every_role_in_danish_and_english(live_server):
+    """Playwright's async API rather than the e2e `browser` fixture (sync), so that several
+    contexts are toured at once: on two busy cores that took about a third less time."""
+    need_chromium()
+    need(AXE.exists(), "needs axe-core from npm (./hoest setup installs it)")
+    started = time.monotonic()
+    tour = build_tour()
+    problems: list[str] = []
+    found: list[dict] = []
+    visitors = [Visitor(tour, role, language, session_cookie(tour.world.users[role]), problems, found)
+                for language in LANGUAGES for role in ROLES]
+    built = time.monotonic()
+    asyncio.run(run_tour(live_server.url, visitors))
+    visits = sum(visitor.visits for visitor in visitors)
+    print(f"\npage tour: {len(PAGES)} page types x {len(ROLES)} roles x {len(LANGUAGES)} languages: "
+          f"{visits} visits; world built in {built - started:.1f} s, toured in {time.monotonic() - built:.1f} s")
+    assert visits == len(PAGES) * len(ROLES) * len(LANGUAGES)
+    if problems or found:
+        pytest.fail(report(problems, found), pytrace=False)
