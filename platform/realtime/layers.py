@@ -20,8 +20,9 @@ when Redis comes back (redis-py does that on reconnect). What this module change
   cancelled, so each health check would otherwise leave a subscription behind for good.
 
 It relies on the internals of channels-redis 4.3 (`RedisPubSubLoopLayer`,
-`RedisSingleShardConnection`); `tests/platform/realtime/test_channel_layer.py` and the
-failure tests run against a real Redis that they stop and start.
+`RedisSingleShardConnection`; pinned in pyproject.toml):
+`tests/platform/failures/test_channel_layer_outage.py` and `test_redis_down.py` stop and
+start a real Redis under it.
 """
 from __future__ import annotations
 
