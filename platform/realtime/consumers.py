@@ -18,12 +18,23 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
     groups_joined: list[str]
 
     async def __call__(self, scope, receive, send):
-        # Without a channel layer the consumer's receive loop fails right after the refused
-        # handshake: that is the outage already logged once, not a new error per attempt.
+        # The pub/sub layer subscribes the consumer's own channel before anything else
+        # (channels' `new_channel()`): while Redis is away that fails before the handshake,
+        # which is then declined (HTTP 403; the page's script tries again later) — the outage
+        # is logged once, not as an error per attempt.
+        sent = False
+
+        async def tracked_send(message):
+            nonlocal sent
+            sent = True
+            await send(message)
+
         try:
-            await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive, tracked_send)
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             channel_layer_outage.failed(exc)
+            if not sent:
+                await send({"type": "websocket.close", "code": 1011})
 
     async def get_groups(self) -> list[str] | None:
         """The groups this connection may join, or None to refuse it (authorisation)."""
@@ -49,7 +60,7 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
         try:
             for group in getattr(self, "groups_joined", []):
                 await self.channel_layer.group_discard(group, self.channel_name)
-        except Exception as exc:  # noqa: BLE001 - the membership expires in Redis by itself
+        except Exception as exc:  # noqa: BLE001 - best effort: a closing socket must not error
             channel_layer_outage.failed(exc)
 
     async def receive_json(self, content, **kwargs):

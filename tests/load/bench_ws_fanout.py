@@ -11,8 +11,9 @@ What it does (everything on 127.0.0.1, bounded in count and time):
 2. Starts `--servers` uvicorn processes (`config.asgi:application`, each with `--workers`
    worker processes on its port) on free ports, against that database and
    BENCH_REDIS_URL (default redis://127.0.0.1:6379/7) as cache and channel layer. `--layer
-   pubsub` swaps the channel layer for channels-redis' RedisPubSubChannelLayer through a
-   throwaway settings module (the project's settings are untouched) to compare.
+   pubsub` (the default) is Høst's own channel layer (realtime.layers, channels-redis'
+   pub/sub layer); `--layer core` swaps in channels-redis' core RedisChannelLayer, Høst's
+   layer before, through a throwaway settings module (the project's are untouched).
 3. Connects `--clients` websocket clients (one asyncio process, `websockets`) to
    /ws/ideas/{id}/, spread round-robin over the servers, and waits until all are in.
 4. For each support: POSTs /api/v1/ideas/{id}/support/ with the next citizen's token to the
@@ -46,13 +47,17 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 GOAL_P99_MS = 1000.0
 # How long a support waits for every client before the next one is sent.
 WAIT_SECONDS = 5.0
-PUBSUB_SETTINGS = '''\
-"""Throwaway settings of bench_ws_fanout.py: the project's, with the pub/sub channel layer."""
+CORE_SETTINGS = '''\
+"""Throwaway settings of bench_ws_fanout.py (--layer core): the project's, with channels-redis'
+core RedisChannelLayer, Høst's channel layer until the pub/sub layer replaced it, to compare."""
 from config.settings import *  # noqa: F401,F403
-from config.settings import CHANNEL_LAYERS, REDIS_URL
+from config.settings import REDIS_URL
 
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                              "CONFIG": {"hosts": [REDIS_URL], "prefix": "hoest:wsps:"}}}
+# As config.settings had it: redis-py's 5 s read timeout would end the layer's 5 s BRPOP.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                              "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15,
+                                                    "socket_connect_timeout": 2}],
+                                         "prefix": "hoest:ws:"}}}
 '''
 RELAY_FAST_PATH_ASGI = '''"""Throwaway ASGI module of bench_ws_fanout.py (--relay-fast-path): the project's application,
 with RelayConsumer relaying group events without channels' per-message close_old_connections
@@ -167,9 +172,11 @@ def main() -> int:
     parser.add_argument("--supports", type=int, default=20)
     parser.add_argument("--servers", type=int, default=1, help="uvicorn processes, each on its own port")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn --workers per server (one port)")
-    parser.add_argument("--layer", choices=["core", "pubsub"], default="core")
+    parser.add_argument("--layer", choices=["core", "pubsub"], default="pubsub",
+                        help="pubsub: Høst's own channel layer; core: channels-redis' RedisChannelLayer, to compare")
     parser.add_argument("--relay-fast-path", action="store_true",
-                        help="measure the proposed RelayConsumer change (patched in a throwaway ASGI module)")
+                        help="the RelayConsumer change measured before it was applied (now a no-op; kept for "
+                             "the commands of the earlier tables)")
     parser.add_argument("--connect-batch", type=int, default=100, help="handshakes in flight at once")
     parser.add_argument("--verbose", action="store_true", help="one line per support")
     parser.add_argument("--json", help="write the figures to this file too")
@@ -183,8 +190,8 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="hoest-fanout-"))
     extra = {"API_WRITE_RATE": "100000/min", "DATABASE_POOL_MAX": "10"}
     extra["PYTHONPATH"] = os.pathsep.join(filter(None, [str(workdir), os.environ.get("PYTHONPATH")]))
-    if args.layer == "pubsub":
-        (workdir / "bench_fanout_settings.py").write_text(PUBSUB_SETTINGS)
+    if args.layer == "core":
+        (workdir / "bench_fanout_settings.py").write_text(CORE_SETTINGS)
         extra["DJANGO_SETTINGS_MODULE"] = "bench_fanout_settings"
     app = "config.asgi:application"
     if args.relay_fast_path:

@@ -6,6 +6,7 @@ var/, the in-memory channel layer, eager Celery, console e-mail and a local-memo
 from pathlib import Path
 
 import environ
+import redis
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -137,14 +138,20 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    # Redis pub/sub channels are server-wide, not per database: the database number in the
+    # prefix keeps installations (and test runs) that share a Redis server from hearing
+    # each other's events, as they would not share keys.
+    _redis_db = redis.ConnectionPool.from_url(REDIS_URL).connection_kwargs.get("db", 0)
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis' pub/sub layer (groups live in each process, Redis only relays),
+            # hardened for Redis outages: see realtime.layers and README, "Failures".
+            "BACKEND": "realtime.layers.ChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, as long as the
-                # layer's blocking receive (BRPOP, 5 s): an idle websocket would crash.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}],
-                "prefix": "hoest:ws:",
+                # No blocking reads with pub/sub (the receiver polls with its own 0.1 s
+                # timeout), so a command may fail fast when Redis hangs.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 2, "socket_connect_timeout": 2}],
+                "prefix": f"hoest:{_redis_db}:ws:",
             },
         }
     }

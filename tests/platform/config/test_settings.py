@@ -22,6 +22,7 @@ print(json.dumps({
     "pool": "pool" in settings.DATABASES["default"].get("OPTIONS", {}),
     "cache": settings.CACHES["default"]["BACKEND"],
     "channels": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "channels_prefix": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix"),
     "broker": app.conf.broker_url,
     "eager": app.conf.task_always_eager,
     "email": settings.EMAIL_BACKEND,
@@ -67,9 +68,20 @@ def test_database_and_redis_urls_switch_to_real_services():
     assert s["conn_max_age"] == 60 and s["pool"] is False
     # Django's RedisCache, degrading to misses during an outage (health.cache).
     assert s["cache"] == "health.cache.ResilientRedisCache"
-    assert s["channels"] == "channels_redis.core.RedisChannelLayer"
+    # channels-redis' pub/sub layer, hardened for Redis outages (realtime.layers).
+    assert s["channels"] == "realtime.layers.ChannelLayer"
+    assert s["channels_prefix"] == "hoest:0:ws:"
     assert s["broker"] == "redis://cache.invalid:6379/0"
     assert s["eager"] is False
+
+
+@pytest.mark.parametrize(("url", "prefix"), [("redis://cache.invalid:6379/3", "hoest:3:ws:"),
+                                             ("redis://cache.invalid:6379?db=12", "hoest:12:ws:")])
+def test_channel_layer_prefix_names_the_redis_database(url, prefix):
+    """Redis pub/sub channels are shared by every database of a server, unlike keys: two
+    installations or test runs on different databases of one Redis must not hear each
+    other's events (a person's notifications among them)."""
+    assert probe(REDIS_URL=url)["channels_prefix"] == prefix
 
 
 def test_asgi_server_uses_the_psycopg_pool_without_persistent_connections():

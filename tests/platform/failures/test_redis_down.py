@@ -3,6 +3,7 @@ on; caching and live updates degrade, logged once; /healthz names what is missin
 Redis is back everything recovers in the same application process."""
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -76,7 +77,13 @@ def test_pages_and_writes_work_without_redis_and_recover_when_it_returns(site, p
     event = websocket_event(site, f"/ws/ideas/{idea['id']}/",
                             lambda: expect(app.api("POST", f"/api/v1/ideas/{idea['id']}/support/", token), 200, 201))
     assert event["event"] == "idea.counts"
+    # A page left open through the outage: its socket stays open (the pub/sub layer keeps
+    # the group in the process) and must hear events again once Redis is back.
+    host = site.url.removeprefix("http://")
+    sockets = contextlib.ExitStack()
+    kept = sockets.enter_context(connect(f"ws://{host}/ws/ideas/{idea['id']}/", origin=site.url, open_timeout=10))
     expect(app.api("DELETE", f"/api/v1/ideas/{idea['id']}/support/", token), 200, 204)
+    assert json.loads(kept.recv(timeout=5))["event"] == "idea.counts"
 
     private_redis.stop()
     submitted, receipts, slowest = [], [], 0.0
@@ -127,6 +134,14 @@ def test_pages_and_writes_work_without_redis_and_recover_when_it_returns(site, p
 
     private_redis.start()
     _wait(lambda: citizen.api("GET", "/healthz")[0] == 200, 15, "/healthz to recover")
+    # The socket opened before the outage hears the next event, without reconnecting: the
+    # process's subscriber connection came back and subscribed to the group again.
+    expect(app.api("POST", f"/api/v1/ideas/{idea['id']}/support/", token), 200, 201)
+    event = json.loads(kept.recv(timeout=10))
+    assert event["event"] == "idea.counts", event
+    expect(app.api("DELETE", f"/api/v1/ideas/{idea['id']}/support/", token), 200, 204)
+    assert json.loads(kept.recv(timeout=10))["event"] == "idea.counts"
+    sockets.close()
     # The page's script reconnects with a pause, as this loop does; the socket gets live
     # updates again from the same application process.
     event = _wait(lambda: _live_event_or_none(
@@ -140,6 +155,11 @@ def test_pages_and_writes_work_without_redis_and_recover_when_it_returns(site, p
     for service in ("Redis cache", "channel layer"):
         assert log.count(f"{service} available again") == 1, log
     assert "Traceback" not in log and "Internal Server Error" not in log, log
+    # A declined socket is no error either (not "ASGI callable returned without ..."); the
+    # only errors logged are /healthz's 503 answers.
+    errors = [line for line in log.splitlines() if " ERROR " in line or line.startswith("ERROR")]
+    assert all("Service Unavailable: /healthz" in line for line in errors), errors
+    assert "ASGI callable" not in log, log
 
     # Everything written during the outage is there: every idea, and the last ballot counted.
     found = run_python(site.env, (

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from tests.services import REDIS_URL
@@ -53,3 +55,61 @@ def test_unreachable_broker_gives_503_naming_the_broker(client, settings):
 @pytest.mark.django_db
 def test_healthz_only_answers_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def _pubsub_layer(settings, address):
+    """Høst's channel layer as config.settings builds it with REDIS_URL, on `address`."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {
+        "BACKEND": "realtime.layers.ChannelLayer",
+        "CONFIG": {"hosts": [{"address": address, "socket_timeout": 2, "socket_connect_timeout": 0.5}],
+                   "prefix": "hoest-test:health:"},
+    }}
+    channel_layers.backends.clear()
+
+
+@pytest.mark.django_db
+def test_unreachable_channel_layer_gives_503_naming_the_channel_layer(client, settings):
+    from channels.layers import channel_layers
+
+    from realtime.broadcast import channel_layer_outage
+
+    _pubsub_layer(settings, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        channel_layers.backends.clear()
+        channel_layer_outage.succeeded()
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["channel_layer"]
+    assert body["checks"]["channel_layer"].startswith("error: ConnectionError")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_channel_layer_check_leaves_no_subscription_behind_in_a_long_running_process(settings):
+    """Under ASGI the check runs on the server's event loop, whose pub/sub layer lives as long
+    as the process: the channel it makes for its round trip must be ended, or each probe of
+    a load balancer would leave a Redis subscription behind."""
+    import urllib.request
+
+    import redis
+    from channels.layers import channel_layers, get_channel_layer
+
+    from tests.asgi_server import serve_asgi
+    from tests.services import need_redis
+
+    need_redis()
+    _pubsub_layer(settings, REDIS_URL)
+    try:
+        with serve_asgi() as host:
+            for _ in range(3):
+                with urllib.request.urlopen(f"http://{host}/healthz", timeout=10) as response:  # noqa: S310
+                    assert json.loads(response.read())["checks"]["channel_layer"] == "ok"
+            left = [list(loop_layer.channels) for loop_layer in get_channel_layer()._layers.values()]
+            subscribed = redis.Redis.from_url(REDIS_URL).pubsub_channels("hoest-test:health:*")
+    finally:
+        channel_layers.backends.clear()
+    assert left == [[]]
+    assert subscribed == []

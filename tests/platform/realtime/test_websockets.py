@@ -93,17 +93,25 @@ def test_foreign_origins_are_refused(client):
         run(scenario(host))
 
 
+def use_layer(settings, address):
+    """Høst's channel layer (config.settings with REDIS_URL) on `address`, fresh for this test."""
+    settings.CHANNEL_LAYERS = {"default": {
+        "BACKEND": "realtime.layers.ChannelLayer",
+        "CONFIG": {"hosts": [{"address": address, "socket_timeout": 2, "socket_connect_timeout": 0.5}],
+                   "prefix": "hoest-test:ws:"},
+    }}
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+
+
 def test_redis_channel_layer_carries_events_between_connections(client, settings):
     """Two sockets on the Redis channel layer: what one process sends, the other hears."""
     need_redis()
-    settings.CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "hoest-test:ws:"},
-    }}
+    use_layer(settings, REDIS_URL)
     from channels.layers import channel_layers, get_channel_layer
 
-    channel_layers.backends.clear()
-    assert type(get_channel_layer()).__name__ == "RedisChannelLayer"
+    assert type(get_channel_layer()).__name__ == "ChannelLayer"
     alice, bob = UserFactory(), UserFactory()
     cookies = {u.pk: session_cookie(client.__class__(), u) for u in (alice, bob)}
 
@@ -129,3 +137,40 @@ def test_redis_channel_layer_carries_events_between_connections(client, settings
             run(scenario(host))
     finally:
         channel_layers.backends.clear()
+
+
+def test_handshake_is_declined_cleanly_without_redis(client, settings, caplog):
+    """The pub/sub layer subscribes a consumer's channel before the handshake: with Redis
+    unreachable that fails, and the socket is declined (403, the page's script retries
+    later) — not an ASGI error (HTTP 500) nor a traceback — and nothing is left behind."""
+    from channels.layers import channel_layers
+
+    from realtime.broadcast import channel_layer_outage
+
+    use_layer(settings, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    user = UserFactory()
+    cookie = session_cookie(client, user)
+
+    async def scenario(host):
+        for _ in range(2):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(f"ws://{host}/ws/notifications/",
+                                   additional_headers={"Cookie": cookie, "Origin": f"http://{host}"}):
+                    pass
+            assert refused.value.response.status_code == 403
+        # The server's layer (one per event loop) keeps no channel or group of the attempts.
+        from channels.layers import get_channel_layer
+
+        return [(len(loop_layer.channels), len(loop_layer.groups))
+                for loop_layer in get_channel_layer()._layers.values()]
+
+    caplog.set_level("INFO")
+    try:
+        with serve_asgi() as host:
+            left = run(scenario(host))
+    finally:
+        channel_layers.backends.clear()
+        channel_layer_outage.succeeded()
+    assert left == [(0, 0)]
+    assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info], caplog.text
+    assert sum("channel layer unavailable" in r.getMessage() for r in caplog.records) == 1, caplog.text
