@@ -286,7 +286,6 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
     if projects is None:  # else the caller's (selectors.ballot_context) projects on this ballot
         projects = ballot_projects(process=process, election=election)
     content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
-    receipt = secrecy.new_receipt()
     if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
         # The common case of a surge: ballot and participation in one statement, atomic by
         # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
@@ -322,6 +321,8 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         voter = secrecy.voter_hash(process.pk, identity, election.hash_scope)
         if process.allow_revote and not code:
             receipt = secrecy.receipt_for(voter, content)  # a double-click shows one receipt
+        else:
+            receipt = secrecy.new_receipt()
         ballot = Ballot(process=process, district_budget=election.district_budget, voter_hash=voter,
                         receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
                         sealed=False)
