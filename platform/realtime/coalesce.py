@@ -34,11 +34,11 @@ _covered_until: dict[str, float] = {}  # per process: subject -> when its booked
 
 def send_coalesced(subject: str, task, *args, interval: float = 1.0) -> None:
     """Call after the change has committed (from `transaction.on_commit`)."""
+    now = time.time()
+    if _covered_until.get(subject, 0.0) > now + MARGIN:  # first: the common case of a surge
+        return
     if task.app.conf.task_always_eager:
         task(*args)
-        return
-    now = time.time()
-    if _covered_until.get(subject, 0.0) > now + MARGIN:
         return
     run_at = now + interval
     key = f"coalesce:{subject}"
