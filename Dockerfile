@@ -18,4 +18,4 @@ RUN pip install -e . \
     && mkdir -p /app/var/media && chown -R hoest /app/var
 USER hoest
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4"]
