@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -35,7 +34,7 @@ def channel_layer() -> str | None:
 
     from channels.layers import get_channel_layer
 
-    from realtime.broadcast import channel_layer_outage
+    from realtime.broadcast import call_layer, channel_layer_outage
 
     layer = get_channel_layer()
     if layer is None:
@@ -57,7 +56,7 @@ def channel_layer() -> str | None:
     # Like the cache's probe, the check tells the process what it learnt: once it passes,
     # broadcasts are sent again at once instead of waiting out the outage's retry pause.
     try:
-        received = async_to_sync(roundtrip)()
+        received = call_layer(roundtrip)
     except Exception as exc:
         channel_layer_outage.failed(exc)
         raise

@@ -12,6 +12,8 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from health.outage import Outage
 
@@ -28,12 +30,26 @@ def group_name(*parts: Any) -> str:
     return name
 
 
+DROPPED_CONNECTION = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def call_layer(call):
+    """Run `call()`, a coroutine function using the channel layer, from sync code; once
+    more if the first try met a dropped connection. After Redis restarts, a connection
+    pooled before the restart fails once ("Connection closed by server") and the next try
+    opens a fresh one: that is no outage, and must not cost an event or a 503 on /healthz."""
+    try:
+        return async_to_sync(call)()
+    except DROPPED_CONNECTION:
+        return async_to_sync(call)()
+
+
 def send_now(group: str, event: str, payload: dict[str, Any]) -> bool:
     layer = get_channel_layer()
     if layer is None or not channel_layer_outage.should_try():
         return False
     try:
-        async_to_sync(layer.group_send)(group, {"type": "relay", "event": event, "payload": payload})
+        call_layer(lambda: layer.group_send(group, {"type": "relay", "event": event, "payload": payload}))
     except Exception as exc:  # noqa: BLE001 - live updates are best effort by design
         channel_layer_outage.failed(exc)
         return False
