@@ -1,17 +1,39 @@
 """What the budgets app holds about a person: that they took part (never what they voted —
-that is not linked to them), and the projects they proposed."""
+that is not linked to them), the projects they proposed, and, for staff and council, the
+work recorded under their name: council reviews, approved results, paper ballots typed in
+or confirmed (not their contents: those are anonymous citizens' votes) and progress
+updates."""
 
 
 def collect(user) -> dict:
-    from .models import Participation, Project
+    from .models import CouncilReview, PaperBallot, Participation, Project, ProjectUpdate, Result
+
+    def budget(row) -> str:
+        return row.district_budget.name if row.district_budget else "citywide"
 
     return {
-        "took_part_in": [{"process": p.process.title,
-                          "budget": p.district_budget.name if p.district_budget else "citywide",
-                          "channel": p.channel, "on": p.voted_on.isoformat()}
-                         for p in Participation.objects.filter(user=user).select_related("process", "district_budget")],
-        "projects_proposed": [{"process": p.process.title, "title": p.title, "cost": p.cost,
-                               "budget": p.district_budget.name if p.district_budget else "citywide"}
-                              for p in Project.objects.filter(proposed_by=user).select_related("process",
-                                                                                              "district_budget")],
+        "took_part_in": [{"process": p.process.title, "budget": budget(p), "channel": p.channel,
+                          "on": p.voted_on.isoformat(), "district": p.district.name if p.district else None,
+                          "age_band": p.age_band}
+                         for p in Participation.objects.filter(user=user).select_related(
+                             "process", "district_budget", "district")],
+        "projects_proposed": [{"process": p.process.title, "title": p.title, "description": p.description,
+                               "cost": p.cost, "budget": budget(p),
+                               "district": p.district.name if p.district else None,
+                               "proposed_at": p.created_at.isoformat()}
+                              for p in Project.objects.filter(proposed_by=user).select_related(
+                                  "process", "district_budget", "district")],
+        "council_reviews": [{"process": r.process.title, "decision": r.decision, "comment": r.comment,
+                             "at": r.created_at.isoformat()}
+                            for r in CouncilReview.objects.filter(member=user).select_related("process")],
+        "results_approved": [{"process": r.process.title, "approved_at": r.approved_at.isoformat()}
+                             for r in Result.objects.filter(approved_by=user).select_related("process")],
+        "paper_ballots": [{"process": p.process.title, "budget": budget(p),
+                           "as": "entered" if p.entered_by_id == user.pk else "confirmed",
+                           "at": p.created_at.isoformat()}
+                          for p in (PaperBallot.objects.filter(entered_by=user) | PaperBallot.objects.filter(
+                              confirmed_by=user)).select_related("process", "district_budget").order_by("pk")],
+        "project_updates": [{"project": u.project.title, "text": u.text, "milestone": u.milestone,
+                             "happened_on": u.happened_on.isoformat(), "at": u.created_at.isoformat()}
+                            for u in ProjectUpdate.objects.filter(author=user).select_related("project")],
     }
