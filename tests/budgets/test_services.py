@@ -181,7 +181,8 @@ def test_data_download_says_where_a_person_voted_but_not_what(client, process, v
     client.force_login(voter)
     data = json.loads(client.get("/account/data.json").content)
     assert data["budgets"]["took_part_in"] == [{"process": process.title, "budget": "citywide", "channel": "online",
-                                                "on": data["budgets"]["took_part_in"][0]["on"]}]
+                                                "on": data["budgets"]["took_part_in"][0]["on"],
+                                                "district": None, "age_band": services._age_band(voter.birth_year)}]
     assert "Projekt B" not in json.dumps(data) and '"B"' not in json.dumps(data["budgets"])
 
 
