@@ -5,6 +5,9 @@ or confirmed (not their contents: those are anonymous citizens' votes) and progr
 updates."""
 
 
+from django.db.models import Q
+
+
 def collect(user) -> dict:
     from .models import CouncilReview, PaperBallot, Participation, Project, ProjectUpdate, Result
 
@@ -31,8 +34,8 @@ def collect(user) -> dict:
         "paper_ballots": [{"process": p.process.title, "budget": budget(p),
                            "as": "entered" if p.entered_by_id == user.pk else "confirmed",
                            "at": p.created_at.isoformat()}
-                          for p in (PaperBallot.objects.filter(entered_by=user) | PaperBallot.objects.filter(
-                              confirmed_by=user)).select_related("process", "district_budget").order_by("pk")],
+                          for p in PaperBallot.objects.filter(Q(entered_by=user) | Q(confirmed_by=user))
+                          .select_related("process", "district_budget").order_by("pk")],
         "project_updates": [{"project": u.project.title, "text": u.text, "milestone": u.milestone,
                              "happened_on": u.happened_on.isoformat(), "at": u.created_at.isoformat()}
                             for u in ProjectUpdate.objects.filter(author=user).select_related("project")],

@@ -6,6 +6,7 @@ the ORM on every request: 0.5 ms of CPU, against 0.2 ms for the same join as a r
 same errors.
 """
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 # DRF's own messages, translated by DRF's catalogues; under this name makemessages leaves
 # them out of Høst's.
@@ -19,7 +20,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         user_model = get_user_model()
-        quote = _quote_name
+        quote = connection.ops.quote_name
         sql = (f"SELECT u.* FROM {quote(user_model._meta.db_table)} u "  # noqa: S608  # nosec B608 - model names
                f"JOIN {quote(Token._meta.db_table)} t ON t.user_id = u.{quote(user_model._meta.pk.column)} "
                f"WHERE t.key = %s")
@@ -30,8 +31,3 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(drf_message("User inactive or deleted."))
         return user, Token(key=key, user=user)
 
-
-def _quote_name(name: str) -> str:
-    from django.db import connection
-
-    return connection.ops.quote_name(name)

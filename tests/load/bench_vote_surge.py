@@ -52,6 +52,9 @@ import textwrap
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import loadkit  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hoest_vote_bench")
@@ -180,15 +183,6 @@ def run_load(port: int, requests: list[str], concurrency: int, duration: float, 
 
 
 # --- database and data ---------------------------------------------------------------------
-
-def ensure_database() -> None:
-    name = URL.rsplit("/", 1)[1]
-    server = URL.rsplit("/", 1)[0] + "/postgres"
-    exists = subprocess.run(["psql", server, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
-                            capture_output=True, text=True, check=True).stdout.strip()
-    if not exists:
-        subprocess.run(["psql", server, "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
-
 
 def django_setup(redis: bool) -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
@@ -537,7 +531,7 @@ def main() -> int:
         raise SystemExit("--voters 1..50000, --concurrency 1..512, --duration 1..240")
     configs = [parse_config(c) for c in args.configs]
     started = time.monotonic()
-    ensure_database()
+    loadkit.ensure_database(URL)
     django_setup(redis=False)
     from django.core.management import call_command
     from django.db import connection
