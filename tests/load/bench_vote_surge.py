@@ -320,9 +320,32 @@ def parse_config(text: str) -> dict:
     server, _, cache = text.partition("/")
     kind, _, size = server.partition(":")
     workers, _, threads = size.partition("x")
-    if kind not in ("sync", "gthread") or cache not in ("redis", "locmem"):
-        raise SystemExit(f"bad config {text!r}: KIND:WORKERS[xTHREADS]/redis|locmem, KIND sync or gthread")
+    if kind not in SERVER_KINDS or cache not in ("redis", "locmem"):
+        raise SystemExit(f"bad config {text!r}: KIND:WORKERS[xTHREADS]/redis|locmem, KIND one of "
+                         f"{', '.join(SERVER_KINDS)}")
     return {"label": text, "kind": kind, "workers": int(workers), "threads": int(threads or 1), "cache": cache}
+
+
+SERVER_KINDS = ("sync", "gthread", "granian", "uwsgi")
+
+
+def server_command(config: dict, port: int) -> list[str]:
+    """The WSGI server's command line: gunicorn (sync or gthread), granian or uWSGI, each
+    with WORKERS processes of THREADS threads serving config.wsgi:application."""
+    workers, threads = str(config["workers"]), str(config["threads"])
+    if config["kind"] == "granian":
+        return [str(VENV_BIN / "granian"), "--interface", "wsgi", "config.wsgi:application", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", workers, "--blocking-threads", threads, "--backlog", "2048",
+                "--log-level", "warning", "--no-access-log"]
+    if config["kind"] == "uwsgi":
+        return [str(VENV_BIN / "uwsgi"), "--http-socket", f"127.0.0.1:{port}", "--module", "config.wsgi:application",
+                "--master", "--processes", workers, "--threads", threads, "--listen", "1024", "--disable-logging",
+                "--http-keepalive", "--die-on-term", "--need-app", "--lazy-apps"]
+    args = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", workers,
+            "-k", config["kind"], "--backlog", "2048", "--timeout", "60", "--log-level", "warning"]
+    if config["kind"] == "gthread":
+        args += ["--threads", threads, "--keep-alive", "5"]
+    return args
 
 
 class Gunicorn:
@@ -334,11 +357,7 @@ class Gunicorn:
                     "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT), str(ROOT / "platform")])})
         if config["cache"] == "redis":
             env["REDIS_URL"] = REDIS_URL
-        args = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{self.port}",
-                "-w", str(config["workers"]), "-k", config["kind"], "--backlog", "2048", "--timeout", "60",
-                "--log-level", "warning"]
-        if config["kind"] == "gthread":
-            args += ["--threads", str(config["threads"]), "--keep-alive", "5"]
+        args = server_command(config, self.port)
         self.log = open(workdir / f"gunicorn-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
