@@ -108,6 +108,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'h
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Test a connection before using it (the pool checks one before lending it): after a
     # PostgreSQL restart dead connections are replaced instead of failing a request each.
+    # Django's backend with a check that needs no round trip while all is well (health.postgresql).
+    DATABASES["default"]["ENGINE"] = "health.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if SERVER_INTERFACE == "asgi":
         DATABASES["default"]["CONN_MAX_AGE"] = 0

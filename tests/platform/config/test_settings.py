@@ -63,7 +63,8 @@ def test_embedded_default_needs_no_variables():
 
 def test_database_and_redis_urls_switch_to_real_services():
     s = probe(DATABASE_URL="postgres://u:p@db.invalid:5432/hoest", REDIS_URL="redis://cache.invalid:6379/0")
-    assert s["db"] == "django.db.backends.postgresql"
+    # Django's PostgreSQL backend with a round-trip-free health check (health.postgresql).
+    assert s["db"] == "health.postgresql"
     assert s["db_name"] == "hoest"
     assert s["conn_max_age"] == 60 and s["pool"] is False
     # Django's RedisCache, degrading to misses during an outage (health.cache).
