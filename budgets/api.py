@@ -28,6 +28,7 @@ from .serializers import (
     TurnoutSerializer,
     VerifiedSerializer,
     VerifySerializer,
+    ballot_data,
 )
 
 
@@ -95,9 +96,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
         context = selectors.ballot_context(pk=pk)
         if context is None:
             raise NotFound()
-        serializer = BallotSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = ballot_data(request.data)
         code = data.pop("code", "")
         key = data.pop("district", "")
         if not code and not request.user.is_authenticated:
