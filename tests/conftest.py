@@ -11,11 +11,13 @@ def _isolated_cache_and_eager_tasks(settings):
     Celery tasks in-process unless it asks for a real broker."""
     from django.core.cache import cache
 
+    from budgets import selectors as budget_selectors
     from config.celery import app
     from realtime import coalesce
 
     cache.clear()
     coalesce._covered_until.clear()
+    budget_selectors._ballot_contexts.clear()
     app.conf.task_always_eager = True
     # Test accounts need no slow, brute-force-resistant hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

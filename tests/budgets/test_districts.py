@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from budgets import services
+from budgets import selectors, services
 from budgets.elections import BudgetElection, election_get
 from budgets.models import (
     Ballot,
@@ -324,3 +324,19 @@ def test_a_paper_ballot_names_its_district_budget(client, process, districts, bu
         "projects": ["S2"]}
     participation = Participation.objects.get(process=process)
     assert participation.district.slug == "sydby" and participation.district_budget == ballot.district_budget
+
+
+def test_the_ballot_path_reads_its_copy_without_queries_until_another_process_forgets_it(
+        process, django_assert_num_queries):
+    """Each web process keeps the objects; the shared cache says which version is current."""
+    from django.core.cache import cache
+
+    first = selectors.ballot_context(pk=process.pk)
+    with django_assert_num_queries(0):
+        assert selectors.ballot_context(pk=process.pk) is first
+    # Another web process changed the process and forgot the version in the shared cache:
+    cache.delete(f"budgets:ballot-context:{process.pk}")
+    Project.objects.filter(process=process, code="B").update(cost=1)
+    with django_assert_num_queries(3):
+        again = selectors.ballot_context(pk=process.pk)
+    assert again is not first and again.projects[None]["B"] == 1
