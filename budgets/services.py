@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -206,9 +208,11 @@ def _age_band(birth_year: int | None) -> str:
     return "65+"
 
 
-def _ballot_upsert(ballot: Ballot, participation: Participation | None = None) -> bool:
+def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: Participation | SimpleNamespace | None = None
+                   ) -> bool:
     """Insert the ballot or replace the voter's earlier one in this election; True if it
-    replaced one. On PostgreSQL one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING
+    replaced one. `ballot` and `participation` are model instances or any objects with the
+    same attributes (`id`, `process_id`, ...). On PostgreSQL one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING
     (xmax = 0): a row that was updated, not inserted, has a transaction id in xmax. With
     `participation` (PostgreSQL only) the same statement also records it, ON CONFLICT DO
     NOTHING, as a data-modifying WITH: one statement is one transaction."""
@@ -289,12 +293,17 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
     if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
         # The common case of a surge: ballot and participation in one statement, atomic by
         # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
+        # The rows' values without model instances: two of them, with their init signals, cost
+        # ~0.05 ms of a surge's ballot.
         voter = secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope)
         receipt = secrecy.receipt_for(voter, content)
-        ballot = Ballot(process=process, district_budget=election.district_budget, voter_hash=voter,
-                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content, sealed=False)
-        replaced = _ballot_upsert(ballot, participation=_participation(
-            process=process, user=user, channel=channel, election=election, district_id=None))
+        budget_id = election.district_budget.pk if election.district_budget else None
+        ballot = SimpleNamespace(id=uuid.uuid4(), process_id=process.pk, district_budget_id=budget_id, voter_hash=voter,
+                                 receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
+                                 sealed=False)
+        replaced = _ballot_upsert(ballot, participation=SimpleNamespace(
+            process_id=process.pk, district_budget_id=budget_id, user_id=user.pk, channel=channel,
+            district_id=user.district_id, age_band=_age_band(user.birth_year), voted_on=timezone.localdate()))
         transaction.on_commit(lambda: _send_turnout(process.pk))
         return CastResult(receipt=receipt, replaced=replaced)
     with transaction.atomic():
