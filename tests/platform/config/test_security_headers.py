@@ -85,3 +85,37 @@ def test_templates_have_no_inline_scripts_styles_or_handlers():
                 if forbidden.search(line):
                     offenders.append(f"{template.relative_to(root)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("path", ["/ideas/", "/api/v1/ideas/", "/api/docs/", "/admin/login/"])
+def test_the_header_built_once_is_the_one_django_csp_builds(rf, path):
+    """config.middleware builds a plain response's policy once per path override."""
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from config.middleware import ContentSecurityPolicyMiddleware
+
+    ours = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    fast = ours.process_response(rf.get(path), HttpResponse())
+    built = CSPMiddleware.process_response(ours, rf.get(path), HttpResponse())  # django-csp's own way
+    assert directives(fast) == directives(built)
+
+
+def test_a_view_with_its_own_policy_or_a_nonce_keeps_it(rf, settings):
+    from csp.constants import NONCE, SELF
+    from django.http import HttpResponse
+
+    from config.middleware import ContentSecurityPolicyMiddleware
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    response = HttpResponse()
+    response._csp_update = {"img-src": ["https://maps.example.dk"]}
+    assert "https://maps.example.dk" in directives(middleware.process_response(rf.get("/"), response))["img-src"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF], "script-src": [SELF, NONCE]}}
+    request = rf.get("/")
+    middleware.process_request(request)
+    nonce = str(request.csp_nonce)
+    assert directives(middleware.process_response(request, HttpResponse()))["script-src"] == ["'self'",
+                                                                                             f"'nonce-{nonce}'"]
+    assert directives(middleware.process_response(rf.get("/"), HttpResponse()))["script-src"] == ["'self'"], \
+        "a changed setting is not served from the old copy"
