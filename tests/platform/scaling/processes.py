@@ -19,7 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(sys.executable).parent
 # Variables of the test run that must not leak into a server (production mode, debug).
-_DROPPED = ("DJANGO_ENV", "DJANGO_DEBUG", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST")
+# HOEST_SERVER_INTERFACE is set in this process once a test has imported config.asgi: passed
+# on, it would give a WSGI server the ASGI database mode (the psycopg pool, CONN_MAX_AGE 0).
+_DROPPED = ("DJANGO_ENV", "DJANGO_DEBUG", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST",
+            "HOEST_SERVER_INTERFACE")
 
 
 def free_port() -> int:
