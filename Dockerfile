@@ -1,4 +1,4 @@
-# One image for web (gunicorn), ws (uvicorn), worker and beat.
+# One image for web (granian, WSGI), ws (uvicorn), worker and beat.
 FROM node:20-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -18,4 +18,8 @@ RUN pip install -e . \
     && mkdir -p /app/var/media && chown -R hoest /app/var
 USER hoest
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4"]
+# The same command as docker-compose.yml's `web`, whose comment explains the options.
+CMD ["granian", "--interface", "wsgi", "config.wsgi:application", "--host", "0.0.0.0", "--port", "8000", \
+     "--workers", "2", "--blocking-threads", "2", "--blocking-threads-idle-timeout", "600", \
+     "--http", "1", "--no-ws", "--backlog", "2048", "--respawn-failed-workers", \
+     "--workers-kill-timeout", "20", "--no-access-log"]

@@ -1,7 +1,7 @@
 """ASGI entry point: HTTP and websockets under /ws/.
 
-In the embedded mode one ASGI process serves everything; in production gunicorn serves HTTP
-and an ASGI server only /ws/, behind the reverse proxy.
+In the embedded mode one ASGI process serves everything; in production granian serves HTTP
+through config.wsgi, and an ASGI server only /ws/, behind the reverse proxy.
 """
 import os
 

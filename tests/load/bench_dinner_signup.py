@@ -1,7 +1,7 @@
 """Dinner sign-up race: many people take seats at the same moment, through the API.
 
     .venv/bin/python tests/load/bench_dinner_signup.py [--guests 500] [--dinners 50] [--seats 8]
-        [--workers 4] [--threads 1] [--json FILE]
+        [--workers 2] [--threads 2] [--json FILE]
 
 What it does (everything on 127.0.0.1, bounded in count and time):
 
@@ -9,8 +9,8 @@ What it does (everything on 127.0.0.1, bounded in count and time):
    postgres://postgres@127.0.0.1:5432/hoest_scale_dinners), makes a fresh dinner programme
    with `--dinners` open dinners of `--seats` guest seats (one host each), and `--guests`
    citizens with API tokens (made once, reused by later runs).
-2. Starts gunicorn (`config.wsgi:application`, `--workers`, gthread if `--threads` > 1; as
-   docker-compose's `web`) on a free port with Redis BENCH_REDIS_URL (default
+2. Starts granian (`config.wsgi:application`, `--workers` processes of `--threads` blocking
+   threads, as docker-compose's `web`) on a free port with Redis BENCH_REDIS_URL (default
    redis://127.0.0.1:6379/7) as cache and channel layer and API_WRITE_RATE raised (the
    throttle is not what is measured).
 3. Opens one connection per guest, then releases every request at once: each guest POSTs
@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadkit  # noqa: E402
 
-from tests.platform.scaling.processes import gunicorn_spec, running, server_env  # noqa: E402
+from tests.platform.scaling.processes import granian_spec, running, server_env  # noqa: E402
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hoest_scale_dinners")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -148,8 +148,8 @@ def main() -> int:
     parser.add_argument("--guests", type=int, default=500)
     parser.add_argument("--dinners", type=int, default=50)
     parser.add_argument("--seats", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="granian blocking threads per worker")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--json", help="write the figures to this file too")
     args = parser.parse_args()
@@ -161,7 +161,7 @@ def main() -> int:
     requests = [(rng.choice(dinners), token) for token in tokens]
     env = server_env(database_url=URL, redis_url=REDIS_URL, API_WRITE_RATE="1000000/min", CONN_MAX_AGE="60")
     load_before = loadkit.load_average()
-    with running([gunicorn_spec("web", env, workers=args.workers, threads=args.threads)]) as processes:
+    with running([granian_spec("web", env, workers=args.workers, threads=args.threads)]) as processes:
         results, start = asyncio.run(race(processes["web"].host, requests))
     from django.db import connection
 
@@ -172,7 +172,7 @@ def main() -> int:
     wall = max(r["done"] for r in results) - start
     latency = loadkit.summary([r["ms"] for r in ok])
     rate = len(ok) / wall if wall > 0 else 0.0
-    server = f"gunicorn {args.workers} worker(s)" + (f" x {args.threads} threads" if args.threads > 1 else "")
+    server = f"granian {args.workers} worker(s) x {args.threads} thread(s)"
     print(f"\nDinner sign-up race: {args.guests} simultaneous sign-ups for {args.dinners} dinners of {args.seats} "
           f"seats ({args.dinners * args.seats} seats), {server}, PostgreSQL {URL.rsplit('/', 1)[1]}")
     print(f"load average before {load_before:.1f}, after {loadkit.load_average():.1f}")

@@ -11,8 +11,8 @@ What it does (everything on 127.0.0.1, bounded in count and time):
    municipality and N voters (plus warm-up and profile voters) holding API tokens.
 2. For every server configuration (`KIND:WORKERS[xTHREADS]/CACHE`, CACHE being `redis`
    = REDIS_URL=redis://127.0.0.1:6379/13, or `locmem` = no REDIS_URL: local-memory cache and
-   the in-memory channel layer) it starts gunicorn on a free port serving
-   config.wsgi:application with DJANGO_DEBUG unset, LOG_LEVEL=WARNING and
+   the in-memory channel layer) it starts the WSGI server (gunicorn, granian or uWSGI) on a
+   free port serving config.wsgi:application with DJANGO_DEBUG unset, LOG_LEVEL=WARNING and
    API_WRITE_RATE=1000000/min, then
    * baseline: N POSTs to a bare Django view that INSERTs one row into `bench_row` (the
      view lives in a throwaway URLconf written to a temp dir; the project's URLconf is
@@ -65,7 +65,7 @@ WARMUP_VOTERS = 200
 PROFILE_VOTERS = 300
 PROJECTS = 12
 GOAL_RATE, GOAL_P99 = 500.0, 300.0
-DEFAULT_CONFIGS = ["sync:4/redis", "sync:5/redis", "gthread:2x8/redis", "sync:4/locmem"]
+DEFAULT_CONFIGS = ["granian:2x2/redis", "sync:4/redis", "sync:5/redis", "gthread:2x8/redis", "sync:4/locmem"]
 
 BENCH_URLS = '''\
 """Throwaway URLconf of bench_vote_surge.py: the project's URLs plus a bare insert view."""

@@ -127,14 +127,14 @@ class Vote(Bench):
 
     def argv(self, quick, json_path):
         return [PY, str(HERE / "bench_vote_surge.py"), "--voters", "600" if quick else "1500",
-                "--configs", "sync:4/redis", "--no-profile"]
+                "--configs", "granian:2x2/redis", "--no-profile"]
 
     def size(self, quick):
-        return ("600" if quick else "1,500") + " voters, gunicorn sync -w 4, Redis"
+        return ("600" if quick else "1,500") + " voters, granian 2 workers x 2 threads (as production), Redis"
 
     def rows(self, out, code, json_path):
         rows = []
-        m = re.search(r"^(sync:4/redis)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)",
+        m = re.search(r"^(granian:2x2/redis)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(-?\d+)\s+(\d+)",
                       out, re.M)
         if m:
             rate, p99, stored, lost, errors = number(m[2]), number(m[4]), m[7], int(m[8]), int(m[9])

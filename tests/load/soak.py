@@ -1,7 +1,7 @@
 """Soak: a steady mixed load for a long time; no errors, no memory growth, no lost writes.
 
     .venv/bin/python tests/load/soak.py [--duration 1800] [--rate 20] [--clients 8]
-        [--server gunicorn|uvicorn] [--workers 3] [--sample 10] [--json FILE]
+        [--server granian|uvicorn] [--workers 2] [--threads 2] [--sample 10] [--json FILE]
 
 What it does (everything on 127.0.0.1, bounded in count and time):
 
@@ -10,11 +10,12 @@ What it does (everything on 127.0.0.1, bounded in count and time):
    campaign with 100 visible ideas, a budget process in its voting phase with 12 projects, a
    dinner programme with 40 open dinners of 8 seats; and (once, reused) 2,000 citizens
    with API tokens.
-2. Starts the server as a subprocess on a free port: gunicorn (`config.wsgi`, `--workers`
-   sync workers, as docker-compose's `web`) or one uvicorn process (`config.asgi`), with
-   Redis BENCH_REDIS_URL (default redis://127.0.0.1:6379/7) as cache, channel layer and
-   broker, and throttles raised (they are not what is measured). Celery tasks queued by the
-   requests wait in the broker (no worker is started; none of the writes depends on one).
+2. Starts the server as a subprocess on a free port: granian (`config.wsgi`, `--workers`
+   processes of `--threads` blocking threads, as docker-compose's `web`) or one uvicorn
+   process (`config.asgi`), with Redis BENCH_REDIS_URL (default redis://127.0.0.1:6379/7) as
+   cache, channel layer and broker, and throttles raised (they are not what is measured).
+   Celery tasks queued by the requests wait in the broker (no worker is started; none of the
+   writes depends on one).
 3. For `--duration` seconds, `--clients` concurrent clients send `--rate` requests/s in all,
    each picking at random: 60 % reads (idea list page, idea page, API idea list, API idea,
    budget page, dinner programme API), 10 % supports, 10 % comments, 10 % ballots, 10 %
@@ -44,7 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadkit  # noqa: E402
 
-from tests.platform.scaling.processes import gunicorn_spec, running, server_env, uvicorn_spec  # noqa: E402
+from tests.platform.scaling.processes import granian_spec, running, server_env, uvicorn_spec  # noqa: E402
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hoest_scale_soak")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -240,8 +241,9 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=1800, help="seconds (default 1800 = 30 min)")
     parser.add_argument("--rate", type=float, default=20, help="requests per second, all clients together")
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian")
+    parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="granian blocking threads per worker")
     parser.add_argument("--sample", type=float, default=10, help="seconds between RSS samples")
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--json", help="write the figures to this file too")
@@ -253,7 +255,7 @@ def main() -> int:
     env = server_env(database_url=URL, redis_url=REDIS_URL, API_WRITE_RATE="1000000/min",
                      API_READ_RATE="1000000/min", COMMENT_RATE="1000000/h", SEAT_SIGNUP_RATE="1000000/h",
                      IDEA_SUBMIT_RATE="1000000/h")
-    spec = (gunicorn_spec("web", env, workers=args.workers) if args.server == "gunicorn"
+    spec = (granian_spec("web", env, workers=args.workers, threads=args.threads) if args.server == "granian"
             else uvicorn_spec("web", env))
     load_before = loadkit.load_average()
     loads = []
@@ -276,7 +278,8 @@ def main() -> int:
     for kind, ms in log:
         by_kind.setdefault(kind, []).append(ms)
     print(f"\nSoak: {elapsed:.0f} s at {args.rate:g} requests/s target ({len(log) / elapsed:.1f}/s reached), "
-          f"{args.clients} clients, {args.server}" + (f" -w {args.workers}" if args.server == "gunicorn" else "")
+          f"{args.clients} clients, {args.server}"
+          + (f" {args.workers} x {args.threads} threads" if args.server == "granian" else "")
           + f", PostgreSQL {URL.rsplit('/', 1)[1]}")
     print(f"load average before {load_before:.1f}, at the end {loads[-1]:.1f}; "
           f"server processes alive at the end: {len(still_running)} of {len(pids)}")

@@ -34,7 +34,7 @@ def test_docker_compose_yml_follows_the_compose_specification(compose):
 
 
 @pytest.mark.parametrize("break_it", [
-    lambda c: c["services"]["web"].update(comand=["gunicorn"]),  # a typo in a key
+    lambda c: c["services"]["web"].update(comand=["granian"]),  # a typo in a key
     lambda c: c["services"]["web"]["depends_on"]["postgres"].update(condition="service_ready"),
     lambda c: c["services"]["redis"]["healthcheck"].update(retries="many"),
     lambda c: c["services"]["proxy"].update(ports="80:80"),

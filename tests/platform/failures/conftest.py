@@ -1,8 +1,9 @@
 """Private PostgreSQL, Redis, web and Celery processes that the failure tests really stop,
 kill and start — never the shared services other test runs use.
 
-The application under test runs as its own process (uvicorn, config.asgi) pointed at the
-private services, so recovering "without a restart" means that very process answers again.
+The application under test runs as its own process (uvicorn with config.asgi, or granian
+with config.wsgi) pointed at the private services, so recovering "without a restart" means
+that very process answers again.
 Locally, missing server binaries skip these tests with the reason; under CI=true they fail.
 """
 from __future__ import annotations
@@ -196,7 +197,8 @@ def demo_database(private_postgres, private_redis):
 
 
 class AppServer:
-    """config.asgi under uvicorn in its own process, its log in a file the test reads."""
+    """Høst in its own process, its log in a file the test reads: config.asgi under uvicorn,
+    or config.wsgi under granian as production serves HTTP."""
 
     def __init__(self, env: dict[str, str], log: Path, interface: str = "asgi"):
         self.env, self.log_path, self.interface = env, log, interface
@@ -210,11 +212,14 @@ class AppServer:
             command = [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1",
                        "--port", str(self.port), "--lifespan", "off", "--no-access-log",
                        "--ws", "websockets-sansio"]
-        else:  # HTTP as production serves it (docker-compose `web`)
-            command = [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                       "--workers", "2", "--timeout", "60"]
+        else:  # HTTP as production serves it (docker-compose `web`: 2 workers x 2 threads)
+            command = [str(BIN / "granian"), "--interface", "wsgi", "config.wsgi:application",
+                       "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2",
+                       "--blocking-threads", "2", "--http", "1", "--no-ws", "--no-access-log"]
+        # A session of its own, so that a server that will not stop is killed with its
+        # workers (granian's workers outlive a killed main process).
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log,
-                                        stderr=subprocess.STDOUT)
+                                        stderr=subprocess.STDOUT, start_new_session=True)
 
         def up():
             assert self.process.poll() is None, self.log()
@@ -237,7 +242,7 @@ class AppServer:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
             self.process = None
             self._log.close()

@@ -2,8 +2,8 @@
 503 (a page, or the API's JSON error), never a 500; nothing is half written; the same
 application process serves normally again once PostgreSQL is back.
 
-Run against both ways Høst serves HTTP: uvicorn (ASGI, the psycopg pool) and gunicorn
-(WSGI, persistent connections), each checking a connection before using it."""
+Run against both ways Høst serves HTTP: uvicorn (ASGI, the psycopg pool) and granian
+(WSGI, persistent connections per thread), each checking a connection before using it."""
 from __future__ import annotations
 
 import itertools
@@ -144,7 +144,7 @@ def test_requests_during_a_postgres_restart_fail_cleanly_and_the_site_recovers(
     assert after and all(a.status in {200, 201, 302} for a in after), \
         [(a.kind, a.status, a.body[:200]) for a in after if a.status not in {200, 201, 302}]
     assert "Internal Server Error" not in log, log[-3000:]
-    # Logged once per process when it starts (gunicorn runs two), not per request.
+    # Logged once per process when it starts (granian runs two workers), not per request.
     assert 1 <= log.count("database unavailable") <= 2 and "Traceback" not in log, log[-3000:]
 
     # Nothing half written: each idea that exists is whole, and each 2xx/3xx write made

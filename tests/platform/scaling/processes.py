@@ -1,4 +1,4 @@
-"""Start Høst's real server and worker processes (uvicorn, Celery) as subprocesses on
+"""Start Høst's real server and worker processes (granian, uvicorn, Celery) as subprocesses on
 127.0.0.1, for tests and load scripts that need more than one process against the same
 PostgreSQL and Redis. Every process is stopped by the context manager that started it."""
 from __future__ import annotations
@@ -19,7 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(sys.executable).parent
 # Variables of the test run that must not leak into a server (production mode, debug).
-_DROPPED = ("DJANGO_ENV", "DJANGO_DEBUG", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST")
+# HOEST_SERVER_INTERFACE is set in this process once a test has imported config.asgi: passed
+# on, it would give a WSGI server the ASGI database mode (the psycopg pool, CONN_MAX_AGE 0).
+_DROPPED = ("DJANGO_ENV", "DJANGO_DEBUG", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST",
+            "HOEST_SERVER_INTERFACE")
 
 
 def free_port() -> int:
@@ -35,6 +38,15 @@ def server_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, 
                 "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env
+
+
+def database_url() -> str:
+    """The URL of the database Django uses in this process (in a test: the test database)."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @dataclass
@@ -53,7 +65,7 @@ class Process:
         return self.log.read_text(errors="replace")
 
     def pids(self) -> list[int]:
-        """The process and its children (uvicorn --workers, celery prefork)."""
+        """The process and its children (granian's and uvicorn's workers, celery prefork)."""
         found, frontier = [self.popen.pid], [self.popen.pid]
         while frontier:
             parent = frontier.pop()
@@ -146,9 +158,13 @@ def celery_spec(name: str, env: dict[str, str]) -> tuple:
     return (name, argv, env, "ready.")
 
 
-def gunicorn_spec(name: str, env: dict[str, str], *, workers: int = 4, threads: int = 1) -> tuple:
-    """Production's HTTP server (docker-compose `web`): gunicorn serving config.wsgi."""
-    argv = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", "127.0.0.1:{port}",
-            "--workers", str(workers), "--timeout", "120", "--backlog", "2048", "--log-level", "warning",
-            *(["--threads", str(threads), "--worker-class", "gthread"] if threads > 1 else [])]
+def granian_spec(name: str, env: dict[str, str], *, workers: int = 2, threads: int = 2,
+                 idle_timeout: int = 600) -> tuple:
+    """Production's HTTP server (docker-compose `web`): granian serving config.wsgi with
+    `workers` processes of `threads` blocking threads (production runs 2 x 2), each thread
+    retired after `idle_timeout` seconds without a request."""
+    argv = [str(VENV_BIN / "granian"), "--interface", "wsgi", "config.wsgi:application", "--host", "127.0.0.1",
+            "--port", "{port}", "--workers", str(workers), "--blocking-threads", str(threads),
+            "--blocking-threads-idle-timeout", str(idle_timeout), "--http", "1", "--no-ws", "--backlog", "2048",
+            "--log-level", "warning", "--no-access-log"]
     return (name, argv, env, None)

@@ -15,18 +15,16 @@ import pytest
 from asgiref.sync import sync_to_async
 from websockets.asyncio.client import connect
 
-from tests.platform.scaling.processes import celery_spec, running, server_env, uvicorn_spec
+from tests.platform.scaling.processes import (
+    celery_spec,
+    database_url,
+    running,
+    server_env,
+    uvicorn_spec,
+)
 from tests.services import REDIS_URL, need_postgres, need_redis
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.redis]
-
-
-def database_url() -> str:
-    from django.db import connection
-
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.fixture(scope="module")
