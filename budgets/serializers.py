@@ -98,8 +98,9 @@ def _plain(data: dict) -> bool:
         if type(points) is not dict or not all(
                 _PLAIN_CODE.fullmatch(code) and type(n) is int and n >= 0 for code, n in points.items()):
             return False
-    return (type(data.get("code", "")) is str and _PLAIN_VOTING_CODE.fullmatch(data.get("code", "")) is not None
-            and type(data.get("district", "")) is str and _PLAIN_SLUG.fullmatch(data.get("district", "")) is not None)
+    code, district = data.get("code", ""), data.get("district", "")
+    return (type(code) is str and _PLAIN_VOTING_CODE.fullmatch(code) is not None
+            and type(district) is str and _PLAIN_SLUG.fullmatch(district) is not None)
 
 
 class ReceiptSerializer(serializers.Serializer):

@@ -208,12 +208,12 @@ def _age_band(birth_year: int | None) -> str:
     return "65+"
 
 
-def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: Participation | SimpleNamespace | None = None
-                   ) -> bool:
+def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: SimpleNamespace | None = None) -> bool:
     """Insert the ballot or replace the voter's earlier one in this election; True if it
-    replaced one. `ballot` and `participation` are model instances or any objects with the
-    same attributes (`id`, `process_id`, ...). On PostgreSQL one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING
-    (xmax = 0): a row that was updated, not inserted, has a transaction id in xmax. With
+    replaced one. `ballot` is a Ballot or any object with its attributes (`id`,
+    `process_id`, ...), `participation` the values of _participation_values. On PostgreSQL one statement, INSERT ... ON
+    CONFLICT DO UPDATE ... RETURNING (xmax = 0): a row that was updated, not inserted, has a
+    transaction id in xmax. With
     `participation` (PostgreSQL only) the same statement also records it, ON CONFLICT DO
     NOTHING, as a data-modifying WITH: one statement is one transaction."""
     if connection.vendor != "postgresql":
@@ -297,13 +297,13 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         # ~0.05 ms of a surge's ballot.
         voter = secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope)
         receipt = secrecy.receipt_for(voter, content)
-        budget_id = election.district_budget.pk if election.district_budget else None
-        ballot = SimpleNamespace(id=uuid.uuid4(), process_id=process.pk, district_budget_id=budget_id, voter_hash=voter,
+        participation = _participation_values(process=process, user=user, channel=channel, election=election,
+                                              district_id=None)
+        ballot = SimpleNamespace(id=uuid.uuid4(), process_id=process.pk,
+                                 district_budget_id=participation["district_budget_id"], voter_hash=voter,
                                  receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
                                  sealed=False)
-        replaced = _ballot_upsert(ballot, participation=SimpleNamespace(
-            process_id=process.pk, district_budget_id=budget_id, user_id=user.pk, channel=channel,
-            district_id=user.district_id, age_band=_age_band(user.birth_year), voted_on=timezone.localdate()))
+        replaced = _ballot_upsert(ballot, participation=SimpleNamespace(**participation))
         transaction.on_commit(lambda: _send_turnout(process.pk))
         return CastResult(receipt=receipt, replaced=replaced)
     with transaction.atomic():
@@ -390,20 +390,24 @@ def turnout_send(process_id: int) -> None:
     send_now(turnout_group(process_id), "turnout.changed", {"process": process_id, "voters": voters})
 
 
-def _participation(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None,
-                   district_id: int | None) -> Participation:
-    return Participation(
-        process=process, district_budget=election.district_budget if election else None, user=user, channel=channel,
-        voted_on=timezone.localdate(), district_id=district_id if district_id else getattr(user, "district_id", None),
-        age_band=_age_band(getattr(user, "birth_year", None)))
+def _participation_values(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None,
+                          district_id: int | None) -> dict:
+    """A participation row's values by attribute name: the district is the voter's own
+    unless the ballot named one (a code bound to a district), the age band from the birth year."""
+    budget = election.district_budget if election else None
+    return {"process_id": process.pk, "district_budget_id": budget.pk if budget else None,
+            "user_id": user.pk if user is not None else None, "channel": channel, "voted_on": timezone.localdate(),
+            "district_id": district_id if district_id else getattr(user, "district_id", None),
+            "age_band": _age_band(getattr(user, "birth_year", None))}
 
 
 def participation_record(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None = None,
                          district_id: int | None = None) -> None:
     """Record that someone voted in an election: one INSERT ... ON CONFLICT DO NOTHING, so a
     re-vote or a simultaneous request of the same voter adds nothing."""
-    Participation.objects.bulk_create([_participation(process=process, user=user, channel=channel, election=election,
-                                                      district_id=district_id)], ignore_conflicts=True)
+    Participation.objects.bulk_create([Participation(**_participation_values(
+        process=process, user=user, channel=channel, election=election, district_id=district_id))],
+        ignore_conflicts=True)
 
 
 @transaction.atomic
