@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.selectors import municipality_default, municipality_get
 
-from . import selectors, services
+from . import ballotbox, selectors, services
 from .elections import election_default, election_get
 from .models import BudgetProcess
 from .serializers import (
@@ -107,7 +107,8 @@ class BudgetViewSet(viewsets.GenericViewSet):
                 raise NotFound(_("This process has no such budget."))
             raise PermissionDenied(_("This process has only district budgets: choose your district's."))
         result = services.ballot_cast(process=context.process, choice=data, code=code, election=election,
-                                      projects=context.projects_of(election), user=None if code else request.user)
+                                      projects=context.projects_of(election), box=context.box,
+                                      user=None if code else request.user)
         return Response({"receipt": result.receipt, "replaced": result.replaced}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=VerifySerializer, responses=VerifiedSerializer)
@@ -116,9 +117,9 @@ class BudgetViewSet(viewsets.GenericViewSet):
         process = self.get_object()
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        found = services.ballot_for_receipt(process=process, receipt=serializer.validated_data["receipt"])
-        return Response({"counted": found is not None, "ballot": found[0] if found else None,
-                         "election": found[1] if found else None})
+        found = ballotbox.receipt_status(process=process, receipt=serializer.validated_data["receipt"])
+        return Response({"status": found.state, "counted": found.state != "absent",
+                         "election": found.election or None})
 
     @extend_schema(parameters=[ELECTION_PARAMETER], responses=TurnoutSerializer)
     @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])

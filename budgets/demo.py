@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 
-from . import services
+from . import ballotbox, phases, selectors, services
 from .elections import BudgetElection
 from .models import BudgetProcess, DistrictBudget, Phase, Project
 
@@ -59,6 +59,27 @@ def _process(municipality, slug, title, projects, *, phase, total, currency, vot
     return process, True
 
 
+DEMO_KEY_HOLDERS = ["Demo byrådsmedlem 1", "Demo byrådsmedlem 2", "Demo byrådsmedlem 3"]
+
+
+def _demo_box(process: BudgetProcess) -> list[str]:
+    """A ballot box whose three demo key shares are written to var/demo-key-shares/, so the
+    demo council can open it: a real council collects each share in person
+    (budgets.ballotbox.share_collect) and the server keeps none."""
+    if hasattr(process, "ballot_box"):
+        return []
+    box, shares = ballotbox.box_create_collected(process=process, threshold=2, names=DEMO_KEY_HOLDERS)
+    folder = Path(settings.BASE_DIR) / "var" / "demo-key-shares"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for holder, share in zip(box.holders.order_by("index"), shares, strict=True):
+        path = folder / f"{process.municipality.slug}-{process.slug}-share-{share.index}.json"
+        path.write_bytes(ballotbox.share_file_for(holder, share))
+        path.chmod(0o600)
+        lines.append(f"Key share {share.index} of {process.title}: {path}")
+    return lines
+
+
 def _aarhus_districts(process: BudgetProcess) -> list[str]:
     """Two district budgets besides the citywide one; the demo voters of those districts
     vote in theirs too. Added to an older demo database as well."""
@@ -99,6 +120,7 @@ def seed() -> list[str]:
     lines = []
     process, created = _process(aarhus, "borgerbudget-2027", "Borgerbudget 2027: 1 mio. kr. til dit lokalområde",
                                 AARHUS_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="DKK", voting_days=-3)
+    lines += _demo_box(process)
     if created:
         rng = random.Random(2027)  # noqa: S311 - demo data, not security  # nosec B311
         districts = list(aarhus.districts.all())
@@ -115,7 +137,7 @@ def seed() -> list[str]:
                     spent += project.cost
             services.ballot_cast(process=process, user=neighbour, choice={"projects": choice})
     lines += _aarhus_districts(process)
-    lines.append(f"Budget: {process.title} (voting, {process.ballots.count()} ballots)")
+    lines.append(f"Budget: {process.title} (voting, {process.ballots.count()} sealed ballots)")
 
     bergen_process, created = _process(bergen, "innbyggerbudsjett-2026", "Innbyggerbudsjett 2026",
                                        BERGEN_PROJECTS, phase=Phase.VOTING, total=1_000_000, currency="NOK",
@@ -124,6 +146,7 @@ def seed() -> list[str]:
         rng = random.Random(2026)  # noqa: S311 - demo data, not security  # nosec B311
         BudgetProcess.objects.filter(pk=bergen_process.pk).update(residents_only=False)
         bergen_process.refresh_from_db()
+        box, shares = ballotbox.box_create_collected(process=bergen_process, threshold=2, names=DEMO_KEY_HOLDERS)
         costs = {str(n): cost for n, (_name, cost) in enumerate(BERGEN_PROJECTS, start=1)}
         for code in services.codes_generate(process=bergen_process, count=40, batch="demo"):
             chosen = rng.sample(sorted(costs), k=2)
@@ -135,11 +158,13 @@ def seed() -> list[str]:
             proposals_start=F("proposals_start") - shift, review_start=F("review_start") - shift,
             voting_start=F("voting_start") - shift, voting_end=F("voting_end") - shift,
             results_date=F("results_date") - shift)
-        services.phase_set(process=bergen_process, phase=Phase.COUNCIL_REVIEW)
+        phases.phase_set(process=bergen_process, phase=Phase.COUNCIL_REVIEW)
         council = User.objects.get(email="council@example.dk")
         from accounts.services import membership_grant
 
         membership_grant(user=council, municipality=bergen, role="council")
+        ballotbox.box_open(process=bergen_process, member=council,
+                           shares=[f"{s.index} {s.words()}" for s in shares[:2]])
         services.council_review(process=bergen_process, member=council, decision="approved")
     lines.append(f"Budget: {bergen_process.title} (results published)")
 
@@ -148,5 +173,5 @@ def seed() -> list[str]:
         from .pabulib import process_import
 
         imported = process_import(source=assen, municipality=aarhus, title="Assen 2024 (pabulib, imported)")
-        lines.append(f"Budget: {imported.title} imported ({imported.ballots.count()} ballots)")
+        lines.append(f"Budget: {imported.title} imported ({selectors.counted_total(process=imported)} ballots)")
     return lines

@@ -122,3 +122,80 @@ class DistrictBudgetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = process.municipality.districts.all()
         self.fields["name"].required = False
+
+
+class BoxPrepareForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Council members who hold a share of the key"), queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least three. Each collects their share once, as a file and as 24 words to print."))
+    threshold = forms.IntegerField(
+        label=_("Shares needed to open the box"), min_value=2, initial=2,
+        help_text=_("The box opens when this many holders present their shares together. Fewer reveal nothing; "
+                    "the others' shares may be lost without harm."))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda u: u.display_name or u.email
+
+
+SHARE_FILE_MAX_BYTES = 4096
+
+
+class OpenBoxForm(forms.Form):
+    """k shares, each as a file or as number and words, presented together."""
+
+    def __init__(self, *args, threshold: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, threshold + 1):
+            self.fields[f"file_{n}"] = forms.FileField(
+                label=_("Share %(n)s: the file") % {"n": n}, required=False)
+            self.fields[f"words_{n}"] = forms.CharField(
+                label=_("Share %(n)s: or its number and 24 words") % {"n": n}, required=False, max_length=400,
+                widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}))
+        self.threshold = threshold
+
+    def clean(self):
+        data = super().clean()
+        shares = []
+        for n in range(1, self.threshold + 1):
+            upload, words = data.get(f"file_{n}"), (data.get(f"words_{n}") or "").strip()
+            if upload is not None:
+                if upload.size > SHARE_FILE_MAX_BYTES:
+                    self.add_error(f"file_{n}", _("A share file is smaller than 4 KB: this is not one."))
+                    continue
+                try:
+                    shares.append(upload.read().decode("utf-8"))
+                except UnicodeDecodeError:
+                    self.add_error(f"file_{n}", _("This is not a key share file."))
+            elif words:
+                shares.append(words)
+            else:
+                self.add_error(f"words_{n}", _("Give share %(n)s: its file or its number and words.") % {"n": n})
+        data["shares"] = shares
+        return data
+
+
+class ShareWordsForm(forms.Form):
+    share = forms.CharField(label=_("Your share's number and 24 words"), max_length=400,
+                            widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}))
+
+
+class PhaseForm(forms.Form):
+    """Move the process on to its next phase (the phase travels with the form, so a second
+    click is refused instead of moving two phases)."""
+
+    phase = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why does the phase change now?"), max_length=2000,
+                             help_text=_("Shown on the process page with your name and the time."),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VotingExtendForm(forms.Form):
+    voting_end = forms.DateTimeField(label=_("Voting ends"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
+    reason = forms.CharField(label=_("Why is voting extended?"), max_length=2000,
+                             help_text=_("Shown on the process page with your name and the time."),
+                             widget=forms.Textarea(attrs={"rows": 3}))

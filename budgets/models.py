@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Municipality, deleted_user
 
+from .secrecy import open_paper
+
 
 class Phase(models.TextChoices):
     PROPOSALS = "proposals", _("Proposals")
@@ -201,10 +203,15 @@ class Participation(models.Model):
 
 
 class Ballot(models.Model):
-    """What was voted. `voter_hash` is an HMAC of the voter and the election (budgets.secrecy):
-    unique per process, so the database itself allows one ballot per voter per election
-    (citywide, or a district budget); `receipt_hash` lets the voter, and only the voter,
-    find it again."""
+    """A sealed ballot in the ballot box, while voting and until the council opens the box.
+
+    `ciphertext` is the ballot sealed to the box's public key (budgets.sealing): nobody,
+    the server and anyone with the database included, can read it until k council members
+    present their key shares. `voter_hash` is an HMAC of the voter and the election
+    (budgets.secrecy), unique per process, so the database itself allows one ballot per
+    voter per election and a re-vote replaces the sealed row. `receipt` is derived from the
+    ciphertext: it proves inclusion, never content. The opening erases these rows
+    (budgets.ballotbox.box_open)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own: "ballot_once_per_voter" (process, voter_hash) serves every lookup
@@ -213,27 +220,95 @@ class Ballot(models.Model):
     district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
                                         related_name="ballots")
     voter_hash = models.CharField(max_length=64)
-    # Not unique: a re-votable ballot's receipt is derived from voter and content (so a
-    # double-click shows one receipt), and a re-vote racing the reseal job must meet only the
-    # voter-hash conflict its upsert handles. Receipts differ between voters by the HMAC.
-    # Looked up by equality only: a plain index, without the LIKE-pattern twin that
-    # db_index=True adds on PostgreSQL.
-    receipt_hash = models.CharField(max_length=64)
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    #: {"projects": [code, ...]} (approval, knapsack), {"points": {code: n}} (cumulative),
-    #: {"ranking": [code, ...]} (ranked)
-    content = models.JSONField()
-    #: False from a voter's cast until services.ballots_reseal has rewritten the row: until
-    #: then it shares its transaction id (PostgreSQL xmin) with the voter's participation.
-    sealed = models.BooleanField(default=True, editable=False)
+    receipt = models.CharField(max_length=16)
+    ciphertext = models.BinaryField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["process", "voter_hash"], name="ballot_once_per_voter")]
-        indexes = [models.Index(fields=["sealed"], condition=Q(sealed=False), name="ballot_unsealed"),
-                   models.Index(fields=["receipt_hash"], name="ballot_receipt")]
+        # Looked up by equality only: a plain index, without the LIKE-pattern twin that
+        # db_index=True adds on PostgreSQL.
+        indexes = [models.Index(fields=["receipt"], name="ballot_receipt")]
 
     def __str__(self) -> str:
         return f"ballot {self.pk}"
+
+
+class BallotBox(models.Model):
+    """A process's ballot box: its public key, who holds the shares of its private key, the
+    bulletin board of sealed ballots and when the council opened it. The private key is in
+    no table: only each share's check (budgets.sealing.share_check), and each share, sealed
+    with a key outside the database, until its holder collects it."""
+
+    process = models.OneToOneField(BudgetProcess, on_delete=models.CASCADE, related_name="ballot_box")
+    public_key = models.BinaryField()
+    threshold = models.PositiveSmallIntegerField(_("shares needed to open the box"))
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    #: {election key ("" for the citywide one): sorted receipts of the sealed ballots in it}
+    board = models.JSONField(default=dict, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+
+    class Meta:
+        verbose_name = _("ballot box")
+        verbose_name_plural = _("ballot boxes")
+
+    def __str__(self) -> str:
+        return f"ballot box of {self.process_id}"
+
+    @property
+    def ready(self) -> bool:
+        """Every share collected: the server holds no part of the private key any more."""
+        return not any(h.pending_share for h in self.holders.all())
+
+
+class KeyHolder(models.Model):
+    """A council member holding one share of a ballot box's private key."""
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="holders")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="key_shares")
+    name = models.CharField(max_length=200)
+    index = models.PositiveSmallIntegerField()
+    share_check = models.CharField(max_length=64)
+    #: the share sealed with a key derived from BALLOT_SECRET (not in the database) until the
+    #: holder collects it; erased then
+    pending_share = models.BinaryField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["box", "index"]
+        constraints = [models.UniqueConstraint(fields=["box", "index"], name="key_holder_unique_index"),
+                       models.UniqueConstraint(fields=["box", "member"], name="key_holder_unique_member")]
+
+    def __str__(self) -> str:
+        return f"share {self.index} of {self.box_id}"
+
+
+class CountedBallots(models.Model):
+    """The opened ballots of one election: one shuffled list in one row, so no row, id,
+    order or transaction relates a ballot to who cast it (or to when). Written by the
+    council's opening of the box, or by importing a published election."""
+
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="counted_ballots")
+    district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="+")
+    #: [{"projects": [code, ...]} | {"points": {code: n}} | {"ranking": [code, ...]}, ...]
+    contents = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["process"], condition=Q(district_budget__isnull=True),
+                                    name="counted_ballots_once_citywide"),
+            models.UniqueConstraint(fields=["district_budget"], condition=Q(district_budget__isnull=False),
+                                    name="counted_ballots_once_per_district_budget"),
+        ]
+
+    def __str__(self) -> str:
+        return f"counted ballots of {self.process_id}"
 
 
 class VotingCode(models.Model):
@@ -272,6 +347,27 @@ class CouncilReview(models.Model):
         return f"{self.decision} {self.process_id}"
 
 
+class PhaseChange(models.Model):
+    """One step of a process's public history: a phase change (who, when, why) or, with
+    `voting_end` set and the phase unchanged, an extension of voting. The calendar's own
+    changes have no `changed_by`."""
+
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices)
+    voting_end = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
+                                   blank=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["process", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.process_id}: {self.from_phase} -> {self.to_phase}"
+
+
 class Result(models.Model):
     """The frozen, published result of all elections of the process: the selected projects,
     and a fingerprint of the ballot sets they were computed from (anyone holding the exports
@@ -295,12 +391,16 @@ class Result(models.Model):
 
 class PaperBallot(models.Model):
     """A paper ballot typed in by one staff member and confirmed by a second one before it
-    counts. It names no voter: only its content and who typed and checked it."""
+    goes into the ballot box. It names no voter. Until confirmed, `content` is sealed with a
+    key outside the database (so a reader of the tables cannot count paper ballots before
+    the opening); the confirmation seals it to the box and erases it here."""
 
     process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="paper_ballots")
     district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
                                         related_name="paper_ballots")
-    content = models.JSONField()
+    #: the typed ballot sealed with a key outside the database (budgets.secrecy.seal_pending)
+    #: until a colleague confirms it; empty from then on
+    sealed_content = models.BinaryField(blank=True, default=b"")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
                                      blank=True, related_name="+")
@@ -308,6 +408,11 @@ class PaperBallot(models.Model):
 
     def __str__(self) -> str:
         return f"paper ballot {self.pk} ({'confirmed' if self.confirmed_by_id else 'waiting'})"
+
+    @property
+    def content(self) -> dict | None:
+        """What was typed, for the colleague who confirms it; None once it is in the box."""
+        return open_paper(self.sealed_content)
 
 
 class ProjectUpdate(models.Model):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,10 +20,9 @@ from django.utils.text import slugify
 
 from accounts.models import Country, District, Language, Municipality
 
-from . import secrecy
+from .ballotbox import counted_store
 from .elections import BudgetElection, election_default
 from .models import (
-    Ballot,
     BallotType,
     BudgetProcess,
     Channel,
@@ -262,23 +260,19 @@ def _content(election: Election, codes: list[str], ballot: tuple[int, ...], poin
 
 def _ballots_create(process: BudgetProcess, election: Election, codes: list[str],
                     district_budget: DistrictBudget | None) -> None:
-    scope = BudgetElection(process, district_budget).hash_scope
+    """A published election's ballots are counted as they are: one anonymous, shuffled list
+    (no ballot box: they were never secret from the file's readers, and imported voters
+    get no receipt)."""
     contents: dict[tuple, dict] = {}  # identical ballots are converted once
     points = election.points or [None] * len(election.ballots)
     rows = []
-    for voter, ballot, pts in zip(election.voter_ids, election.ballots, points, strict=True):
+    for ballot, pts in zip(election.ballots, points, strict=True):
         key = (ballot, pts)
         content = contents.get(key)
         if content is None:
             content = contents[key] = _content(election, codes, ballot, pts)
-        rows.append(Ballot(process=process, district_budget=district_budget, channel=Channel.IMPORT, content=content,
-                           voter_hash=secrecy.voter_hash(process.pk, f"import:{voter}", scope),
-                           # imported voters get no receipt: nobody can look their ballot up
-                           receipt_hash=secrecy.receipt_hash(secrecy.new_receipt())))
-    # Stored in random order: the tables' physical order (SQLite rowid, PostgreSQL ctid)
-    # must not pair a ballot with the participation row written in the same position.
-    secrets.SystemRandom().shuffle(rows)
-    Ballot.objects.bulk_create(rows, batch_size=BATCH)
+        rows.append(content)
+    counted_store(process=process, election=BudgetElection(process, district_budget), contents=rows)
 
 
 def age_band(text: str) -> str:

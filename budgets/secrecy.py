@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 
 from django.conf import settings
+from nacl.secret import SecretBox
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed back
 
@@ -37,25 +39,8 @@ def new_receipt() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 
-def receipt_for(voter_hash: str, content: dict) -> str:
-    """The receipt of a re-votable ballot: derived from the voter's hash and what was voted,
-    so two simultaneous casts of the same ballot (a double-click) show the same receipt,
-    whichever commits last. It reveals nothing a holder of the key could not already link
-    through the voter hash."""
-    import json
-
-    digest = hmac.new(_key("receipt-for"), f"{voter_hash}:{json.dumps(content, sort_keys=True)}".encode(),
-                      hashlib.sha256).digest()
-    raw = "".join(RECEIPT_ALPHABET[byte % len(RECEIPT_ALPHABET)] for byte in digest[:16])
-    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
-
-
 def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
-
-
-def receipt_hash(receipt: str) -> str:
-    return _hmac("receipt", normalise_code(receipt))
 
 
 def code_hash(code: str) -> str:
@@ -64,3 +49,22 @@ def code_hash(code: str) -> str:
 
 def new_voting_code() -> str:
     return new_receipt()  # same shape: 16 unambiguous characters in groups of four
+
+
+def seal_pending(purpose: str, data: bytes) -> bytes:
+    """Data that must wait in the database for a person (a typed paper ballot for its
+    confirmation, a key share for its holder), sealed with a key derived from BALLOT_SECRET,
+    which is not in the database: a reader of the tables alone learns nothing from it."""
+    return bytes(SecretBox(_key(f"pending:{purpose}")).encrypt(data))
+
+
+def open_pending(purpose: str, sealed: bytes) -> bytes:
+    return SecretBox(_key(f"pending:{purpose}")).decrypt(bytes(sealed))
+
+
+def seal_paper(content: dict) -> bytes:
+    return seal_pending("paper-ballot", json.dumps(content, sort_keys=True).encode())
+
+
+def open_paper(sealed: bytes) -> dict | None:
+    return json.loads(open_pending("paper-ballot", sealed)) if sealed else None

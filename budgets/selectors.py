@@ -3,24 +3,31 @@ counts come only from `process_outcome`, which callers use only where `results_v
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
 
+from . import sealing
 from .elections import BudgetElection, election_default, process_elections
 from .models import (
     PHASE_ORDER,
     Ballot,
+    BallotBox,
     BallotType,
     BudgetProcess,
+    CountedBallots,
     DistrictBudget,
     Feasibility,
     Participation,
     Phase,
+    PhaseChange,
     Project,
 )
 from .tally import Election, outcome_stats, pairwise, tally
@@ -48,14 +55,44 @@ def process_get(*, pk: int) -> BudgetProcess | None:
 BALLOT_CONTEXT_SECONDS = 2
 
 
+@dataclass(frozen=True)
+class BoxKey:
+    """What sealing a ballot needs: the ballot box's public key and the one length every
+    ballot of the process is padded to."""
+
+    public_key: bytes
+    length: int
+
+
+def _longest_ballot(process: BudgetProcess, codes: list[str]) -> int:
+    if process.ballot_type == BallotType.CUMULATIVE:
+        worst: dict = {"points": {code: max(process.points, process.max_points_per_project) for code in codes}}
+    else:
+        worst = {"projects" if process.ballot_type != BallotType.RANKED else "ranking": codes}
+    return len(json.dumps(worst, separators=(",", ":"), sort_keys=True).encode())
+
+
+def box_key(*, process: BudgetProcess, codes: list[str] | None = None) -> BoxKey | None:
+    """The sealing key of a process whose ballot box is ready (every share collected)."""
+    box = (BallotBox.objects.filter(process=process, opened_at__isnull=True)
+           .annotate(waiting=Count("holders", filter=Q(holders__pending_share__isnull=False))).first())
+    if box is None or box.waiting:
+        return None
+    if codes is None:
+        codes = list(Project.objects.filter(process=process).values_list("code", flat=True))
+    return BoxKey(public_key=bytes(box.public_key), length=sealing.padded_length(_longest_ballot(process, codes)))
+
+
 @dataclass
 class BallotContext:
-    """What the ballot path reads: the process, its district budgets by slug and the projects
-    on each ballot (code -> cost, by district budget id, None for the citywide one)."""
+    """What the ballot path reads: the process, its district budgets by slug, the projects
+    on each ballot (code -> cost, by district budget id, None for the citywide one) and
+    the ballot box's sealing key."""
 
     process: BudgetProcess
     district_budgets: dict[str, DistrictBudget]
     projects: dict[int | None, dict[str, int]]
+    box: BoxKey | None
 
     def election(self, key: str | None) -> BudgetElection | None:
         if not key:
@@ -111,11 +148,15 @@ def _ballot_context_read(pk: int) -> BallotContext | None:
     if process is None:
         return None
     projects: dict[int | None, dict[str, int]] = {}
-    for code, cost, budget in (Project.objects.filter(process=process).exclude(feasibility=Feasibility.NOT_FEASIBLE)
-                               .values_list("code", "cost", "district_budget_id")):
-        projects.setdefault(budget, {})[code] = cost
-    return BallotContext(process=process, projects=projects, district_budgets={
-        d.slug: d for d in DistrictBudget.objects.filter(process=process).select_related("district")})
+    codes = []
+    for code, cost, budget, feasibility in Project.objects.filter(process=process).values_list(
+            "code", "cost", "district_budget_id", "feasibility"):
+        codes.append(code)
+        if feasibility != Feasibility.NOT_FEASIBLE:
+            projects.setdefault(budget, {})[code] = cost
+    return BallotContext(process=process, projects=projects, box=box_key(process=process, codes=codes),
+                         district_budgets={d.slug: d for d in
+                                           DistrictBudget.objects.filter(process=process).select_related("district")})
 
 
 def ballot_context_forget(process_id: int) -> None:
@@ -160,9 +201,23 @@ def results_visible(*, process: BudgetProcess, user) -> bool:
     council (and the municipality's admins) see them to decide."""
     if process.results_public:
         return True
-    if process.phase == Phase.COUNCIL_REVIEW:
+    if process.phase == Phase.COUNCIL_REVIEW and box_opened(process=process):
         return user.has_perm("budgets.review_result", process)
     return False
+
+
+def box_opened(*, process: BudgetProcess) -> bool:
+    """Per-project counts exist only from the council's opening of the ballot box on (or
+    for an imported election, whose ballots were published)."""
+    return CountedBallots.objects.filter(process=process).exists()
+
+
+def counted_total(*, process: BudgetProcess) -> int:
+    return sum(len(c) for c in CountedBallots.objects.filter(process=process).values_list("contents", flat=True))
+
+
+def ballot_box(*, process: BudgetProcess) -> BallotBox | None:
+    return BallotBox.objects.filter(process=process).prefetch_related("holders").first()
 
 
 def turnout(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict:
@@ -171,6 +226,8 @@ def turnout(*, process: BudgetProcess, election: BudgetElection | None = None) -
     they voted in; `by_election` gives each election's voters and ballots."""
     rows = Participation.objects.filter(**election.filter) if election else Participation.objects.filter(process=process)
     ballots = Ballot.objects.filter(**election.filter) if election else Ballot.objects.filter(process=process)
+    counted = (CountedBallots.objects.filter(**election.filter) if election
+               else CountedBallots.objects.filter(process=process))
     by = {key: dict(rows.values_list(key).annotate(n=Count("pk")).order_by(key).values_list(key, "n"))
           for key in ("channel", "age_band")}
     districts = dict(rows.values_list("district__name").annotate(n=Count("pk")).order_by("district__name")
@@ -178,6 +235,10 @@ def turnout(*, process: BudgetProcess, election: BudgetElection | None = None) -
     voters = dict(rows.values_list("district_budget").annotate(n=Count("pk")).order_by().values_list("district_budget", "n"))
     cast = dict(ballots.values_list("district_budget").annotate(n=Count("pk")).order_by()
                 .values_list("district_budget", "n"))
+    # Sealed ballots in the box until the opening, counted ones after it (or both, for a
+    # paper ballot confirmed after an import: never both for one ballot).
+    for budget, contents in counted.values_list("district_budget", "contents"):
+        cast[budget] = cast.get(budget, 0) + len(contents)
     by_election = []
     for e in ([election] if election else process_elections(process)):
         pk = e.district_budget.pk if e.district_budget else None
@@ -187,17 +248,25 @@ def turnout(*, process: BudgetProcess, election: BudgetElection | None = None) -
             "by_election": by_election}
 
 
+class BoxNotOpened(ValidationError):
+    """Per-project counts are asked for before the ballot box is opened."""
+
+
 def election_from_ballots(*, process: BudgetProcess,
                           election: BudgetElection | None = None) -> tuple[Election, list[Project]]:
-    """One election of the process (default: the citywide one) as a tally-engine election
-    (ballots anonymous, in random-id order)."""
+    """One election of the process (default: the citywide one) as a tally-engine election,
+    from its counted ballots (the opened box's anonymous, shuffled list); none before the
+    opening."""
     election = _election(process, election)
+    if BallotBox.objects.filter(process=process, opened_at__isnull=True).exists():
+        raise BoxNotOpened(_("Nothing can be counted before the council opens the ballot box."))
     projects = list(ballot_project_list(process=process, election=election).order_by("pk"))
     index = {p.code: i for i, p in enumerate(projects)}
     ballots: list[tuple[int, ...]] = []
     points: list[tuple[int, ...]] | None = [] if process.ballot_type == BallotType.CUMULATIVE else None
     cumulative = process.ballot_type == BallotType.CUMULATIVE
-    for content in Ballot.objects.filter(**election.filter).order_by("id").values_list("content", flat=True).iterator():
+    counted = CountedBallots.objects.filter(**election.filter).values_list("contents", flat=True).first() or []
+    for content in counted:
         # The process's ballot type decides how a ballot is read, so a stray shape can
         # never shift ballots and points out of step.
         if cumulative:
@@ -261,3 +330,8 @@ def council_sections(*, process: BudgetProcess) -> list[dict]:
 
 def phase_index(process: BudgetProcess) -> int:
     return PHASE_ORDER.index(process.phase)
+
+
+def phase_history(*, process: BudgetProcess) -> list:
+    """The process's public history of phase changes and extensions, oldest first."""
+    return list(PhaseChange.objects.filter(process=process).select_related("changed_by"))

@@ -113,9 +113,13 @@ class VerifySerializer(serializers.Serializer):
 
 
 class VerifiedSerializer(serializers.Serializer):
-    counted = serializers.BooleanField()
-    ballot = serializers.DictField(allow_null=True)
-    election = serializers.CharField(allow_null=True, help_text="The budget the ballot is counted in.")
+    status = serializers.ChoiceField(
+        choices=["in_box", "included", "absent"],
+        help_text="in_box: the sealed ballot is in the ballot box (voting is open); included: it is on the "
+                  "bulletin board published at the close, so it is counted; absent: not in the box, because a "
+                  "later ballot of the same voter replaced it (or the receipt is mistyped). Never the content.")
+    counted = serializers.BooleanField(help_text="status is not absent")
+    election = serializers.CharField(allow_null=True, help_text="The budget the ballot is in.")
 
 
 class TurnoutSerializer(serializers.Serializer):

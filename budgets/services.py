@@ -16,12 +16,13 @@ from realtime.broadcast import group_name
 from realtime.coalesce import send_coalesced
 from realtime.enqueue import enqueue_on_commit
 
-from . import secrecy
+from . import sealing, secrecy
 from .ballots import clean_ballot
 from .elections import BudgetElection, process_elections
 from .models import (
     PHASE_ORDER,
     Ballot,
+    BallotBox,
     BudgetProcess,
     Channel,
     CouncilDecision,
@@ -36,7 +37,7 @@ from .models import (
     Result,
     VotingCode,
 )
-from .selectors import ballot_projects, process_outcome
+from .selectors import BoxKey, ballot_projects, box_key, process_outcome
 
 
 def turnout_group(process_id: int) -> str:
@@ -78,43 +79,6 @@ def district_budget_add(*, process: BudgetProcess, district, amount: int, name: 
     budget.save()
     _forget_ballot_context(process.pk)
     return budget
-
-
-@transaction.atomic
-def phase_set(*, process: BudgetProcess, phase: str) -> BudgetProcess:
-    if phase not in PHASE_ORDER:
-        raise ValidationError({"phase": _("Unknown phase.")})
-    if phase == Phase.RESULTS and not hasattr(process, "result"):
-        raise ValidationError({"phase": _("Results are published when the council approves them.")})
-    BudgetProcess.objects.filter(pk=process.pk).update(phase=phase)
-    process.phase = phase
-    _forget_ballot_context(process.pk)
-    return process
-
-
-def phase_due(process: BudgetProcess, now=None) -> str:
-    """The phase the calendar says the process is in (never past council review: results
-    are published by the council's approval, not by a date)."""
-    now = now or timezone.now()
-    if now >= process.voting_end:
-        return Phase.COUNCIL_REVIEW
-    if now >= process.voting_start:
-        return Phase.VOTING
-    if now >= process.review_start:
-        return Phase.REVIEW
-    return Phase.PROPOSALS
-
-
-def phases_advance(now=None) -> int:
-    """Move every process whose date has come to its next phase. Idempotent; only forward."""
-    moved = 0
-    for process in BudgetProcess.objects.exclude(phase__in=[Phase.COUNCIL_REVIEW, Phase.RESULTS,
-                                                            Phase.IMPLEMENTATION]):
-        due = phase_due(process, now)
-        if PHASE_ORDER.index(due) > PHASE_ORDER.index(process.phase):
-            phase_set(process=process, phase=due)
-            moved += 1
-    return moved
 
 
 @transaction.atomic
@@ -209,28 +173,26 @@ def _age_band(birth_year: int | None) -> str:
 
 
 def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: SimpleNamespace | None = None) -> bool:
-    """Insert the ballot or replace the voter's earlier one in this election; True if it
-    replaced one. `ballot` is a Ballot or any object with its attributes (`id`,
-    `process_id`, ...), `participation` the values of _participation_values. On PostgreSQL one statement, INSERT ... ON
-    CONFLICT DO UPDATE ... RETURNING (xmax = 0): a row that was updated, not inserted, has a
-    transaction id in xmax. With
-    `participation` (PostgreSQL only) the same statement also records it, ON CONFLICT DO
-    NOTHING, as a data-modifying WITH: one statement is one transaction."""
+    """Insert the sealed ballot or replace the voter's earlier one in this election; True if
+    it replaced one. `ballot` is a Ballot or any object with its attributes (`id`,
+    `process_id`, ...), `participation` the values of _participation_values. On PostgreSQL
+    one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING (xmax = 0): a row that was
+    updated, not inserted, has a transaction id in xmax. With `participation` (PostgreSQL
+    only) the same statement also records it, ON CONFLICT DO NOTHING, as a data-modifying
+    WITH: one statement is one transaction."""
     if connection.vendor != "postgresql":
         existed = Ballot.objects.filter(process_id=ballot.process_id, voter_hash=ballot.voter_hash).exists()
         Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
-                                   update_fields=["receipt_hash", "content", "channel", "sealed"])
+                                   update_fields=["receipt", "ciphertext"])
         return existed
-    import json
-
     quote = connection.ops.quote_name
-    params = [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt_hash,
-              ballot.channel, json.dumps(ballot.content), ballot.sealed]
+    params = [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt,
+              ballot.ciphertext]
     upsert = (
-        f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt_hash, "  # noqa: S608  # nosec B608 - the model's names
-        "channel, content, sealed) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s) "
-        "ON CONFLICT (process_id, voter_hash) DO UPDATE SET receipt_hash = EXCLUDED.receipt_hash, "
-        "content = EXCLUDED.content, channel = EXCLUDED.channel, sealed = EXCLUDED.sealed RETURNING (xmax = 0)")
+        f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt, "  # noqa: S608  # nosec B608 - the model's names
+        "ciphertext) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (process_id, voter_hash) DO UPDATE SET receipt = EXCLUDED.receipt, "
+        "ciphertext = EXCLUDED.ciphertext RETURNING (xmax = 0)")
     if participation is not None:
         p = participation
         upsert = (
@@ -274,11 +236,22 @@ class CastResult:
     replaced: bool
 
 
+def _sealed(box: BoxKey | None, process: BudgetProcess, content: dict) -> tuple[bytes, str]:
+    """The ballot sealed to the process's ballot box, and its receipt."""
+    box = box or box_key(process=process)
+    if box is None:
+        raise PermissionDenied(_("Voting is not open: the ballot box is not ready."))
+    ciphertext = sealing.seal(box.public_key, content, box.length)
+    return ciphertext, sealing.receipt_of(ciphertext)
+
+
 def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = "",
                 channel: str = Channel.ONLINE, election: BudgetElection | None = None,
-                projects: dict[str, int] | None = None) -> CastResult:
+                projects: dict[str, int] | None = None, box: BoxKey | None = None) -> CastResult:
     """Cast (or, where allowed, replace) a ballot in one election of the process (default:
-    the citywide one). Exactly one of `user` and `code`.
+    the citywide one). Exactly one of `user` and `code`. The ballot is checked, then only
+    its sealed form goes into the ballot box (budgets.ballotbox); the receipt is derived
+    from the sealed ballot, so it proves inclusion and says nothing of the content.
 
     One ballot per voter per election is kept by the database: the ballot's voter hash
     (an HMAC of voter and election) is unique in the process, and a replacement is a single
@@ -290,22 +263,21 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
     if projects is None:  # else the caller's (selectors.ballot_context) projects on this ballot
         projects = ballot_projects(process=process, election=election)
     content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
+    ciphertext, receipt = _sealed(box, process, content)
     if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
         # The common case of a surge: ballot and participation in one statement, atomic by
         # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
         # The rows' values without model instances: two of them, with their init signals, cost
-        # ~0.05 ms of a surge's ballot.
+        # time on every ballot of a surge.
         voter = secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope)
-        receipt = secrecy.receipt_for(voter, content)
         participation = _participation_values(process=process, user=user, channel=channel, election=election,
                                               district_id=None)
         ballot = SimpleNamespace(id=uuid.uuid4(), process_id=process.pk,
                                  district_budget_id=participation["district_budget_id"], voter_hash=voter,
-                                 receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
-                                 sealed=False)
+                                 receipt=receipt, ciphertext=ciphertext)
         replaced = _ballot_upsert(ballot, participation=SimpleNamespace(**participation))
         transaction.on_commit(lambda: _send_turnout(process.pk))
-        return CastResult(receipt=receipt, replaced=replaced)
+        return CastResult(receipt=sealing.receipt_display(receipt), replaced=replaced)
     with transaction.atomic():
         district = getattr(user, "district_id", None)
         if code:
@@ -328,13 +300,8 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         else:
             raise ValueError("a ballot needs a voter or a code")
         voter = secrecy.voter_hash(process.pk, identity, election.hash_scope)
-        if process.allow_revote and not code:
-            receipt = secrecy.receipt_for(voter, content)  # a double-click shows one receipt
-        else:
-            receipt = secrecy.new_receipt()
         ballot = Ballot(process=process, district_budget=election.district_budget, voter_hash=voter,
-                        receipt_hash=secrecy.receipt_hash(receipt), channel=channel, content=content,
-                        sealed=False)
+                        receipt=receipt, ciphertext=ciphertext)
         replaced = False
         if process.allow_revote and not code:
             replaced = _ballot_upsert(ballot)
@@ -349,28 +316,7 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                 raise ValidationError(_("You have already voted in this process.")) from None
         participation_record(process=process, user=user, channel=channel, election=election, district_id=district)
         transaction.on_commit(lambda: _send_turnout(process.pk))
-    return CastResult(receipt=receipt, replaced=replaced)
-
-
-def ballots_reseal() -> int:
-    """Rewrite every ballot cast since the last run, all in one transaction and in random
-    order; returns how many. A cast writes the ballot and the voter's participation in one
-    transaction, so on PostgreSQL both rows carry the same transaction id (``xmin``) and sit
-    in the order they were written: anyone who can read the tables could pair them without
-    the ballot secret. Moved (DELETE, then INSERT ... ORDER BY random() in one statement),
-    the ballots share this transaction's id and new places in the table. Same ids, receipts
-    and contents; a re-vote waits for the move and then replaces the moved row. Run by beat
-    (budgets.tasks.reseal_ballots). Old row versions stay in the table files until VACUUM
-    reuses their space, so a copy of the raw files taken before that can still pair them."""
-    if connection.vendor != "postgresql":
-        return 0
-    table = connection.ops.quote_name(Ballot._meta.db_table)
-    columns = "id, process_id, district_budget_id, voter_hash, receipt_hash, channel, content"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH moved AS (DELETE FROM {table} WHERE NOT sealed RETURNING {columns}) "  # noqa: S608  # nosec B608 - model's names
-            f"INSERT INTO {table} ({columns}, sealed) SELECT {columns}, true FROM moved ORDER BY random()")
-        return cursor.rowcount
+    return CastResult(receipt=sealing.receipt_display(receipt), replaced=replaced)
 
 
 def _send_turnout(process_id: int) -> None:
@@ -410,56 +356,50 @@ def participation_record(*, process: BudgetProcess, user, channel: str, election
         ignore_conflicts=True)
 
 
+def _paper_open(process: BudgetProcess) -> None:
+    if process.phase not in (Phase.VOTING, Phase.COUNCIL_REVIEW) or BallotBox.objects.filter(
+            process=process, opened_at__isnull=False).exists():
+        raise PermissionDenied(_("Paper ballots can be entered while voting and until the council opens the "
+                                 "ballot box."))
+
+
 @transaction.atomic
 def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict,
                        election: BudgetElection | None = None) -> PaperBallot:
-    """Type in a paper ballot of one election (its district is on the paper); it counts
-    once a second staff member confirms it."""
-    if process.phase not in (Phase.VOTING, Phase.COUNCIL_REVIEW):
-        raise PermissionDenied(_("Paper ballots can be entered while voting and until the council has decided."))
+    """Type in a paper ballot of one election (its district is on the paper); it goes into
+    the ballot box once a second staff member confirms it. Until then what was typed is
+    sealed with a key outside the database."""
+    _paper_open(process)
     election = election or BudgetElection(process)
     content = clean_ballot(process, choice, ballot_projects(process=process, election=election),
                            limit=election.knapsack_limit)
-    return PaperBallot.objects.create(process=process, district_budget=election.district_budget, content=content,
-                                      entered_by=staff)
+    return PaperBallot.objects.create(process=process, district_budget=election.district_budget,
+                                      sealed_content=secrecy.seal_paper(content), entered_by=staff)
 
 
 @transaction.atomic
 def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
-    """The second pair of eyes: a different staff member confirms the typed ballot."""
-    paper = PaperBallot.objects.select_for_update().get(pk=paper.pk)
+    """The second pair of eyes: a different staff member confirms the typed ballot, which is
+    then sealed into the ballot box like any other and erased from the paper's row."""
+    paper = (PaperBallot.objects.select_for_update(of=("self",)).select_related("process", "district_budget")
+             .get(pk=paper.pk))
     if paper.confirmed_by_id:
         raise ValidationError(_("This paper ballot is already confirmed."))
     if paper.entered_by_id == staff.pk:
         raise ValidationError(_("Another staff member must confirm the ballot you typed in."))
-    import uuid
-
+    _paper_open(paper.process)
     district_budget = paper.district_budget
+    ciphertext, receipt = _sealed(None, paper.process, paper.content)
     Ballot.objects.create(process=paper.process, district_budget=district_budget,
                           voter_hash=secrecy.voter_hash(paper.process_id, f"paper:{uuid.uuid4()}"),
-                          receipt_hash=secrecy.receipt_hash(secrecy.new_receipt()), channel=Channel.PAPER,
-                          content=paper.content)
+                          receipt=receipt, ciphertext=ciphertext)
     Participation.objects.create(process=paper.process, district_budget=district_budget, channel=Channel.PAPER,
                                  district_id=district_budget.district_id if district_budget else None,
                                  voted_on=timezone.localdate())
     paper.confirmed_by = staff
-    paper.save(update_fields=["confirmed_by"])
+    paper.sealed_content = b""
+    paper.save(update_fields=["confirmed_by", "sealed_content"])
     transaction.on_commit(lambda: _send_turnout(paper.process_id))
-
-
-def ballot_verify(*, process: BudgetProcess, receipt: str) -> dict | None:
-    """The ballot content counted for this receipt, or None. Only the receipt's holder can ask."""
-    found = ballot_for_receipt(process=process, receipt=receipt)
-    return found[0] if found else None
-
-
-def ballot_for_receipt(*, process: BudgetProcess, receipt: str) -> tuple[dict, str] | None:
-    """(content, name of the election it is counted in) for this receipt, or None."""
-    ballot = (Ballot.objects.select_related("district_budget")
-              .filter(process=process, receipt_hash=secrecy.receipt_hash(receipt)).first())
-    if ballot is None:
-        return None
-    return ballot.content, BudgetElection(process, ballot.district_budget).name
 
 
 @transaction.atomic

@@ -4,18 +4,9 @@ from celery import shared_task
 @shared_task(acks_late=True)
 def advance_budget_phases() -> int:
     """Idempotent: moves processes whose dates have come to their next phase."""
-    from .services import phases_advance
+    from .phases import phases_advance
 
     return phases_advance()
-
-
-@shared_task(acks_late=True)
-def reseal_ballots() -> int:
-    """Idempotent: rewrites the ballots cast since the last run so that none shares its
-    transaction id with the voter's participation (services.ballots_reseal)."""
-    from .services import ballots_reseal
-
-    return ballots_reseal()
 
 
 @shared_task(acks_late=True)

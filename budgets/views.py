@@ -15,18 +15,23 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ui.forms import add_validation_errors
 
-from . import selectors, services
+from . import ballotbox, phases, sealing, selectors, services
 from .elections import election_default, election_get, process_elections
 from .forms import (
+    BoxPrepareForm,
     CodeForm,
     CodesForm,
     CouncilForm,
     DistrictBudgetForm,
     FromIdeaForm,
+    OpenBoxForm,
+    PhaseForm,
     ProgressForm,
     ProposeForm,
     ReviewForm,
+    ShareWordsForm,
     VerifyForm,
+    VotingExtendForm,
     ballot_choice,
     ballot_form_class,
 )
@@ -76,7 +81,7 @@ def process_detail(request, pk: int):
         "can_manage": user.has_perm("budgets.manage_process", process),
         "can_enter_paper": user.has_perm("budgets.enter_paper_ballots", process),
         "can_export": selectors.results_visible(process=process, user=user),
-        "phases": Phase.choices,
+        "phase_history": selectors.phase_history(process=process),
         "result": result,
     }
     return render(request, "budgets/detail.html", context)
@@ -117,11 +122,7 @@ def _vote(request, process, election, *, with_code: bool):
             else:
                 add_validation_errors(form, exc)
         else:
-            # Shown once on the next page, never put in a URL or a log.
-            request.session["budget_receipt"] = {"process_id": process.pk, "receipt": result.receipt,
-                                                 "replaced": result.replaced, "election": election.name,
-                                                 "election_key": election.key, "with_code": with_code}
-            return redirect("budgets:receipt", pk=process.pk)
+            return _receipt(request, process, election, result, with_code=with_code)
     others = [e for e in process_elections(process) if e.key != election.key]
     return render(request, "budgets/vote.html", {"process": process, "election": election, "projects": projects,
                                                  "form": form, "code_form": code_form, "others": others,
@@ -156,19 +157,19 @@ def vote_with_code(request, pk: int, district: str = ""):
     return _vote(request, process, election, with_code=True)
 
 
-@require_safe
-def receipt(request, pk: int):
-    process = _process(pk)
-    data = request.session.pop("budget_receipt", None)
-    if not data or data.get("process_id") != process.pk:
-        return redirect("budgets:detail", pk=process.pk)
-    if request.user.is_authenticated and not data.get("with_code"):
+def _receipt(request, process, election, result, *, with_code: bool):
+    """The receipt, shown in the answer to the vote itself: never kept in the session, a URL
+    or a log (a reload asks the browser to send the ballot again, which replaces it with a
+    new sealed copy of the same choices)."""
+    if request.user.is_authenticated and not with_code:
         elections = selectors.elections_for_voter(process=process, user=request.user)
     else:
         elections = process_elections(process)
-    others = [e for e in elections if e.key != data.get("election_key", "")]
-    response = render(request, "budgets/receipt.html", {"process": process, "others": others,
-                                                        "several": len(process_elections(process)) > 1, **data})
+    others = [e for e in elections if e.key != election.key]
+    response = render(request, "budgets/receipt.html", {
+        "process": process, "others": others, "several": len(process_elections(process)) > 1,
+        "receipt": result.receipt, "replaced": result.replaced, "election": election.name,
+        "election_key": election.key, "with_code": with_code})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -177,17 +178,121 @@ def receipt(request, pk: int):
 def verify(request, pk: int):
     process = _process(pk)
     form = VerifyForm(request.POST or None)
-    content = None
-    checked = False
-    election = None
+    found = None
     if request.method == "POST" and form.is_valid():
-        checked = True
-        found = services.ballot_for_receipt(process=process, receipt=form.cleaned_data["receipt"])
-        content, election = found if found else (None, None)
-    names = dict(process.projects.values_list("code", "title"))
-    return render(request, "budgets/verify.html", {"process": process, "form": form, "checked": checked,
-                                                   "content": content, "names": names, "election": election,
-                                                   "several": len(process_elections(process)) > 1})
+        found = ballotbox.receipt_status(process=process, receipt=form.cleaned_data["receipt"])
+    return render(request, "budgets/verify.html", {"process": process, "form": form, "checked": found is not None,
+                                                   "found": found, "several": len(process_elections(process)) > 1})
+
+
+@require_safe
+def ballot_box(request, pk: int):
+    """The ballot box in public: its key, who holds the shares, the bulletin board."""
+    process = _process(pk)
+    box = selectors.ballot_box(process=process)
+    user = request.user
+    holder = None
+    if box is not None and user.is_authenticated:
+        holder = next((h for h in box.holders.all() if h.member_id == user.pk), None)
+    return render(request, "budgets/ballot_box.html", {
+        "process": process, "box": box, "holder": holder,
+        "fingerprint": sealing.key_fingerprint(bytes(box.public_key)) if box else "",
+        "board_rows": [(e.name, len((box.board or {}).get(e.key, []))) for e in process_elections(process)]
+        if box else [],
+        "can_prepare": user.has_perm("budgets.prepare_box", process),
+        "can_open": user.has_perm("budgets.open_box", process) and box is not None and not box.opened_at})
+
+
+@require_safe
+def ballot_board(request, pk: int):
+    process = _process(pk)
+    box = selectors.ballot_box(process=process)
+    if box is None or not box.closed_at:
+        raise Http404
+    response = HttpResponse(ballotbox.board_json(box), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="hoest-budget-{process.pk}-bulletin-board.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ballot_box_prepare(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.prepare_box", process):
+        raise PermissionDenied
+    form = BoxPrepareForm(request.POST or None, members=ballotbox.council_members(process))
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballotbox.box_prepare(process=process, actor=request.user, members=list(form.cleaned_data["members"]),
+                                  threshold=form.cleaned_data["threshold"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The ballot box is prepared. Each key holder must now collect their share "
+                                        "before voting can open."))
+            return redirect("budgets:ballot-box", pk=process.pk)
+    return render(request, "budgets/ballot_box_prepare.html", {"process": process, "form": form,
+                                                                "box": selectors.ballot_box(process=process)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ballot_box_share(request, pk: int):
+    """A key holder collects their share, once (POST), or has its file made again from
+    the words (POST with `share`)."""
+    process = _process(pk)
+    words_form = ShareWordsForm(request.POST if "share" in request.POST else None)
+    if request.method == "POST" and "share" in request.POST:
+        if words_form.is_valid():
+            try:
+                body = ballotbox.share_file_again(process=process, member=request.user,
+                                                  text=words_form.cleaned_data["share"])
+            except ValidationError as exc:
+                add_validation_errors(words_form, exc)
+            else:
+                response = HttpResponse(body, content_type="application/json")
+                response["Content-Disposition"] = f'attachment; filename="hoest-key-share-{process.pk}.json"'
+                response["Cache-Control"] = "no-store"
+                return response
+    elif request.method == "POST":
+        try:
+            collected = ballotbox.share_collect(process=process, member=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("budgets:ballot-box", pk=process.pk)
+        response = render(request, "budgets/ballot_box_share.html", {
+            "process": process, "collected": collected, "words": collected.share.words().split(),
+            "words_form": ShareWordsForm(initial={"share": f"{collected.share.index} {collected.share.words()}"})})
+        response["Cache-Control"] = "no-store"
+        return response
+    box = selectors.ballot_box(process=process)
+    holder = box and next((h for h in box.holders.all() if h.member_id == request.user.pk), None)
+    if holder is None:
+        raise PermissionDenied
+    return render(request, "budgets/ballot_box_share.html", {"process": process, "holder": holder,
+                                                              "words_form": words_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ballot_box_open(request, pk: int):
+    process = _process(pk)
+    if not request.user.has_perm("budgets.open_box", process):
+        raise PermissionDenied
+    box = selectors.ballot_box(process=process)
+    if box is None:
+        raise Http404
+    form = OpenBoxForm(request.POST or None, request.FILES or None, threshold=box.threshold)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opening = ballotbox.box_open(process=process, member=request.user, shares=form.cleaned_data["shares"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The ballot box is open: %(n)s ballots are counted. The council can now "
+                                        "compare the rules and decide.") % {"n": sum(opening.ballots.values())})
+            return redirect("budgets:council", pk=process.pk)
+    return render(request, "budgets/ballot_box_open.html", {"process": process, "form": form, "box": box})
 
 
 @login_required
@@ -260,8 +365,10 @@ def council(request, pk: int):
             else:
                 messages.success(request, _("The result is sent back with your comment."))
             return redirect("budgets:detail", pk=process.pk)
+    opened = selectors.box_opened(process=process) or selectors.ballot_box(process=process) is None
     return render(request, "budgets/council.html", {
-        "process": process, "form": form, "sections": selectors.council_sections(process=process),
+        "process": process, "form": form, "opened": opened,
+        "sections": selectors.council_sections(process=process) if opened else [],
         "turnout": selectors.turnout(process=process), "reviews": process.council_reviews.select_related("member")})
 
 
@@ -352,18 +459,34 @@ def result_export(request, pk: int, fmt: str):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def phase_change(request, pk: int):
+    """Staff move the process on to its next phase or extend voting, saying why."""
     process = _process(pk)
     if not request.user.has_perm("budgets.manage_process", process):
         raise PermissionDenied
-    try:
-        services.phase_set(process=process, phase=request.POST.get("phase", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The phase is changed."))
-    return redirect("budgets:detail", pk=process.pk)
+    following = phases.next_phase(process)
+    extending = request.method == "POST" and "extend-voting_end" in request.POST
+    phase_form = PhaseForm(request.POST if request.method == "POST" and not extending else None,
+                           initial={"phase": following})
+    extend_form = VotingExtendForm(request.POST if extending else None, prefix="extend",
+                                   initial={"voting_end": timezone.localtime(process.voting_end)})
+    form = extend_form if extending else phase_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if extending:
+                phases.voting_extend(process=process, actor=request.user, **form.cleaned_data)
+            else:
+                phases.phase_set(process=process, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Voting is extended.") if extending else _("The phase is changed."))
+            return redirect("budgets:detail", pk=process.pk)
+    return render(request, "budgets/phase.html", {
+        "process": process, "following": following and Phase(following), "phase_form": phase_form,
+        "extend_form": extend_form, "can_extend": PHASE_ORDER.index(process.phase) <= PHASE_ORDER.index(Phase.VOTING),
+        "changes": selectors.phase_history(process=process)})
 
 
 @login_required

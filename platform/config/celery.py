@@ -46,10 +46,4 @@ app.conf.beat_schedule = {
         "task": "budgets.tasks.advance_budget_phases",
         "schedule": crontab(minute="*/5"),
     },
-    # Ballots cast in the last half minute stop sharing a transaction id with their voter's
-    # participation (budgets.services.ballots_reseal).
-    "reseal-budget-ballots": {
-        "task": "budgets.tasks.reseal_ballots",
-        "schedule": 30.0,
-    },
 }

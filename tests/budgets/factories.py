@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from budgets.models import BudgetProcess, Phase, Project
+from budgets.models import PHASE_ORDER, BudgetProcess, Phase, Project
 from tests.factories import MunicipalityFactory
 
 
@@ -16,6 +16,7 @@ class BudgetProcessFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = BudgetProcess
+        skip_postgeneration_save = True
 
     municipality = factory.SubFactory(MunicipalityFactory)
     title = factory.Sequence(lambda n: f"Borgerbudget {n}")
@@ -31,6 +32,13 @@ class BudgetProcessFactory(factory.django.DjangoModelFactory):
     voting_end = _at(10)
     results_date = _at(20)
 
+    @factory.post_generation
+    def box(obj, create, extracted, **kwargs):
+        """Voting opens only on a ready ballot box: a process made in (or past) voting has
+        one, unless the test says box=False."""
+        if create and extracted is not False and PHASE_ORDER.index(obj.phase) >= PHASE_ORDER.index(Phase.VOTING):
+            ballot_box_for(obj)
+
 
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -41,3 +49,52 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Projekt {n}")
     cost = 30_000
     feasibility = "feasible"
+
+
+#: process pk -> the key shares of its test ballot box (tests hold what council members would)
+BOX_SHARES: dict[int, list] = {}
+
+
+def ballot_box_for(process, *, threshold: int = 2, holders: int = 3):
+    """A ready ballot box whose shares the test keeps (budgets.ballotbox.box_create_collected)."""
+    from budgets.ballotbox import box_create_collected
+
+    box, shares = box_create_collected(process=process, threshold=threshold,
+                                       names=[f"Key holder {n}" for n in range(1, holders + 1)])
+    BOX_SHARES[process.pk] = shares
+    return box
+
+
+def share_texts(process, count: int | None = None) -> list[str]:
+    shares = BOX_SHARES[process.pk]
+    return [f"{s.index} {s.words()}" for s in shares[:count or len(shares)]]
+
+
+def open_box(process, member):
+    """Close voting (if the test has not) and open the box with the first k shares, as k
+    council members would together."""
+    from budgets.ballotbox import box_open
+    from budgets.phases import phase_set
+
+    process.refresh_from_db()
+    if process.phase == Phase.VOTING:
+        phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+        process.refresh_from_db()
+    return box_open(process=process, member=member, shares=share_texts(process, process.ballot_box.threshold))
+
+
+def unsealed(ballots) -> list[dict]:
+    """What sealed ballots say, unsealed with the shares the test holds: for asserting what
+    the box stores. `ballots` is a queryset of budgets.models.Ballot (or one Ballot)."""
+    from budgets import sealing
+    from budgets.models import Ballot, BallotBox
+
+    rows = [ballots] if isinstance(ballots, Ballot) else list(ballots)
+    keys = {}
+    out = []
+    for ballot in rows:
+        if ballot.process_id not in keys:
+            box = BallotBox.objects.get(process_id=ballot.process_id)
+            keys[ballot.process_id] = sealing.key_combine(BOX_SHARES[ballot.process_id], bytes(box.public_key))
+        out.append(sealing.unseal(keys[ballot.process_id], bytes(ballot.ciphertext)))
+    return out

@@ -1,8 +1,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from budgets import selectors, services
+from budgets import phases, selectors, services
+from budgets.ballotbox import receipt_status
 from budgets.models import Ballot, BudgetProcess, Participation, Phase, Project, Result
+from tests.budgets.factories import open_box, unsealed
 from tests.factories import MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,14 +16,23 @@ def cast(process, user, *codes, **kw):
 
 def test_cast_verify_and_replace(process, voter):
     first = cast(process, voter, "A", "C")
-    assert services.ballot_verify(process=process, receipt=first.receipt) == {"projects": ["A", "C"]}
-    assert services.ballot_verify(process=process, receipt=first.receipt.lower().replace("-", " ")) is not None
+    assert receipt_status(process=process, receipt=first.receipt).state == "in_box"
+    assert receipt_status(process=process, receipt=first.receipt.lower().replace("-", " ")).state == "in_box"
+    assert unsealed(Ballot.objects.filter(process=process)) == [{"projects": ["A", "C"]}]
     second = cast(process, voter, "B")
-    assert second.replaced
+    assert second.replaced and second.receipt != first.receipt
     assert Ballot.objects.filter(process=process).count() == 1
-    assert services.ballot_verify(process=process, receipt=second.receipt) == {"projects": ["B"]}
-    assert services.ballot_verify(process=process, receipt=first.receipt) is None, "the replaced ballot is gone"
+    assert unsealed(Ballot.objects.filter(process=process)) == [{"projects": ["B"]}]
+    assert receipt_status(process=process, receipt=second.receipt).state == "in_box"
+    assert receipt_status(process=process, receipt=first.receipt).state == "absent", "the replaced ballot is gone"
     assert Participation.objects.filter(process=process).count() == 1
+
+
+def test_the_same_choice_again_gives_a_new_receipt(process, voter):
+    """A coercer who watched a vote cannot check a re-vote by casting the same choice and
+    comparing receipts: every sealing is fresh."""
+    receipts = {cast(process, voter, "A").receipt for _ in range(3)}
+    assert len(receipts) == 3
 
 
 def test_no_revote_when_not_allowed(process, voter):
@@ -49,13 +60,13 @@ def test_cumulative_and_ranked_ballots(process, voter):
     with pytest.raises(ValidationError):
         services.ballot_cast(process=process, user=voter, choice={"points": {"A": 6, "B": 5}})
     services.ballot_cast(process=process, user=voter, choice={"points": {"A": 6, "B": 4, "C": 0}})
-    assert Ballot.objects.get().content == {"points": {"A": 6, "B": 4}}
+    assert unsealed(Ballot.objects.get()) == [{"points": {"A": 6, "B": 4}}]
     BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="ranked", max_projects=3)
     process.refresh_from_db()
     with pytest.raises(ValidationError):
         services.ballot_cast(process=process, user=voter, choice={"ranking": ["A", "A"]})
     services.ballot_cast(process=process, user=voter, choice={"ranking": ["C", "A", "B"]})
-    assert Ballot.objects.get().content == {"ranking": ["C", "A", "B"]}
+    assert unsealed(Ballot.objects.get()) == [{"ranking": ["C", "A", "B"]}]
 
 
 def test_eligibility(process, municipality):
@@ -84,7 +95,7 @@ def test_voting_codes_work_once(process):
     with pytest.raises(ValidationError):
         services.ballot_cast(process=process, code=codes[1], choice={"projects": []})
     services.ballot_cast(process=process, code=codes[1], choice={"projects": ["B"]})
-    assert Ballot.objects.filter(channel="code").count() == 2
+    assert Ballot.objects.count() == 2 and Participation.objects.filter(channel="code").count() == 2
 
 
 def test_council_approval_freezes_and_publishes_the_result(process, council, municipality):
@@ -92,7 +103,10 @@ def test_council_approval_freezes_and_publishes_the_result(process, council, mun
         cast(process, UserFactory(municipality=municipality), *codes)
     with pytest.raises(PermissionDenied):
         services.council_review(process=process, member=council, decision="approved")
-    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    with pytest.raises(ValidationError, match="ballot box"):
+        services.council_review(process=process, member=council, decision="approved")
+    open_box(process, council)
     with pytest.raises(ValidationError):
         services.council_review(process=process, member=council, decision="sent_back", comment="")
     services.council_review(process=process, member=council, decision="sent_back", comment="Tjek papirstemmer")
@@ -106,9 +120,12 @@ def test_council_approval_freezes_and_publishes_the_result(process, council, mun
     assert result.fingerprint == services.ballots_fingerprint(process)[0]
 
 
-def test_rule_comparison_for_the_council(process, municipality):
+def test_rule_comparison_for_the_council(process, municipality, council):
     for codes in (["A"], ["A", "C"], ["B", "C"], ["C", "D"], ["D"]):
         cast(process, UserFactory(municipality=municipality), *codes)
+    with pytest.raises(ValidationError, match="ballot box"):
+        selectors.rule_comparison(process=process)
+    open_box(process, council)
     comparison = selectors.rule_comparison(process=process)
     rules = {row["rule"]: row for row in comparison["rules"]}
     assert set(rules) == {"greedy", "mes", "equalshares/add1"}
@@ -117,25 +134,39 @@ def test_rule_comparison_for_the_council(process, municipality):
     assert all(row["voters"] == 5 for row in rules.values())
 
 
-def test_phases_advance_on_their_dates(municipality):
+def test_phases_advance_on_their_dates_one_recorded_step_at_a_time(municipality):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from budgets.models import PhaseChange
+    from tests.budgets.factories import BudgetProcessFactory, ballot_box_for
+
+    process = BudgetProcessFactory(municipality=municipality, phase=Phase.PROPOSALS)
+    ballot_box_for(process)
+    assert phases.phases_advance() == 2
+    process.refresh_from_db()
+    assert process.phase == Phase.VOTING
+    assert [(c.from_phase, c.to_phase, c.changed_by) for c in PhaseChange.objects.filter(process=process)] == [
+        ("proposals", "review", None), ("review", "voting", None)]
+    assert phases.phases_advance() == 0, "idempotent"
+    later = timezone.now() + timedelta(days=11)
+    phases.phases_advance(now=later)
+    process.refresh_from_db()
+    assert process.phase == Phase.COUNCIL_REVIEW
+    assert process.ballot_box.closed_at is not None, "closing voting publishes the bulletin board"
+    phases.phases_advance(now=later + timedelta(days=100))
+    process.refresh_from_db()
+    assert process.phase == Phase.COUNCIL_REVIEW, "results come from the council, not a date"
+
+
+def test_the_calendar_does_not_open_voting_on_a_box_that_is_not_ready(municipality):
     from tests.budgets.factories import BudgetProcessFactory
 
     process = BudgetProcessFactory(municipality=municipality, phase=Phase.PROPOSALS)
-    assert services.phases_advance() == 1
+    assert phases.phases_advance() == 1
     process.refresh_from_db()
-    assert process.phase == Phase.VOTING
-    assert services.phases_advance() == 0, "idempotent"
-    later = timezone.now() + timedelta(days=11)
-    services.phases_advance(now=later)
-    process.refresh_from_db()
-    assert process.phase == Phase.COUNCIL_REVIEW
-    services.phases_advance(now=later + timedelta(days=100))
-    process.refresh_from_db()
-    assert process.phase == Phase.COUNCIL_REVIEW, "results come from the council, not a date"
+    assert process.phase == Phase.REVIEW, "no ballot box: voting waits"
 
 
 def test_followers_of_an_idea_hear_whether_its_project_is_funded(process, council, municipality, monkeypatch,
@@ -149,7 +180,8 @@ def test_followers_of_an_idea_hear_whether_its_project_is_funded(process, counci
     idea_services.idea_follow(idea=idea, user=follower)
     Project.objects.filter(process=process, code="C").update(idea=idea, title="Bænke ved åen")
     cast(process, UserFactory(municipality=municipality), "C")
-    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    open_box(process, council)
     sent = []
     monkeypatch.setattr(broadcast, "send_now", lambda group, event, payload: sent.append((group, event, payload)))
     with django_capture_on_commit_callbacks(execute=True):
@@ -198,7 +230,8 @@ def test_followers_are_emailed_the_result_once(process, council, municipality, d
     idea_services.idea_follow(idea=idea, user=follower)
     Project.objects.filter(process=process, code="C").update(idea=idea, title="Træer på torvet")
     cast(process, UserFactory(municipality=municipality), "C")
-    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    open_box(process, council)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.council_review(process=process, member=council, decision="approved")

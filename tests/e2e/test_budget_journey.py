@@ -1,10 +1,15 @@
-"""A citizen votes (knapsack) in Danish by keyboard, keeps the receipt and checks it; a
-council member compares the rules and signs the result off; the public sees it."""
+"""A council of three holds the ballot box key (one collects their share in the browser); a
+citizen votes (knapsack) in Danish by keyboard and checks the receipt, which says the ballot
+is in the box and nothing of what it says; staff close voting; two council members open the
+box together (a file and typed words), approve, and the public result and bulletin board
+show the citizen's ballot included."""
+import json
+
 import pytest
 from django.test import Client
 
 from accounts.models import Role
-from budgets import services
+from budgets import ballotbox, phases, services
 from budgets.models import BudgetProcess, Phase
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from tests.factories import MembershipFactory, UserFactory
@@ -22,16 +27,45 @@ def signed_in(browser, live_server, user):
     return page
 
 
-def test_vote_verify_sign_off_and_publish(browser, live_server, municipality, screenshot_dir):
+def test_council_holds_the_key_citizen_votes_two_members_open_the_box_and_approve(
+        browser, live_server, municipality, screenshot_dir, tmp_path):
     process = BudgetProcessFactory(municipality=municipality, ballot_type="knapsack", total_budget=100_000,
-                                   tally_rule="equalshares/add1", title="Borgerbudget Viby")
+                                   tally_rule="equalshares/add1", title="Borgerbudget Viby",
+                                   phase=Phase.REVIEW, box=False)
     for code, title, cost in (("1", "Legeplads", 60_000), ("2", "Bænke", 30_000), ("3", "Træer", 50_000)):
         ProjectFactory(process=process, code=code, title=title, cost=cost)
+    council = []
+    for name in ("Anna", "Bo", "Carl"):
+        member = UserFactory(municipality=municipality, display_name=name)
+        MembershipFactory(user=member, municipality=municipality, role=Role.COUNCIL)
+        council.append(member)
+    staff = UserFactory(municipality=municipality)
+    MembershipFactory(user=staff, municipality=municipality, role=Role.STAFF)
+    ballotbox.box_prepare(process=process, actor=staff, members=council, threshold=2)
+
+    # Anna collects her share in the browser: 24 words on screen, and the file.
+    anna = signed_in(browser, live_server, council[0])
+    anna.goto(f"/budgets/{process.pk}/ballot-box/share/")
+    with anna.expect_navigation():
+        anna.get_by_role("button", name="Hent min del").click()
+    words = anna.locator("#share-words li").all_inner_texts()
+    assert len(words) == 24
+    anna.screenshot(path=str(screenshot_dir / "budget-key-share.png"), full_page=True)
+    with anna.expect_download() as download:
+        anna.get_by_role("button", name="Hent delen som fil").click()
+    share_file = tmp_path / "anna.json"
+    download.value.save_as(share_file)
+    assert json.loads(share_file.read_text())["kind"] == "hoest-ballot-box-key-share"
+    anna.goto(f"/budgets/{process.pk}/ballot-box/share/")
+    assert "Hent min del" not in anna.locator("main").inner_text(), "a share is collected once"
+    bo_share = ballotbox.share_collect(process=process, member=council[1]).share
+    ballotbox.share_collect(process=process, member=council[2])
+    phases.phase_set(process=process, phase=Phase.VOTING, actor=staff, reason="Afstemningen åbner.")
+    process.refresh_from_db()
+
     for choice in (["1", "2"], ["3", "2"], ["1"]):
         services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": choice})
     citizen = UserFactory(municipality=municipality, birth_year=1985)
-    council = UserFactory(municipality=municipality, display_name="Rådsmedlem")
-    MembershipFactory(user=council, municipality=municipality, role=Role.COUNCIL)
 
     page = signed_in(browser, live_server, citizen)
     page.goto(f"/budgets/{process.pk}/vote/")
@@ -60,10 +94,33 @@ def test_vote_verify_sign_off_and_publish(browser, live_server, municipality, sc
     with page.expect_navigation():
         page.locator("#id_receipt").press("Enter")
     checked = page.locator("main").inner_text()
-    assert "Legeplads" in checked and "Bænke" in checked and "Træer" not in checked.split(receipt)[-1]
+    assert "i stemmeurnen" in checked, checked
+    assert not any(title in checked for title in ("Legeplads", "Bænke", "Træer")), "a receipt never shows choices"
 
-    services.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
-    council_page = signed_in(browser, live_server, council)
+    staff_page = signed_in(browser, live_server, staff)
+    staff_page.goto(f"/budgets/{process.pk}/phase/")
+    staff_page.locator("#id_reason").fill("Afstemningsperioden er slut.")
+    with staff_page.expect_navigation():
+        staff_page.get_by_role("button", name="Gå videre til “Byrådets behandling”").click()
+    assert "Afstemningsperioden er slut." in staff_page.locator("main").inner_text(), "the change is public"
+    board = json.loads(staff_page.request.get(f"/budgets/{process.pk}/ballot-box/board.json").text())
+    assert receipt.replace("-", "") in board["receipts"][""]
+
+    # Anna presents her file, Bo types his words: two of three open the box.
+    council_page = anna
+    council_page.goto(f"/budgets/{process.pk}/ballot-box/open/")
+    council_page.locator("#id_words_1").fill("1 " + " ".join(["abandon"] * 24))
+    with council_page.expect_navigation():
+        council_page.locator('form button[type="submit"]').last.click()
+    assert "abandon" in council_page.locator("#id_words_1").input_value(), "what was typed is kept"
+    assert council_page.locator("#error-summary").is_visible()
+    council_page.locator("#id_words_1").fill("")
+    council_page.locator("#id_file_1").set_input_files(str(share_file))
+    council_page.locator("#id_words_2").fill(f"{bo_share.index} {bo_share.words()}")
+    council_page.screenshot(path=str(screenshot_dir / "budget-open-box.png"), full_page=True)
+    with council_page.expect_navigation():
+        council_page.locator('form button[type="submit"]').last.click()
+    assert f"/budgets/{process.pk}/council/" in council_page.url
     council_page.goto(f"/budgets/{process.pk}/council/")
     table = council_page.locator("table").first.inner_text()
     assert "greedy" in table and "equalshares/add1" in table and "mes" in table
@@ -82,3 +139,8 @@ def test_vote_verify_sign_off_and_publish(browser, live_server, municipality, sc
     assert any("Legeplads" in text for text in funded) and any("Bænke" in text for text in funded)
     public.screenshot(path=str(screenshot_dir / "budget-result.png"), full_page=True)
     assert BudgetProcess.objects.get(pk=process.pk).result.ballots == 4
+    public.goto(f"/budgets/{process.pk}/verify/")
+    public.locator("#id_receipt").fill(receipt)
+    with public.expect_navigation():
+        public.locator("#id_receipt").press("Enter")
+    assert "talt med" in public.locator("main").inner_text()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Municipality
 from budgets.pabulib import process_import
+from budgets.selectors import counted_total
 from budgets.tally import TallyError
 
 
@@ -41,6 +42,6 @@ class Command(BaseCommand):
         district = process.district_budgets.select_related("district").first()
         self.stdout.write(
             f"Process {process.pk}: {process.title} ({process.municipality.name}); "
-            f"{process.projects.count()} projects, {process.ballots.count()} ballots"
+            f"{process.projects.count()} projects, {counted_total(process=process)} ballots"
             + (f"; district budget {district.name} ({district.district.name})" if district else "")
         )

@@ -35,7 +35,7 @@ def _member(municipality, role: str, **extra):
 
 
 def build_world() -> World:
-    from budgets import services as budget_services
+    from budgets import phases as budget_phases
     from budgets.models import BudgetProcess, Phase
     from dinners import services as dinner_services
     from dinners.models import Dinner, DinnerStatus
@@ -83,7 +83,7 @@ def build_world() -> World:
     for phase in ("proposals", "review", "voting", "council_review", "results"):
         processes[phase] = setup_process(aarhus, phase)
     implementation = setup_process(aarhus, "results")
-    budget_services.phase_set(process=implementation, phase=Phase.IMPLEMENTATION)
+    budget_phases.phase_set(process=implementation, phase=Phase.IMPLEMENTATION)
     processes["implementation"] = BudgetProcess.objects.get(pk=implementation.pk)
     o["process"] = processes
     # A district budget in the voting process: Trøjborg's residents vote in it too.
