@@ -120,10 +120,10 @@ def build_tour() -> Tour:
 
 
 # --- Visiting -------------------------------------------------------------------------------
-async def cast_ballot(page, tour, receipt_url, *, language, role):
-    """The receipt is shown once, right after a ballot is cast: cast one in the browser first
-    (signed out, with a voting code from a letter)."""
-    response = await page.goto(receipt_url.removesuffix("receipt/") + ("vote/code/" if role == "anonymous" else "vote/"))
+async def cast_ballot(page, tour, process_url, *, language, role):
+    """The receipt is shown once, as the answer to the ballot itself (at the ballot's own
+    address): cast one in the browser (signed out, with a voting code from a letter)."""
+    response = await page.goto(ballot_url(process_url, role))
     if response.status != 200:
         return response
     if role == "anonymous":
@@ -132,6 +132,10 @@ async def cast_ballot(page, tour, receipt_url, *, language, role):
     async with page.expect_navigation() as navigation:
         await page.get_by_role("button", name={"da": "Afgiv min stemme", "en": "Cast my ballot"}[language]).click()
     return await navigation.value
+
+
+def ballot_url(process_url: str, role: str) -> str:
+    return process_url + ("vote/code/" if role == "anonymous" else "vote/")
 
 
 async def send_empty(page, url):
@@ -201,8 +205,12 @@ PAGES = table(
     ("ballot-ranked",         lambda t: f"/budgets/{t.process('ranked').pk}/vote/",               LOGIN, 200,   200,   200,   200,   None),
     ("ballot-district",       lambda t: f"/budgets/{voting(t)}/vote/district/trojborg/",          LOGIN, 200,   403,   403,   403,   None),
     ("ballot-with-code",      lambda t: f"/budgets/{voting(t)}/vote/code/",                       200,   200,   200,   200,   200,   None),
-    ("receipt",               lambda t: f"/budgets/{voting(t)}/receipt/",                         200,   200,   200,   200,   200,   "ballot"),
+    ("receipt",               lambda t: f"/budgets/{voting(t)}/",                                 200,   200,   200,   200,   200,   "ballot"),
     ("verify-ballot",         lambda t: f"/budgets/{voting(t)}/verify/",                          200,   200,   200,   200,   200,   None),
+    ("ballot-box",            lambda t: f"/budgets/{voting(t)}/ballot-box/",                      200,   200,   200,   200,   200,   None),
+    ("ballot-box-prepare",    lambda t: f"/budgets/{t.process('proposals').pk}/ballot-box/prepare/", LOGIN, 403, 403,   200,   403,   None),
+    ("ballot-box-open",       lambda t: f"/budgets/{t.process('council_review').pk}/ballot-box/open/", LOGIN, 403, 403, 403,   200,   None),
+    ("phase",                 lambda t: f"/budgets/{voting(t)}/phase/",                           LOGIN, 403,   403,   200,   403,   None),
     ("turnout",               lambda t: f"/budgets/{voting(t)}/turnout/",                         LOGIN, 403,   403,   200,   200,   None),
     ("voting-codes",          lambda t: f"/budgets/{voting(t)}/codes/",                           LOGIN, 403,   403,   200,   403,   None),
     ("paper-ballots",         lambda t: f"/budgets/{voting(t)}/paper/",                           LOGIN, 403,   403,   200,   403,   None),
@@ -315,7 +323,8 @@ class Visitor:
             ok = redirected and path == "/" and response.status == 200
         else:
             # The page asked for (the data download is offered on the account page).
-            shown = "/account/" if page_type.visit == "download" else urlsplit(url).path
+            shown = ("/account/" if page_type.visit == "download" else
+                     ballot_url(urlsplit(url).path, self.role) if page_type.visit == "ballot" else urlsplit(url).path)
             ok = response.status == expected and path == shown
         if not ok:
             got = f"{response.status} at {path}" + (" after a redirect" if redirected else "")

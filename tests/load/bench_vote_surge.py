@@ -245,6 +245,7 @@ def process_new(label: str):
     from django.utils import timezone
 
     from accounts.models import Municipality
+    from budgets import ballotbox
     from budgets.models import BudgetProcess, Phase, Project
 
     now = timezone.now()
@@ -258,6 +259,8 @@ def process_new(label: str):
     Project.objects.bulk_create([Project(process=process, code=f"P{i}", title=f"Projekt {i}",
                                          cost=50_000 + 10_000 * i, feasibility="feasible")
                                  for i in range(1, PROJECTS + 1)])
+    # Ballots are sealed to a ready ballot box (as in production; its shares stay here).
+    ballotbox.box_create_collected(process=process, threshold=2, names=["A", "B", "C"])
     return process
 
 
@@ -450,7 +453,7 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
 
     import budgets.api as budgets_api
     import realtime.broadcast as broadcast
-    from budgets import selectors, services
+    from budgets import sealing, selectors, services
     from restapi.authentication import TokenAuthentication
     from restapi.throttling import WriteRateThrottle
 
@@ -482,6 +485,7 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
     timed(selectors, "process_get", "process_get (1 query)")
     timed(services, "ballot_cast", "ballot_cast (service, incl. broadcast)")
     timed(broadcast, "send_now", "broadcast on commit (channel layer)")
+    timed(sealing, "seal", "seal (sealed box, padded ballot)")
     if hasattr(services, "_send_turnout"):  # the turnout count + broadcast after commit
         timed(services, "_send_turnout", "turnout on commit (count + broadcast)")
     # budgets.api holds its own references to the modules, so the patches above apply.

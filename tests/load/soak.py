@@ -65,6 +65,7 @@ def prepare() -> dict:
     from django.utils import timezone
 
     from accounts.models import District
+    from budgets import ballotbox
     from budgets.models import BudgetProcess, Phase, Project
     from dinners import services as dinner_services
 
@@ -87,6 +88,8 @@ def prepare() -> dict:
     for n in range(PROJECTS):
         Project.objects.create(process=process, code=f"P{n}", title=f"Projekt {n}", cost=50_000 + 10_000 * n,
                                feasibility="feasible")
+    # Voting takes ballots only into a ready ballot box (its shares stay with the script).
+    ballotbox.box_create_collected(process=process, threshold=2, names=["A", "B", "C"])
     programme = dinner_services.programme_create(
         municipality=municipality, title=f"Soak {stamp}", theme="Soak", host_instructions="x", privacy_text="x",
         signup_opens=now - timedelta(days=1), signup_closes=now + timedelta(days=5),
