@@ -475,7 +475,8 @@ def phase_change(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             if extending:
-                phases.voting_extend(process=process, actor=request.user, **form.cleaned_data)
+                phases.voting_extend(process=process, actor=request.user, until=form.cleaned_data["voting_end"],
+                                     reason=form.cleaned_data["reason"])
             else:
                 phases.phase_set(process=process, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
