@@ -72,6 +72,8 @@ class Election:
     points: list[tuple[Number, ...]] | None = None
     #: the other VOTES columns (age, sex, ...), column-wise, as text
     voter_extra: dict[str, list[str]] = field(default_factory=dict)
+    #: what the reader resolved rather than refused (``PbFormatWarning``s, by line)
+    warnings: list = field(default_factory=list, compare=False, repr=False)
     _groups: list | None = field(default=None, compare=False, repr=False)
     _index: dict | None = field(default=None, compare=False, repr=False)
 

@@ -7,7 +7,9 @@ header row: ``META`` (key;value), ``PROJECTS`` (project_id;cost;...) and ``VOTES
 
 The whole text goes through one ``csv.reader`` (C speed); identical ``vote``/``points``
 strings are converted once and share one tuple; project ids are interned. Any problem raises
-:class:`~budgets.tally.errors.PbFormatError` naming the line.
+:class:`~budgets.tally.errors.PbFormatError` naming the line; what the reader can resolve
+(a vote naming a project twice) becomes a :class:`~budgets.tally.errors.PbFormatWarning` in
+``Election.warnings``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import PbFormatError
+from .errors import PbFormatError, PbFormatWarning
 from .model import POINT_TYPES, VOTE_TYPES, Election, Number, Project
 
 SECTIONS = ("meta", "projects", "votes")
@@ -97,6 +99,7 @@ class _Parser:
         self.points: list[tuple[Number, ...]] | None = None
         self.voter_extra: dict[str, list[str]] = {}
         self.seen_sections: list[str] = []
+        self.warnings: list[PbFormatWarning] = []
         # The longest row that spans several physical lines: an unclosed quote swallows the
         # rest of the file into one field, and the error should point at where that began.
         self.longest_span: tuple[int, int] = (0, 0)
@@ -204,6 +207,8 @@ class _Parser:
         self.ballot_cache: dict[str, tuple[int, ...]] = {"": ()}
         self.points_cache: dict[str, tuple[Number, ...]] = {"": ()}
         self.seen_voters: set[str] = set()
+        # vote text -> the project ids it names more than once (approval/ordinal ballots)
+        self.repeats: dict[str, list[str]] = {}
         return self._vote_row
 
     # -- rows ----------------------------------------------------------------------------
@@ -290,6 +295,17 @@ class _Parser:
             ballot = self._ballot(text, line)
             self.ballot_cache[text] = ballot
         self.ballots.append(ballot)
+        if self.repeats and text in self.repeats:
+            repeated = self.repeats[text]
+            named = ("project " if len(repeated) == 1 else "projects ") + ", ".join(
+                repr(p) for p in repeated
+            )
+            self.warnings.append(
+                PbFormatWarning(
+                    line,
+                    f"voter {voter!r}: vote {text!r} names {named} more than once; counted once",
+                )
+            )
         if self.points is not None:
             ptext = row[self.points_col]
             pts = self.points_cache.get(ptext)
@@ -321,9 +337,23 @@ class _Parser:
                 ) from None
         # Cumulative/scoring ballots may repeat a project (Czestochowa 2020 has "579,579,579,579"
         # with 1 point each); the points add up, as the file's own votes/score columns confirm.
-        # For approval and ordinal ballots a repeat has no meaning, so it is an error.
+        # An approval or ordinal ballot cannot approve or rank a project twice (a Warszawa 2026
+        # district file has "1178,1178,989,843,1781"): the first mention counts, the others
+        # are dropped, and _vote_row warns for every voter who cast such a vote.
         if self.points is None and len(set(out)) != len(out):
-            raise PbFormatError(line, f"vote {text!r} names a project twice")
+            seen: set[int] = set()
+            kept = []
+            repeated: list[str] = []
+            for p in out:
+                if p in seen:
+                    pid = self.projects[p].project_id
+                    if pid not in repeated:
+                        repeated.append(pid)
+                    continue
+                seen.add(p)
+                kept.append(p)
+            self.repeats[text] = repeated
+            out = kept
         return tuple(out)
 
     def _points(self, text: str, line: int) -> tuple[Number, ...]:
@@ -356,6 +386,7 @@ class _Parser:
             ballots=self.ballots,
             points=self.points,
             voter_extra=self.voter_extra,
+            warnings=self.warnings,
         )
 
 
