@@ -86,7 +86,7 @@ def _mes(prep: Prepared) -> Outcome:
 
 def _add1(prep: Prepared, name: str, start: Fraction) -> Outcome:
     e = prep.election
-    result = add1(prep.mes_problem, e.budget, start)
+    result = add1(prep.mes_problem, e.budget, start, step=e.scale)
     return prep.outcome(
         name,
         result.selected,
@@ -97,7 +97,8 @@ def _add1(prep: Prepared, name: str, start: Fraction) -> Outcome:
 
 
 def _mes_add1(prep: Prepared) -> Outcome:
-    """Textbook add1 (as pabutools): start from budget/voters, +1 per voter each step."""
+    """Textbook add1 (as pabutools): start from budget/voters, +1 currency unit per voter
+    each step."""
     e = prep.election
     if not e.num_voters:
         return prep.outcome("mes-add1", [])
@@ -105,11 +106,13 @@ def _mes_add1(prep: Prepared) -> Outcome:
 
 
 def _equalshares_add1(prep: Prepared) -> Outcome:
-    """equalshares.net's add1: per-voter budget starts at floor(budget/voters), +1 a step."""
+    """equalshares.net's add1: per-voter budget starts at floor(budget/voters) currency units,
+    +1 a step."""
     e = prep.election
     if not e.num_voters:
         return prep.outcome("equalshares/add1", [])
-    return _add1(prep, "equalshares/add1", Fraction(e.budget // e.num_voters))
+    start = e.budget // (e.num_voters * e.scale) * e.scale
+    return _add1(prep, "equalshares/add1", Fraction(start))
 
 
 def _equalshares_add1_comparison(prep: Prepared) -> Outcome:

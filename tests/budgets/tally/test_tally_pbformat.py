@@ -103,10 +103,12 @@ BROKEN = [
         "cost of project 'a': 'ten' is not a number",
     ),
     (
-        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\na;10.5\n",
+        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+        "a;10.0000000001\n",
         7,
-        "not a whole number of currency units",
+        "cost of project 'a': '10.0000000001' has more than 9 decimal places",
     ),
+    ("META\nkey;value\nbudget;1e-12\nvote_type;approval\nPROJECTS\n", 3, "META budget"),
     (
         "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\na;10;x;y\n",
         7,
