@@ -240,11 +240,14 @@ class _Parser:
             )
         self.vote_columns = header
         self.vote_col = header.index("vote")
-        if self.vote_type in POINT_TYPES:
-            if "points" not in header:
-                raise PbFormatError(
-                    line, f"vote_type {self.vote_type} needs a 'points' column in VOTES"
-                )
+        if self.vote_type in POINT_TYPES and "points" not in header:
+            raise PbFormatError(
+                line, f"vote_type {self.vote_type} needs a 'points' column in VOTES"
+            )
+        # Ordinal files may carry the points the city gave each rank (Ruda Śląska 2026: 4/3/2/1
+        # from the top whatever the ballot's length); they then decide the score, as in
+        # pabulib's own count, instead of the positional L..1.
+        if "points" in header and (self.vote_type in POINT_TYPES or self.vote_type == "ordinal"):
             self.points = []
             self.points_col = header.index("points")
         else:
