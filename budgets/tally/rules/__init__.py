@@ -18,6 +18,9 @@ from .greedy import greedy, threshold_mask
 from .mes import MesProblem
 
 THRESHOLD_KEY = "min_project_score_threshold"
+#: pabulib's mark for a project withdrawn after the vote: its cost is set to this many
+#: currency units so that no greedy rule funds it (Katowice 2024 Murcki's comment)
+WITHDRAWN_COST = 999_999_999
 
 
 class Prepared:
@@ -51,8 +54,14 @@ def _greedy(prep: Prepared) -> Outcome:
 
 
 def _greedy_no_skip(prep: Prepared) -> Outcome:
+    """Stops at the first project that does not fit, except a withdrawn one: it was never
+    really on the list, and pabulib's checker walks past it too."""
     e = prep.election
-    return prep.outcome("greedy-no-skip", greedy(e.costs, prep.order, e.budget, skip=False))
+    withdrawn = WITHDRAWN_COST * e.scale
+    costs = e.costs
+    eligible = [c != withdrawn for c in costs] if withdrawn in costs else None
+    selected = greedy(costs, prep.order, e.budget, skip=False, eligible=eligible)
+    return prep.outcome("greedy-no-skip", selected)
 
 
 def _greedy_threshold(prep: Prepared) -> Outcome:

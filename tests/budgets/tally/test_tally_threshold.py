@@ -5,7 +5,9 @@ must receive to be eligible for implementation. Even if a project fits within th
 budget, it will not be selected unless it meets this threshold. In the case of approval
 ballots, the score is simply the number of votes received." pabulib's file checker verifies
 ``rule;greedy-threshold`` as greedy over the projects sorted by their ``score`` (``votes`` when
-the file has no score column) whose score is ``>=`` the threshold.
+the file has no score column) whose score is ``>=`` the threshold, and a ``greedy-no-skip``
+walk as stopping at the first project that does not fit, except one whose cost is the
+withdrawn-project mark 999999999.
 
 The shared greedy-threshold files (Łódź 2022, Warszawa 2026, Katowice 2024 Murcki) are
 reproduced in ``test_tally_official.py``; these are small files built to that definition.
@@ -124,6 +126,21 @@ def test_greedy_threshold_with_decimal_costs():
     out = tally(e, "greedy-threshold")
     assert out.selected_ids == ["A", "C"]
     assert out.spent_text == "600.99"
+
+
+def test_withdrawn_project_does_not_stop_greedy_no_skip():
+    """Katowice's comment: a project withdrawn after the vote has its cost set to
+    999999999 "to ensure it is not selected by the greedy rule"; pabulib's checker walks on
+    past it in greedy-no-skip instead of stopping there."""
+    e = pb(
+        "approval",
+        [("A", 50), ("W", 999_999_999), ("B", 40), ("C", 30)],
+        ["A,W,B,C", "A,W,B", "A,W", "A"],
+        100,
+    )
+    assert tally(e, "greedy-no-skip").selected_ids == ["A", "B"]  # W passed; C does not fit
+    plain = pb("approval", [("A", 50), ("X", 60), ("B", 40)], ["A,X,B", "A,X", "A"], 100)
+    assert tally(plain, "greedy-no-skip").selected_ids == ["A"]  # an ordinary misfit stops
 
 
 def pabulib_checker_greedy(rows, budget, threshold):
