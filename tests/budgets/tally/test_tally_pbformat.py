@@ -6,7 +6,14 @@ from fractions import Fraction
 
 import pytest
 
-from budgets.tally import PbFormatError, compute_scores, parse_pb_text, read_pb, write_pb
+from budgets.tally import (
+    PbFormatError,
+    PbFormatWarning,
+    compute_scores,
+    parse_pb_text,
+    read_pb,
+    write_pb,
+)
 
 GOOD = '''META
 key;value
@@ -223,7 +230,7 @@ def test_a_vote_naming_a_project_twice_counts_it_once_with_a_warning():
         for line, voter in [(13, "w1"), (15, "w3")]
     ]
     assert str(e.warnings[0]).startswith("line 13: voter 'w1'")
-    assert all(isinstance(w, UserWarning) for w in e.warnings)
+    assert all(isinstance(w, PbFormatWarning) and isinstance(w, UserWarning) for w in e.warnings)
     assert compute_scores(e).votes == [2, 3, 2, 2]
     again = parse_pb_text(write_pb(e))
     assert again == e and again.warnings == []  # written back once, nothing left to warn
