@@ -2,7 +2,7 @@
 
     from budgets.tally import read_pb, tally
     outcome = tally(read_pb("Poland_Wieliczka_2023_Green_Budget.pb"), "official")
-    outcome.selected_ids, outcome.spent
+    outcome.selected_ids, outcome.spent_text    # spent in the file's notation ("1794579.57")
 
 Rules (contract names): ``official``, ``greedy``, ``greedy-no-skip``, ``greedy-threshold``,
 ``mes``, ``mes-add1``, ``equalshares/add1``, ``equalshares/add1-comparison``.
@@ -10,7 +10,13 @@ See docs/TALLY.md for the rules, tie-breaking and exactness.
 """
 
 from .analytics import OutcomeStats, outcome_stats, pairwise, preference
-from .errors import PbFormatError, TallyError, UnknownRuleError, UnsupportedElectionError
+from .errors import (
+    PbFormatError,
+    PbFormatWarning,
+    TallyError,
+    UnknownRuleError,
+    UnsupportedElectionError,
+)
 from .model import Election, Project
 from .outcome import Outcome
 from .pbformat import parse_pb_text, read_pb, write_pb
@@ -24,6 +30,7 @@ __all__ = [
     "Outcome",
     "OutcomeStats",
     "PbFormatError",
+    "PbFormatWarning",
     "Prepared",
     "Project",
     "Scores",

@@ -4,7 +4,8 @@ For each outcome: money spent, number of projects, the share of voters with at l
 funded project on their ballot, and the average satisfaction per voter measured by cost
 (money spent on projects the voter supported) and by cardinality (how many of them).
 For two outcomes: how many voters prefer each (more funded projects from their ballot;
-by ``measure="cost"``, more money spent on them).
+by ``measure="cost"``, more money spent on them). Money figures are in the election's minor
+units (``scale`` of them to a currency unit, 1 for whole-unit files).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class OutcomeStats:
     voters_with_a_funded_project: int
     avg_cost_satisfaction: Fraction
     avg_cardinality_satisfaction: Fraction
+    #: minor units per currency unit of ``spent``, ``budget`` and the cost satisfaction
+    scale: int = 1
 
     @property
     def share_with_a_funded_project(self) -> Fraction:
@@ -66,6 +69,7 @@ def outcome_stats(outcome: Outcome) -> OutcomeStats:
         voters_with_a_funded_project=reached,
         avg_cost_satisfaction=Fraction(cost_sat, n) if n else Fraction(0),
         avg_cardinality_satisfaction=Fraction(card_sat, n) if n else Fraction(0),
+        scale=e.scale,
     )
 
 

@@ -3,6 +3,12 @@
 Ballots are stored column-wise and light: a ballot is a tuple of project *indices* (positions
 in ``Election.projects``), and identical ballots share one tuple object, so a 130,000-voter
 file costs a few lists rather than 130,000 objects.
+
+Money is an integer number of *minor units* everywhere in the engine: ``Project.cost``,
+``Election.budget``, ``Outcome.spent``, the per-voter budgets of MES. ``Election.scale`` is how
+many minor units make one currency unit as the file writes it: 1 for files in whole units
+(most of pabulib), 100 for Kraków's ``1794579.57``. Rules never see a fraction of a grosz, so
+they stay exact; :meth:`Election.format_money` turns an amount back into the file's notation.
 """
 
 from __future__ import annotations
@@ -21,11 +27,15 @@ VOTE_TYPES = APPROVAL_TYPES | POINT_TYPES | {"ordinal"}
 @dataclass(eq=True)
 class Project:
     """One project. ``fields`` holds every PROJECTS column other than project_id and cost,
-    as the text found in the file (so writing the file back loses nothing)."""
+    as the text found in the file (so writing the file back loses nothing). ``cost`` is in
+    minor units (see ``Election.scale``); ``cost_text`` is the cost as the file wrote it
+    (``"4000.0"``, ``"350000"`` in a file whose budget has grosze), which the writer gives back
+    while it still means ``cost``."""
 
     project_id: str
     cost: int
     fields: dict[str, str] = field(default_factory=dict)
+    cost_text: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -72,6 +82,10 @@ class Election:
     points: list[tuple[Number, ...]] | None = None
     #: the other VOTES columns (age, sex, ...), column-wise, as text
     voter_extra: dict[str, list[str]] = field(default_factory=dict)
+    #: minor units per currency unit (a power of ten): costs and budget are integers in them
+    scale: int = 1
+    #: what the reader resolved rather than refused (``PbFormatWarning``s, by line)
+    warnings: list = field(default_factory=list, compare=False, repr=False)
     _groups: list | None = field(default=None, compare=False, repr=False)
     _index: dict | None = field(default=None, compare=False, repr=False)
 
@@ -82,9 +96,17 @@ class Election:
 
     @property
     def budget(self) -> int:
+        """The META budget in minor units."""
         from .pbformat import parse_money
 
-        return parse_money(self.meta["budget"])
+        return parse_money(self.meta["budget"], self.scale)
+
+    def format_money(self, amount: int, *, grouping: bool = False) -> str:
+        """``amount`` minor units in the file's notation: ``"1794579.57"`` at scale 100,
+        ``"440000"`` at scale 1; ``grouping`` adds thousands separators for display."""
+        from .pbformat import format_money
+
+        return format_money(amount, self.scale, grouping=grouping)
 
     @property
     def rule(self) -> str:

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from .model import Election, Number
+from .pbformat import format_money
 
 
 def json_number(value: Number) -> int | float:
@@ -14,6 +15,18 @@ def json_number(value: Number) -> int | float:
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
     return value
+
+
+def json_money(amount: int, scale: int) -> int | float | str:
+    """``amount`` minor units in currency units for JSON: an int when whole (every amount of
+    a whole-unit file), else the number the file's notation writes (``1794579.57``). A float
+    prints as its shortest round-trip text, which is that notation for any amount of up to
+    15 significant digits; a longer one is given as the exact text instead."""
+    if amount % scale == 0:
+        return amount // scale
+    text = format_money(amount, scale)
+    number = float(text)
+    return number if repr(number) == text else text
 
 
 @dataclass
@@ -29,8 +42,14 @@ class Outcome:
 
     @property
     def spent(self) -> int:
+        """Money spent, in minor units (``election.format_money(outcome.spent)`` to show it)."""
         costs = self.election.costs
         return sum(costs[i] for i in self.selected)
+
+    @property
+    def spent_text(self) -> str:
+        """Money spent in the file's notation (``"1794579.57"``)."""
+        return self.election.format_money(self.spent)
 
     @property
     def selected_ids(self) -> list[str]:
@@ -38,10 +57,10 @@ class Outcome:
         return [ids[i] for i in self.selected]
 
     def as_json(self) -> dict[str, Any]:
-        """The ``pb_tally --json`` document."""
+        """The ``pb_tally --json`` document; ``spent`` in currency units."""
         ids = self.election.project_ids
         return {
             "selected": self.selected_ids,
-            "spent": self.spent,
+            "spent": json_money(self.spent, self.election.scale),
             "scores": {ids[i]: json_number(s) for i, s in enumerate(self.scores)},
         }

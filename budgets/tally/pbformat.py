@@ -7,7 +7,15 @@ header row: ``META`` (key;value), ``PROJECTS`` (project_id;cost;...) and ``VOTES
 
 The whole text goes through one ``csv.reader`` (C speed); identical ``vote``/``points``
 strings are converted once and share one tuple; project ids are interned. Any problem raises
-:class:`~budgets.tally.errors.PbFormatError` naming the line.
+:class:`~budgets.tally.errors.PbFormatError` naming the line; what the reader can resolve
+(a vote naming a project twice) becomes a :class:`~budgets.tally.errors.PbFormatWarning` in
+``Election.warnings``.
+
+Money: budgets and costs may have decimals (Kraków's districts: ``budget;1794579.57``). The
+reader finds the most decimal places any of them needs, sets ``Election.scale`` to that power
+of ten and keeps every amount as an exact integer of minor units (text -> ``Decimal`` ->
+``Fraction``, never a float). Files in whole units (``4000.0`` included) get scale 1, as before.
+The writer gives back each amount as the file wrote it.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import PbFormatError
+from .errors import PbFormatError, PbFormatWarning
 from .model import POINT_TYPES, VOTE_TYPES, Election, Number, Project
 
 SECTIONS = ("meta", "projects", "votes")
@@ -45,12 +53,57 @@ def parse_number(text: str) -> Number:
     return frac.numerator if frac.denominator == 1 else frac
 
 
-def parse_money(text: str) -> int:
-    """Costs and budgets are whole currency units (``"4000.0"`` is accepted as 4000)."""
-    value = parse_number(text)
-    if not isinstance(value, int):
-        raise ValueError(f"{text.strip()!r} is not a whole number of currency units")
+#: More decimal places than any currency has minor units is a broken amount, not money (and a
+#: huge scale would only make every later integer longer).
+MAX_MONEY_PLACES = 9
+
+
+def decimal_places(value: Number) -> int:
+    """How many digits after the decimal point ``value`` needs (0 for a whole number)."""
+    if isinstance(value, int):
+        return 0
+    den, places, power = value.denominator, 0, 1
+    while power % den:
+        if places > MAX_MONEY_PLACES:
+            break
+        places += 1
+        power *= 10
+    return places
+
+
+def parse_money(text: str, scale: int = 1) -> int:
+    """An amount (``"1794579.57"``, ``"4000.0"``, ``"1,5"``) as an integer of minor units,
+    ``scale`` of them to a currency unit; exact, or ``ValueError``."""
+    value = parse_number(text) * scale
+    if isinstance(value, Fraction):
+        if value.denominator != 1:
+            if scale == 1:
+                raise ValueError(f"{text.strip()!r} is not a whole number of currency units")
+            raise ValueError(f"{text.strip()!r} is not a whole number of 1/{scale} units")
+        value = value.numerator
     return value
+
+
+def format_money(amount: int, scale: int = 1, *, grouping: bool = False) -> str:
+    """``amount`` minor units as decimal text with the scale's places: 179457957 at scale 100
+    is ``"1794579.57"``, 440000 at scale 1 is ``"440000"`` (``"440,000"`` with grouping)."""
+    places = len(str(scale)) - 1
+    if scale != 10**places:
+        raise ValueError(f"scale {scale} is not a power of ten")
+    whole, part = divmod(abs(amount), scale)
+    text = f"{whole:,}" if grouping else str(whole)
+    if places:
+        text = f"{text}.{part:0{places}d}"
+    return f"-{text}" if amount < 0 else text
+
+
+def _money(text: str) -> tuple[Number, int]:
+    """(exact value, decimal places it needs); ``ValueError`` for what is not money."""
+    value = parse_number(text)
+    places = decimal_places(value)
+    if places > MAX_MONEY_PLACES:
+        raise ValueError(f"{text.strip()!r} has more than {MAX_MONEY_PLACES} decimal places")
+    return value, places
 
 
 def read_pb(source: str | os.PathLike | bytes) -> Election:
@@ -97,6 +150,9 @@ class _Parser:
         self.points: list[tuple[Number, ...]] | None = None
         self.voter_extra: dict[str, list[str]] = {}
         self.seen_sections: list[str] = []
+        self.warnings: list[PbFormatWarning] = []
+        # decimal places the budget and the costs need; the largest sets Election.scale
+        self.money_places = 0
         # The longest row that spans several physical lines: an unclosed quote swallows the
         # rest of the file into one field, and the error should point at where that began.
         self.longest_span: tuple[int, int] = (0, 0)
@@ -184,11 +240,14 @@ class _Parser:
             )
         self.vote_columns = header
         self.vote_col = header.index("vote")
-        if self.vote_type in POINT_TYPES:
-            if "points" not in header:
-                raise PbFormatError(
-                    line, f"vote_type {self.vote_type} needs a 'points' column in VOTES"
-                )
+        if self.vote_type in POINT_TYPES and "points" not in header:
+            raise PbFormatError(
+                line, f"vote_type {self.vote_type} needs a 'points' column in VOTES"
+            )
+        # Ordinal files may carry the points the city gave each rank (Ruda Śląska 2026: 4/3/2/1
+        # from the top whatever the ballot's length); they then decide the score, as in
+        # pabulib's own count, instead of the positional L..1.
+        if "points" in header and (self.vote_type in POINT_TYPES or self.vote_type == "ordinal"):
             self.points = []
             self.points_col = header.index("points")
         else:
@@ -204,6 +263,8 @@ class _Parser:
         self.ballot_cache: dict[str, tuple[int, ...]] = {"": ()}
         self.points_cache: dict[str, tuple[Number, ...]] = {"": ()}
         self.seen_voters: set[str] = set()
+        # vote text -> the project ids it names more than once (approval/ordinal ballots)
+        self.repeats: dict[str, list[str]] = {}
         return self._vote_row
 
     # -- rows ----------------------------------------------------------------------------
@@ -227,7 +288,7 @@ class _Parser:
             if key not in self.meta:
                 raise PbFormatError(line, f"META has no {key!r} entry (required before PROJECTS)")
         try:
-            budget = parse_money(self.meta["budget"])
+            budget, self.money_places = _money(self.meta["budget"])
         except ValueError as exc:
             raise PbFormatError(self.meta_lines["budget"], f"META budget: {exc}") from None
         if budget < 0:
@@ -260,15 +321,19 @@ class _Parser:
             )
         if pid in self.project_index:
             raise PbFormatError(line, f"project_id {pid!r} appears twice")
+        cost_text = row[self.cost_col].strip()
         try:
-            cost = parse_money(row[self.cost_col])
+            cost, places = _money(cost_text)
         except ValueError as exc:
             raise PbFormatError(line, f"cost of project {pid!r}: {exc}") from None
         if cost < 0:
             raise PbFormatError(line, f"cost of project {pid!r} is negative")
+        if places > self.money_places:
+            self.money_places = places
         fields = {h: row[i].strip() for i, h in self.other_cols}
         self.project_index[pid] = len(self.projects)
-        self.projects.append(Project(pid, cost, fields))
+        # a fractional cost stays a Fraction until _finish knows the file's scale
+        self.projects.append(Project(pid, cost, fields, cost_text))
 
     def _vote_row(self, row: list[str], line: int) -> None:
         if len(row) != self.width:
@@ -290,6 +355,17 @@ class _Parser:
             ballot = self._ballot(text, line)
             self.ballot_cache[text] = ballot
         self.ballots.append(ballot)
+        if self.repeats and text in self.repeats:
+            repeated = self.repeats[text]
+            named = ("project " if len(repeated) == 1 else "projects ") + ", ".join(
+                repr(p) for p in repeated
+            )
+            self.warnings.append(
+                PbFormatWarning(
+                    line,
+                    f"voter {voter!r}: vote {text!r} names {named} more than once; counted once",
+                )
+            )
         if self.points is not None:
             ptext = row[self.points_col]
             pts = self.points_cache.get(ptext)
@@ -321,9 +397,23 @@ class _Parser:
                 ) from None
         # Cumulative/scoring ballots may repeat a project (Czestochowa 2020 has "579,579,579,579"
         # with 1 point each); the points add up, as the file's own votes/score columns confirm.
-        # For approval and ordinal ballots a repeat has no meaning, so it is an error.
+        # An approval or ordinal ballot cannot approve or rank a project twice (a Warszawa 2026
+        # district file has "1178,1178,989,843,1781"): the first mention counts, the others
+        # are dropped, and _vote_row warns for every voter who cast such a vote.
         if self.points is None and len(set(out)) != len(out):
-            raise PbFormatError(line, f"vote {text!r} names a project twice")
+            seen: set[int] = set()
+            kept = []
+            repeated: list[str] = []
+            for p in out:
+                if p in seen:
+                    pid = self.projects[p].project_id
+                    if pid not in repeated:
+                        repeated.append(pid)
+                    continue
+                seen.add(p)
+                kept.append(p)
+            self.repeats[text] = repeated
+            out = kept
         return tuple(out)
 
     def _points(self, text: str, line: int) -> tuple[Number, ...]:
@@ -347,6 +437,11 @@ class _Parser:
             raise PbFormatError(last_line, "VOTES has no header line")
         if not self.projects and not self.project_columns:
             raise PbFormatError(last_line, "PROJECTS has no header line")
+        scale = 10**self.money_places
+        if scale != 1:
+            for p in self.projects:
+                minor = p.cost * scale  # exact: p.cost needs at most money_places places
+                p.cost = minor if isinstance(minor, int) else minor.numerator
         return Election(
             meta=self.meta,
             projects=self.projects,
@@ -356,6 +451,8 @@ class _Parser:
             ballots=self.ballots,
             points=self.points,
             voter_extra=self.voter_extra,
+            scale=scale,
+            warnings=self.warnings,
         )
 
 
@@ -382,6 +479,21 @@ def _fmt_number(value: Number) -> str:
     return str(value)
 
 
+def _cost_text(project: Project, scale: int) -> str:
+    """The cost as the file wrote it while that still means ``project.cost``, otherwise
+    as pabulib writes amounts: whole ones without decimals, others with all the scale's."""
+    text = project.cost_text
+    if text is not None:
+        try:
+            if parse_money(text, scale) == project.cost:
+                return text
+        except ValueError:
+            pass
+    if project.cost % scale == 0:
+        return str(project.cost // scale)
+    return format_money(project.cost, scale)
+
+
 def write_pb(election: Election) -> str:
     """Serialise an election to ``.pb`` text; ``read_pb(write_pb(e)) == e``."""
     buf = io.StringIO()
@@ -400,7 +512,7 @@ def write_pb(election: Election) -> str:
             if col == "project_id":
                 row.append(p.project_id)
             elif col == "cost":
-                row.append(str(p.cost))
+                row.append(_cost_text(p, election.scale))
             else:
                 row.append(p.fields.get(col, ""))
         writer.writerow(row)

@@ -8,7 +8,9 @@ points; ordinal: positional points where a ballot of length L gives L points to 
 choice, L-1 to the second, ... and 1 to its last. That is the convention behind the ``score``
 column of every ordinal file in pabulib's sample (Krakow 2018 with 3-long ballots, Zurich S5R
 with one 1-long ballot among 5-long ones, Merced with ballots of 1 to 8 projects); ``max_length
-- position`` and ``num_projects - position`` both fail on Zurich/Merced.
+- position`` and ``num_projects - position`` both fail on Zurich/Merced. An ordinal file with a
+``points`` column (Ruda Śląska 2026 gives 4/3/2/1 from the top of every ballot) is scored by
+those points, as pabulib counts it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 
-from .model import APPROVAL_TYPES, POINT_TYPES, Election, Number
+from .model import APPROVAL_TYPES, Election, Number
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def compute_scores(election: Election) -> Scores:
     score: list[Number] = [0] * m
     vote_type = election.vote_type
     for ballot, points, mult in election.groups():
-        if vote_type in POINT_TYPES:
+        if points is not None:  # cumulative / scoring, or ordinal with the city's points
             for p, pts in zip(ballot, points, strict=True):
                 votes[p] += mult
                 score[p] += pts * mult
@@ -60,14 +62,15 @@ def utility_ballots(
 
     A voter's utility for a project is ``weight * cost`` (cost utilities, used by MES): the
     weight is 1 for an approval (``weights`` is then None), the points for a cumulative or
-    scoring ballot (repeated entries add up), the positional points for an ordinal ballot.
+    scoring ballot (repeated entries add up), the positional points for an ordinal ballot
+    (its own points when the file gives them).
     Projects with weight 0 are left out (a 0-point entry gives no utility)."""
     vote_type = election.vote_type
     merged: dict[tuple, int] = {}
     if vote_type in APPROVAL_TYPES:  # groups are already distinct ballots
         return [(ballot, None, mult) for ballot, _, mult in election.groups()]
     for ballot, points, mult in election.groups():
-        if vote_type in POINT_TYPES:
+        if points is not None:
             weights: dict[int, Number] = {}
             for p, pts in zip(ballot, points, strict=True):
                 weights[p] = weights.get(p, 0) + pts

@@ -18,6 +18,9 @@ from .greedy import greedy, threshold_mask
 from .mes import MesProblem
 
 THRESHOLD_KEY = "min_project_score_threshold"
+#: pabulib's mark for a project withdrawn after the vote: its cost is set to this many
+#: currency units so that no greedy rule funds it (Katowice 2024 Murcki's comment)
+WITHDRAWN_COST = 999_999_999
 
 
 class Prepared:
@@ -51,8 +54,14 @@ def _greedy(prep: Prepared) -> Outcome:
 
 
 def _greedy_no_skip(prep: Prepared) -> Outcome:
+    """Stops at the first project that does not fit, except a withdrawn one: it was never
+    really on the list, and pabulib's checker walks past it too."""
     e = prep.election
-    return prep.outcome("greedy-no-skip", greedy(e.costs, prep.order, e.budget, skip=False))
+    withdrawn = WITHDRAWN_COST * e.scale
+    costs = e.costs
+    eligible = [c != withdrawn for c in costs] if withdrawn in costs else None
+    selected = greedy(costs, prep.order, e.budget, skip=False, eligible=eligible)
+    return prep.outcome("greedy-no-skip", selected)
 
 
 def _greedy_threshold(prep: Prepared) -> Outcome:
@@ -86,7 +95,7 @@ def _mes(prep: Prepared) -> Outcome:
 
 def _add1(prep: Prepared, name: str, start: Fraction) -> Outcome:
     e = prep.election
-    result = add1(prep.mes_problem, e.budget, start)
+    result = add1(prep.mes_problem, e.budget, start, step=e.scale)
     return prep.outcome(
         name,
         result.selected,
@@ -97,7 +106,8 @@ def _add1(prep: Prepared, name: str, start: Fraction) -> Outcome:
 
 
 def _mes_add1(prep: Prepared) -> Outcome:
-    """Textbook add1 (as pabutools): start from budget/voters, +1 per voter each step."""
+    """Textbook add1 (as pabutools): start from budget/voters, +1 currency unit per voter
+    each step."""
     e = prep.election
     if not e.num_voters:
         return prep.outcome("mes-add1", [])
@@ -105,11 +115,13 @@ def _mes_add1(prep: Prepared) -> Outcome:
 
 
 def _equalshares_add1(prep: Prepared) -> Outcome:
-    """equalshares.net's add1: per-voter budget starts at floor(budget/voters), +1 a step."""
+    """equalshares.net's add1: per-voter budget starts at floor(budget/voters) currency units,
+    +1 a step."""
     e = prep.election
     if not e.num_voters:
         return prep.outcome("equalshares/add1", [])
-    return _add1(prep, "equalshares/add1", Fraction(e.budget // e.num_voters))
+    start = e.budget // (e.num_voters * e.scale) * e.scale
+    return _add1(prep, "equalshares/add1", Fraction(start))
 
 
 def _equalshares_add1_comparison(prep: Prepared) -> Outcome:

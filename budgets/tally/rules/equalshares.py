@@ -1,7 +1,7 @@
 """Completions and comparison around the Method of Equal Shares.
 
 ``add1``: MES leaves money unspent. The per-voter budget is raised one currency unit at a
-time and MES re-run; the last outcome whose cost stays within the real budget is kept. The
+time (``step`` minor units: the election's scale) and MES re-run; the last outcome whose cost stays within the real budget is kept. The
 loop does *not* stop at the first exhaustive outcome: on Wieliczka 2023 stopping there
 (budget 302 per voter) funds 3 projects differently from the official result, while going on
 until the next step overspends (315 per voter) reproduces it exactly. No greedy completion
@@ -30,7 +30,7 @@ class Add1Result:
     overspent_at: Fraction | None
 
 
-def add1(problem: MesProblem, budget: int, start: Fraction) -> Add1Result:
+def add1(problem: MesProblem, budget: int, start: Fraction, step: int = 1) -> Add1Result:
     costs = problem.costs
     supported = [p for p in range(problem.m) if problem.wtotal[p] > 0]
     everything = sum(costs[p] for p in supported)
@@ -43,11 +43,11 @@ def add1(problem: MesProblem, budget: int, start: Fraction) -> Add1Result:
     b = start
     runs = 1
     while True:
-        nxt = problem.run(b + 1).selected
+        nxt = problem.run(b + step).selected
         runs += 1
         if sum(costs[p] for p in nxt) > budget:
-            return Add1Result(current, b, runs, b + 1)
-        b += 1
+            return Add1Result(current, b, runs, b + step)
+        b += step
         current = nxt
 
 

@@ -85,3 +85,13 @@ def test_command_line_exit_status_and_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "line 1: expected the section line 'META'" in proc.stderr
+
+
+def test_json_spent_is_in_currency_units_for_a_file_with_grosze(run, tmp_path):
+    from tests.budgets.tally.test_tally_money import KRAKOW_LIKE
+
+    path = tmp_path / "krakow_like.pb"
+    path.write_text(KRAKOW_LIKE, encoding="utf-8")
+    doc = json.loads(run(str(path), "--rule", "greedy", "--json"))
+    assert doc["selected"] == ["C", "B", "E"]
+    assert doc["spent"] == 1593158.15

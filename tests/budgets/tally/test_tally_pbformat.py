@@ -6,7 +6,14 @@ from fractions import Fraction
 
 import pytest
 
-from budgets.tally import PbFormatError, parse_pb_text, read_pb, write_pb
+from budgets.tally import (
+    PbFormatError,
+    PbFormatWarning,
+    compute_scores,
+    parse_pb_text,
+    read_pb,
+    write_pb,
+)
 
 GOOD = '''META
 key;value
@@ -103,10 +110,12 @@ BROKEN = [
         "cost of project 'a': 'ten' is not a number",
     ),
     (
-        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\na;10.5\n",
+        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+        "a;10.0000000001\n",
         7,
-        "not a whole number of currency units",
+        "cost of project 'a': '10.0000000001' has more than 9 decimal places",
     ),
+    ("META\nkey;value\nbudget;1e-12\nvote_type;approval\nPROJECTS\n", 3, "META budget"),
     (
         "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost;name\na;10;x;y\n",
         7,
@@ -125,12 +134,6 @@ BROKEN = [
         "VOTES\nvoter_id;vote\n1;a,b\n",
         10,
         "vote names project 'b', which is not in PROJECTS",
-    ),
-    (
-        "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\na;10\n"
-        "VOTES\nvoter_id;vote\n1;a,a\n",
-        10,
-        "names a project twice",
     ),
     (
         "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\na;10\n"
@@ -204,3 +207,59 @@ def test_parsing_the_largest_shared_files_is_fast(pabulib):
     elapsed = time.perf_counter() - start
     assert e.num_voters == 131_778
     assert elapsed < 5
+
+
+def test_a_vote_naming_a_project_twice_counts_it_once_with_a_warning():
+    """A Warszawa 2026 district file has the approval vote '1178,1178,989,843,1781': the
+    project is approved once, and every voter who cast such a vote is named in a warning."""
+    text = (
+        "META\nkey;value\nbudget;1000\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+        "1178;100\n989;100\n843;100\n1781;100\n"
+        "VOTES\nvoter_id;vote\n"
+        "w1;1178,1178,989,843,1781\nw2;989\nw3;1178,1178,989,843,1781\n"
+    )
+    e = parse_pb_text(text)
+    assert e.ballots == [(0, 1, 2, 3), (1,), (0, 1, 2, 3)]
+    assert e.ballots[0] is e.ballots[2]
+    assert [(w.line, w.problem) for w in e.warnings] == [
+        (
+            line,
+            f"voter '{voter}': vote '1178,1178,989,843,1781' names project '1178' more than "
+            "once; counted once",
+        )
+        for line, voter in [(13, "w1"), (15, "w3")]
+    ]
+    assert str(e.warnings[0]).startswith("line 13: voter 'w1'")
+    assert all(isinstance(w, PbFormatWarning) and isinstance(w, UserWarning) for w in e.warnings)
+    assert compute_scores(e).votes == [2, 3, 2, 2]
+    again = parse_pb_text(write_pb(e))
+    assert again == e and again.warnings == []  # written back once, nothing left to warn
+
+
+def test_an_ordinal_vote_keeps_the_first_mention_of_a_repeated_project():
+    text = (
+        "META\nkey;value\nbudget;100\nvote_type;ordinal\nPROJECTS\nproject_id;cost\na;10\nb;10\n"
+        "c;10\nVOTES\nvoter_id;vote\n1;b,a,b,c,a\n"
+    )
+    e = parse_pb_text(text)
+    assert e.ballots == [(1, 0, 2)]
+    assert compute_scores(e).score == [2, 3, 1]  # b first of three, a second, c third
+    (warning,) = e.warnings
+    assert (
+        warning.problem
+        == "voter '1': vote 'b,a,b,c,a' names projects 'b', 'a' more than once; counted once"
+    )
+
+
+def test_files_without_repeats_have_no_warnings(election):
+    assert election.warnings == []
+
+
+def test_cumulative_repeats_add_up_without_a_warning():
+    text = (
+        "META\nkey;value\nbudget;10\nvote_type;cumulative\nPROJECTS\nproject_id;cost\nx;5\n"
+        "VOTES\nvoter_id;vote;points\n1;x,x;1,1\n"
+    )
+    e = parse_pb_text(text)
+    assert e.ballots == [(0, 0)] and e.warnings == []
+    assert compute_scores(e).score == [2]

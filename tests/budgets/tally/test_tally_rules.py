@@ -240,7 +240,8 @@ def test_pabutools_stays_out_of_budgets():
 
 
 def test_no_float_decides_anything():
-    """Only outcome.py may make a float, for JSON display of fractional point totals."""
+    """Only outcome.py may make a float, for JSON display of fractional point totals and of
+    amounts with decimals."""
     for path, tree in _modules(TALLY):
         if path.name == "outcome.py":
             continue
