@@ -71,6 +71,12 @@ def process_import(*, source: str | Path, municipality: Municipality | None = No
     process with that district budget as its one election and no citywide one; the
     district is found among the municipality's districts by name, or created."""
     election = read_pb(source)
+    if election.scale != 1:
+        # Høst keeps money in whole currency units (kroner); the tally engine (pb_tally)
+        # counts such files exactly in minor units.
+        raise ValidationError(f"META budget {election.format_money(election.budget)}: this file has amounts "
+                              "with decimals, and Høst's budgets are in whole currency units; tally it with "
+                              "`manage.py pb_tally` instead")
     meta = election.meta
     if municipality is None:
         municipality = _municipality_find_or_create(meta)

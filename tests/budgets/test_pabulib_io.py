@@ -337,3 +337,20 @@ def test_fingerprint_can_be_recomputed_from_the_export(municipality):
     ids = election.project_ids
     lines = sorted(",".join(ids[i] for i in ballot) for ballot in election.ballots)
     assert count == 3 and hashlib.sha256("\n".join(lines).encode()).hexdigest() == fingerprint
+
+
+@pytest.mark.django_db
+def test_a_file_with_decimal_amounts_is_refused_by_the_import_and_nothing_is_created(municipality):
+    from django.core.exceptions import ValidationError
+
+    from budgets.models import BudgetProcess
+    from budgets.pabulib import process_import
+
+    text = ("META\nkey;value\ndescription;Kraków-like\ncountry;Poland\nunit;Kraków\ninstance;2024\n"
+            "num_projects;2\nnum_votes;1\nbudget;1000.50\nvote_type;approval\nrule;greedy\n"
+            "PROJECTS\nproject_id;cost;name\n1;600.25;A\n2;400.25;B\n"
+            "VOTES\nvoter_id;vote\nv1;1,2\n")
+    with pytest.raises(ValidationError) as refused:
+        process_import(source=text, municipality=municipality)
+    assert "1000.50" in " ".join(refused.value.messages)
+    assert not BudgetProcess.objects.exists()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json",
             action="store_true",
-            help='print {"selected": [...], "spent": int, "scores": {...}} only',
+            help='print {"selected": [...], "spent": number, "scores": {...}} only',
         )
 
     def handle(self, *args, **options):
@@ -42,21 +44,24 @@ class Command(BaseCommand):
         currency = election.meta.get("currency", "")
         stats = outcome_stats(outcome)
         out(f"Rule: {outcome.rule}")
-        out(f"Budget: {election.budget:,} {currency}".rstrip())
-        out(f"Spent: {outcome.spent:,} {currency} on {len(outcome.selected)} projects".rstrip())
+        money = partial(election.format_money, grouping=True)
+        out(f"Budget: {money(election.budget)} {currency}".rstrip())
+        out(f"Spent: {money(outcome.spent)} {currency} on {len(outcome.selected)} projects".rstrip())
         out(
             f"Voters: {stats.voters:,}; with at least one funded project on their ballot: "
             f"{stats.voters_with_a_funded_project:,} "
             f"({float(stats.share_with_a_funded_project):.1%})"
         )
         for key, value in outcome.notes.items():
+            if key in ("per_voter_budget", "overspent_at") and value is not None:
+                value = Fraction(value, election.scale)  # minor units -> currency units
             out(f"{key.replace('_', ' ')}: {value}")
         out("")
         rows = [
             (
                 str(n),
                 election.projects[i].project_id,
-                f"{election.projects[i].cost:,}",
+                money(election.projects[i].cost),
                 str(json_number(outcome.scores[i])),
                 election.projects[i].name[:60],
             )
