@@ -20,7 +20,7 @@ def test_vote_receipt_once_and_verify(client, process, voter):
     receipt = re.search(r'id="receipt-code"><strong>([A-Z0-9-]+)<', receipt_page.content.decode()).group(1)
     assert receipt.replace("-", "") not in str(dict(client.session)), "the receipt is in no session"
     checked = client.post(reverse("budgets:verify", args=[process.pk]), {"receipt": receipt}).content.decode()
-    assert "is in the ballot box" in checked
+    assert "i stemmeurnen" in checked  # Danish, the default language
     assert "Projekt A" not in checked and "Projekt C" not in checked, "a receipt proves inclusion, never content"
 
 
