@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ui.forms import add_validation_errors
 
-from . import ballotbox, phases, sealing, selectors, services
+from . import ballotbox, phases, results, sealing, selectors, services
 from .elections import election_default, election_get, process_elections
 from .forms import (
     BoxPrepareForm,
@@ -356,7 +356,7 @@ def council(request, pk: int):
     form = CouncilForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.council_review(process=process, member=request.user, **form.cleaned_data)
+            results.council_review(process=process, member=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from budgets import phases, selectors, services
+from budgets import phases, results, selectors, services
 from budgets.elections import BudgetElection, election_get
 from budgets.models import (
     Ballot,
@@ -131,7 +131,7 @@ def test_council_approval_tallies_each_election_and_fingerprints_them_all(proces
     services.ballot_cast(process=process, user=neighbour, choice={"projects": ["S2"]}, election=districts["sydby"])
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     assert open_box(process, council).ballots == {"": 1, "nordby": 1, "sydby": 1}
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     result = process.result
     by_key = {e["key"]: e for e in result.elections}
     assert set(by_key) == {"", "nordby", "sydby"}

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from budgets import phases, services
+from budgets import phases, results, services
 from budgets.models import Ballot, BudgetProcess, Phase
 from tests.budgets.factories import open_box, unsealed
 from tests.factories import UserFactory
@@ -167,7 +167,7 @@ def test_result_exports_after_publication_only(client, process, council, municip
     assert client.get(f"/budgets/{process.pk}/result.csv").status_code == 403
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     open_box(process, council)
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     csv_text = client.get(f"/budgets/{process.pk}/result.csv").content.decode("utf-8-sig")
     assert "Projekt A" in csv_text and csv_text.count("\n") == 5
     assert "'=HYPERLINK" in csv_text, "a title is never run as a spreadsheet formula"
@@ -183,7 +183,7 @@ def test_staff_post_progress_on_funded_projects_during_implementation(client, pr
     services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": ["C"]})
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     open_box(process, council)
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     funded = Project.objects.get(process=process, code="C")
     client.force_login(budget_staff)
     url = reverse("budgets:progress", args=[funded.pk])
