@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from budgets import phases, results, selectors, services
 from budgets.ballotbox import receipt_status
 from budgets.models import Ballot, BudgetProcess, Participation, Phase, Project, Result
+from budgets.selectors import BoxNotOpened
 from tests.budgets.factories import open_box, unsealed
 from tests.factories import MunicipalityFactory, UserFactory
 
@@ -104,7 +105,7 @@ def test_council_approval_freezes_and_publishes_the_result(process, council, mun
     with pytest.raises(PermissionDenied):
         results.council_review(process=process, member=council, decision="approved")
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
-    with pytest.raises(ValidationError, match="ballot box"):
+    with pytest.raises(BoxNotOpened):
         results.council_review(process=process, member=council, decision="approved")
     open_box(process, council)
     with pytest.raises(ValidationError):
@@ -123,7 +124,7 @@ def test_council_approval_freezes_and_publishes_the_result(process, council, mun
 def test_rule_comparison_for_the_council(process, municipality, council):
     for codes in (["A"], ["A", "C"], ["B", "C"], ["C", "D"], ["D"]):
         cast(process, UserFactory(municipality=municipality), *codes)
-    with pytest.raises(ValidationError, match="ballot box"):
+    with pytest.raises(BoxNotOpened):
         selectors.rule_comparison(process=process)
     open_box(process, council)
     comparison = selectors.rule_comparison(process=process)
