@@ -157,7 +157,8 @@ class BudgetViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def council(self, request, pk=None):
         process = self.get_object()
-        self._require("budgets.review_result", process)
+        if not results.decided_for_council(user=request.user, process=process):
+            self._require("budgets.review_result", process)
         serializer = CouncilSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         results.council_review(process=process, member=request.user, **serializer.validated_data)

@@ -35,7 +35,7 @@ from .forms import (
     ballot_choice,
     ballot_form_class,
 )
-from .models import PHASE_ORDER, PaperBallot, Phase, Project
+from .models import PHASE_ORDER, PaperBallot, Phase, Project, Result
 
 
 def _process(pk: int):
@@ -351,7 +351,8 @@ def codes(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def council(request, pk: int):
     process = _process(pk)
-    if not request.user.has_perm("budgets.review_result", process):
+    if not request.user.has_perm("budgets.review_result", process) \
+            and not results.decided_for_council(user=request.user, process=process):
         raise PermissionDenied
     form = CouncilForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -366,8 +367,10 @@ def council(request, pk: int):
                 messages.success(request, _("The result is sent back with your comment."))
             return redirect("budgets:detail", pk=process.pk)
     opened = selectors.box_opened(process=process) or selectors.ballot_box(process=process) is None
+    decided = Result.objects.select_related("approved_by").filter(process=process).first()
     return render(request, "budgets/council.html", {
         "process": process, "form": form, "opened": opened,
+        "decided": results.approved_message(decided) if decided else "",
         "sections": selectors.council_sections(process=process) if opened else [],
         "turnout": selectors.turnout(process=process), "reviews": process.council_reviews.select_related("member")})
 

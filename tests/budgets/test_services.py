@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -118,7 +120,9 @@ def test_council_approval_freezes_and_publishes_the_result(process, council, mun
     # greedy by approvals: C (3), A (2) = 90,000; B (1) does not fit, D (1) = 20,000 does not fit either
     assert result.selected_codes == ["C", "A"] and result.spent == 90_000 and result.ballots == 4
     assert set(Project.objects.filter(selected=True).values_list("code", flat=True)) == {"A", "C"}
-    assert result.fingerprint == results.ballots_fingerprint(process)[0]
+    assert result.elections[0]["fingerprint"] == results.ballots_fingerprint(process)[0]
+    assert result.fingerprint == hashlib.sha256(result.document.encode()).hexdigest()
+    assert results.result_check(process).state == "verified"
 
 
 def test_rule_comparison_for_the_council(process, municipality, council):
