@@ -3,6 +3,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from budgets import phases, results, services
 from budgets.models import Ballot, BudgetProcess, Phase
@@ -21,7 +22,8 @@ def test_vote_receipt_once_and_verify(client, process, voter):
     receipt = re.search(r'id="receipt-code"><strong>([A-Z0-9-]+)<', receipt_page.content.decode()).group(1)
     assert receipt.replace("-", "") not in str(dict(client.session)), "the receipt is in no session"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the sentence below, in English
-    checked = client.post(reverse("budgets:verify", args=[process.pk]), {"receipt": receipt}).content.decode()
+    with translation.override("en"):  # and Danish again afterwards, for the next tests in this thread
+        checked = client.post(reverse("budgets:verify", args=[process.pk]), {"receipt": receipt}).content.decode()
     assert "is in the ballot box" in checked
     assert "Projekt A" not in checked and "Projekt C" not in checked, "a receipt proves inclusion, never content"
 
