@@ -240,9 +240,13 @@ def test_verify_result_exit_status_from_the_shell(approved, tmp_path):
 
 def _page(client, process) -> str:
     from django.conf import settings
+    from django.utils import translation
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(reverse("budgets:detail", args=[process.pk]))
+    # override() puts the test's language back afterwards: the language middleware leaves the
+    # request's language active in the thread, and later tests here expect Danish.
+    with translation.override("en"):
+        response = client.get(reverse("budgets:detail", args=[process.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
