@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from realtime.broadcast import group_name
 from realtime.coalesce import send_coalesced
 
-from . import sealing, secrecy
+from . import frozen, sealing, secrecy
 from .ballots import clean_ballot
 from .elections import BudgetElection
 from .models import (
@@ -63,6 +63,7 @@ def district_budget_add(*, process: BudgetProcess, district, amount: int, name: 
     """Give a district of the municipality its own budget in the process, tallied apart."""
     from django.utils.text import slugify
 
+    frozen.refuse_if_frozen(process)
     if district.municipality_id != process.municipality_id:
         raise ValidationError({"district": _("Choose a district of the process's municipality.")})
     if PHASE_ORDER.index(process.phase) >= PHASE_ORDER.index(Phase.VOTING):
@@ -81,6 +82,7 @@ def project_propose(*, process: BudgetProcess, user, title: str, description: st
                     district=None, idea=None, district_budget: DistrictBudget | None = None) -> Project:
     if process.phase != Phase.PROPOSALS and idea is None:
         raise PermissionDenied(_("Projects can be proposed only while proposals are open."))
+    frozen.refuse_if_frozen(process)
     if district_budget is not None and district_budget.process_id != process.pk:
         raise ValidationError({"district_budget": _("Choose a budget of this process.")})
     number = Project.objects.filter(process=process).count() + 1
@@ -152,6 +154,7 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     project.feasibility = feasibility
     project.feasibility_reason = reason.strip()
     project.full_clean()
+    frozen.check_save(project)  # after an approved result: cost and feasibility are frozen
     project.save()
     _forget_ballot_context(project.process_id)
     return project
