@@ -353,3 +353,24 @@ def test_the_check_costs_the_same_queries_for_more_ballots_and_projects(client, 
         assert "Verified" in page
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_readme_recipe_verifies_a_download(approved, process, tmp_path, monkeypatch):
+    """The `cryptography` snippet in README ("The council's result") run as it is written."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**The council's result**"):]
+    snippet = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+    (tmp_path / "result.json").write_bytes(APIClient().get(reverse("budgets:result-json", args=[process.pk])).content)
+    monkeypatch.chdir(tmp_path)
+    exec(snippet, {"KEY": approved.public_key})  # noqa: S102 - our own README's code
+    with pytest.raises(InvalidSignature):
+        exec(snippet, {"KEY": _other_public_key()})  # noqa: S102
+
+
+def _other_public_key() -> str:
+    from nacl.signing import SigningKey
+
+    return bytes(SigningKey.generate().verify_key).hex()
