@@ -348,10 +348,16 @@ def result_check(process: BudgetProcess, result: Result | None = None) -> Result
 
 def result_file(result: Result, *, key_url: str = "") -> bytes:
     """The downloadable signed result: the document (as JSON, to read), its fingerprint, the
-    signature and public key, and how to verify them."""
+    signature and public key, and how to verify them. A stored document that is no longer
+    JSON (changed with SQL) is served as the text it is, for anyone to see."""
+    try:
+        document, text = json.loads(result.document), None
+    except ValueError:
+        document, text = None, result.document
     return json.dumps({
         "format": FILE_FORMAT,
-        "document": json.loads(result.document),
+        "document": document,
+        **({"document_text": text} if text is not None else {}),
         "fingerprint": result.fingerprint,
         "signature": result.signature,
         "public_key": result.public_key,

@@ -151,7 +151,10 @@ class ResultSerializer(serializers.ModelSerializer):
     def get_document(self, result):
         import json
 
-        return json.loads(result.document) if result.document else None
+        try:
+            return json.loads(result.document) if result.document else None
+        except ValueError:  # changed with SQL: the process page says so; no server error here
+            return None
 
 
 class CouncilSerializer(serializers.Serializer):

@@ -326,6 +326,18 @@ def test_changed_funded_projects_figures_or_document_show(client, approved, proc
         "The stored result is signed with a key that is not this site's result key."]
 
 
+def test_a_stored_document_that_is_no_longer_json_is_a_warning_not_an_error(client, approved, process):
+    _sql(f"UPDATE {Result._meta.db_table} SET document = %s WHERE id = %s",  # noqa: S608
+         [approved.document[:-1], approved.pk])
+    page = _page(client, process)
+    assert "The stored result cannot be read." in page and "does not match its signature" in page
+    download = APIClient().get(reverse("budgets:result-json", args=[process.pk]))
+    assert download.status_code == 200 and json.loads(download.content)["document"] is None
+    with pytest.raises(ValueError):
+        results.verify_file(download.content)
+    assert APIClient().get(f"/api/v1/budgets/{process.pk}/result/").json()["document"] is None
+
+
 def test_an_earlier_key_still_verifies_its_results(approved, process):
     with override_settings(RESULT_SIGNING_KEY=bytes(range(32)).hex()):
         assert results.result_check(process).state == "altered", "another key signs now"
