@@ -14,6 +14,7 @@ COPY . .
 COPY --from=assets /app/node_modules/dkfds /app/node_modules/dkfds
 RUN pip install -e . \
     && DJANGO_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only-not-used-at-runtime-0123456789abcdefghij \
+       RESULT_SIGNING_KEY=0000000000000000000000000000000000000000000000000000000000000000 \
        python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media && chown -R hoest /app/var
 USER hoest

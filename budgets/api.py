@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.selectors import municipality_default, municipality_get
 
-from . import ballotbox, selectors, services
+from . import ballotbox, results, selectors, services
 from .elections import election_default, election_get
 from .models import BudgetProcess
 from .serializers import (
@@ -157,10 +157,11 @@ class BudgetViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def council(self, request, pk=None):
         process = self.get_object()
-        self._require("budgets.review_result", process)
+        if not results.decided_for_council(user=request.user, process=process):
+            self._require("budgets.review_result", process)
         serializer = CouncilSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.council_review(process=process, member=request.user, **serializer.validated_data)
+        results.council_review(process=process, member=request.user, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[ELECTION_PARAMETER], responses={(200, "text/plain"): OpenApiTypes.STR})

@@ -12,3 +12,9 @@ class BudgetsConfig(AppConfig):
         from . import personal_data as budgets_personal_data
 
         personal_data.register("budgets", budgets_personal_data.collect)
+
+        from . import frozen
+
+        # Once a result is approved, what it was computed from refuses every change made
+        # through the models (services, admin, shell).
+        frozen.connect()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 
-from . import sealing, secrecy
+from . import frozen, sealing, secrecy
 from .elections import BudgetElection, process_elections
 from .models import (
     PHASE_ORDER,
@@ -273,6 +273,7 @@ def box_open(*, process: BudgetProcess, member, shares: list[str]) -> Opening:
 
 
 def _counted_append(process: BudgetProcess, election: BudgetElection, contents: list[dict]) -> None:
+    frozen.refuse_if_frozen(process)
     row, _created = CountedBallots.objects.select_for_update().get_or_create(
         process=process, district_budget=election.district_budget)
     row.contents = sealing.shuffled([*row.contents, *contents])

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 
-from . import ballotbox, phases, selectors, services
+from . import ballotbox, phases, results, selectors, services
 from .elections import BudgetElection
 from .models import BudgetProcess, DistrictBudget, Phase, Project
 
@@ -165,7 +165,7 @@ def seed() -> list[str]:
         membership_grant(user=council, municipality=bergen, role="council")
         ballotbox.box_open(process=bergen_process, member=council,
                            shares=[f"{s.index} {s.words()}" for s in shares[:2]])
-        services.council_review(process=bergen_process, member=council, decision="approved")
+        results.council_review(process=bergen_process, member=council, decision="approved")
     lines.append(f"Budget: {bergen_process.title} (results published)")
 
     assen = Path(settings.BASE_DIR).parent / "shared" / "pabulib" / "Netherlands_Assen_2024.pb"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Municipality, deleted_user
@@ -369,20 +370,33 @@ class PhaseChange(models.Model):
 
 
 class Result(models.Model):
-    """The frozen, published result of all elections of the process: the selected projects,
-    and a fingerprint of the ballot sets they were computed from (anyone holding the exports
-    can recompute both). `elections` holds each election's own outcome and fingerprint."""
+    """The council's approved result of all elections of the process, frozen once made.
+
+    `document` is the signed result document (budgets.results): canonical JSON of the
+    process, each election's budget, projects and costs, ballots (their SHA-256 and number),
+    funded projects and amount spent, and the approval; `fingerprint` is its SHA-256,
+    `signature` its Ed25519 signature with a key outside the database (budgets.signing) and
+    `public_key` that key's public half. The other columns repeat the document's figures for
+    pages and exports (results.result_check holds them to it). `elections` holds each
+    election's own outcome and the fingerprint of its ballots."""
 
     process = models.OneToOneField(BudgetProcess, on_delete=models.CASCADE, related_name="result")
     rule = models.CharField(max_length=40)
     selected_codes = models.JSONField()
     spent = models.PositiveBigIntegerField()
     ballots = models.PositiveIntegerField()
+    #: SHA-256 of `document` (before signed documents: of the ballots, as each election's)
     fingerprint = models.CharField(max_length=64)
     #: [{"key", "name", "budget", "selected_codes", "spent", "ballots", "fingerprint"}, ...]
     elections = models.JSONField(default=list)
+    #: the exact signed bytes, as text; empty for results approved before results were signed
+    document = models.TextField(blank=True, default="")
+    signature = models.CharField(max_length=128, blank=True, default="")
+    public_key = models.CharField(max_length=64, blank=True, default="")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
-    approved_at = models.DateTimeField(auto_now_add=True)
+    # Set by the approval to the instant written in the document (not auto_now_add, which
+    # would overwrite it on save).
+    approved_at = models.DateTimeField(default=timezone.now)
     followers_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:

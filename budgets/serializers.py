@@ -132,9 +132,29 @@ class TurnoutSerializer(serializers.Serializer):
 
 
 class ResultSerializer(serializers.ModelSerializer):
+    fingerprint = serializers.CharField(help_text="SHA-256 of the canonical bytes of `document` (for results "
+                                                  "approved before results were signed: of the ballots).")
+    document = serializers.SerializerMethodField(
+        help_text="The signed result document (null for results approved before results were signed). Its "
+                  "canonical bytes are json.dumps(document, sort_keys=True, separators=(',', ':'), "
+                  "ensure_ascii=False) in UTF-8.")
+    signature = serializers.CharField(help_text="Ed25519 signature of the document's canonical bytes, hex.")
+    public_key = serializers.CharField(help_text="The Ed25519 public key that signed it, hex; compare it with "
+                                                 "/budgets/result-key/.")
+
     class Meta:
         model = Result
-        fields = ["rule", "selected_codes", "spent", "ballots", "fingerprint", "elections", "approved_at"]
+        fields = ["rule", "selected_codes", "spent", "ballots", "fingerprint", "elections", "approved_at",
+                  "document", "signature", "public_key"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_document(self, result):
+        import json
+
+        try:
+            return json.loads(result.document) if result.document else None
+        except ValueError:  # changed with SQL: the process page says so; no server error here
+            return None
 
 
 class CouncilSerializer(serializers.Serializer):

@@ -1,7 +1,6 @@
 """Every write to participatory budgets."""
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -14,19 +13,16 @@ from django.utils.translation import gettext as _
 
 from realtime.broadcast import group_name
 from realtime.coalesce import send_coalesced
-from realtime.enqueue import enqueue_on_commit
 
-from . import sealing, secrecy
+from . import frozen, sealing, secrecy
 from .ballots import clean_ballot
-from .elections import BudgetElection, process_elections
+from .elections import BudgetElection
 from .models import (
     PHASE_ORDER,
     Ballot,
     BallotBox,
     BudgetProcess,
     Channel,
-    CouncilDecision,
-    CouncilReview,
     DistrictBudget,
     Feasibility,
     PaperBallot,
@@ -34,10 +30,9 @@ from .models import (
     Phase,
     Project,
     ProjectUpdate,
-    Result,
     VotingCode,
 )
-from .selectors import BoxKey, ballot_projects, box_key, process_outcome
+from .selectors import BoxKey, ballot_projects, box_key
 
 
 def turnout_group(process_id: int) -> str:
@@ -68,6 +63,7 @@ def district_budget_add(*, process: BudgetProcess, district, amount: int, name: 
     """Give a district of the municipality its own budget in the process, tallied apart."""
     from django.utils.text import slugify
 
+    frozen.refuse_if_frozen(process)
     if district.municipality_id != process.municipality_id:
         raise ValidationError({"district": _("Choose a district of the process's municipality.")})
     if PHASE_ORDER.index(process.phase) >= PHASE_ORDER.index(Phase.VOTING):
@@ -86,6 +82,7 @@ def project_propose(*, process: BudgetProcess, user, title: str, description: st
                     district=None, idea=None, district_budget: DistrictBudget | None = None) -> Project:
     if process.phase != Phase.PROPOSALS and idea is None:
         raise PermissionDenied(_("Projects can be proposed only while proposals are open."))
+    frozen.refuse_if_frozen(process)
     if district_budget is not None and district_budget.process_id != process.pk:
         raise ValidationError({"district_budget": _("Choose a budget of this process.")})
     number = Project.objects.filter(process=process).count() + 1
@@ -157,6 +154,7 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     project.feasibility = feasibility
     project.feasibility_reason = reason.strip()
     project.full_clean()
+    frozen.check_save(project)  # after an approved result: cost and feasibility are frozen
     project.save()
     _forget_ballot_context(project.process_id)
     return project
@@ -417,88 +415,3 @@ def codes_generate(*, process: BudgetProcess, count: int, batch: str = "", distr
                                                district=district)
                                     for c in codes], batch_size=2000)
     return codes
-
-
-def ballots_fingerprint(process: BudgetProcess, election: BudgetElection | None = None) -> tuple[str, int]:
-    """SHA-256 over one election's counted ballots, one line each, sorted: the project ids
-    (and, for cumulative ballots, ":points") joined by commas. It changes if any ballot is
-    added, removed or altered, and anyone can recompute it from the VOTES of the election's
-    `.pb` export."""
-    from .selectors import election_from_ballots
-
-    election, _projects = election_from_ballots(process=process, election=election)
-    ids = election.project_ids
-    lines = []
-    for n, ballot in enumerate(election.ballots):
-        if election.points is not None:
-            lines.append(",".join(f"{ids[i]}:{p}" for i, p in zip(ballot, election.points[n], strict=True)))
-        else:
-            lines.append(",".join(ids[i] for i in ballot))
-    lines.sort()
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest(), len(lines)
-
-
-def fingerprint_combine(fingerprints: list[tuple[str, str]]) -> str:
-    """The fingerprint of all elections of a process from each one's (key, fingerprint): a
-    process with one election keeps that election's fingerprint; otherwise SHA-256 over the
-    lines "key fingerprint" sorted by key, the citywide election's key being "citywide"."""
-    if len(fingerprints) == 1:
-        return fingerprints[0][1]
-    lines = sorted(f"{key or 'citywide'} {fingerprint}" for key, fingerprint in fingerprints)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
-@transaction.atomic
-def council_review(*, process: BudgetProcess, member, decision: str, comment: str = "") -> CouncilReview:
-    """A council member approves the result (freezing and publishing it) or sends it back."""
-    process = BudgetProcess.objects.select_for_update().get(pk=process.pk)
-    if process.phase != Phase.COUNCIL_REVIEW:
-        raise PermissionDenied(_("The result can be reviewed only in the council review phase."))
-    if decision == CouncilDecision.SENT_BACK and not comment.strip():
-        raise ValidationError({"comment": _("Say why the result is sent back.")})
-    review = CouncilReview.objects.create(process=process, member=member, decision=decision, comment=comment.strip())
-    if decision == CouncilDecision.APPROVED:
-        elections, codes, rule = [], [], process.tally_rule
-        for election in process_elections(process):
-            outcome, selected = process_outcome(process=process, election=election)
-            fingerprint, count = ballots_fingerprint(process, election)
-            elections.append({"key": election.key, "name": election.name, "budget": election.amount,
-                              "selected_codes": selected, "spent": outcome.spent, "ballots": count,
-                              "fingerprint": fingerprint})
-            codes += selected
-            rule = outcome.rule
-        Result.objects.create(process=process, rule=rule, selected_codes=codes,
-                              spent=sum(e["spent"] for e in elections), ballots=sum(e["ballots"] for e in elections),
-                              fingerprint=fingerprint_combine([(e["key"], e["fingerprint"]) for e in elections]),
-                              elections=elections, approved_by=member)
-        Project.objects.filter(process=process).update(selected=False)
-        Project.objects.filter(process=process, code__in=codes).update(selected=True)
-        BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.RESULTS)
-        process.phase = Phase.RESULTS
-        _tell_idea_followers_of_result(process)
-        from .tasks import email_result_to_idea_followers
-
-        # A broker outage leaves the result unmarked for `email_pending_results`.
-        enqueue_on_commit(email_result_to_idea_followers, process.pk)
-    return review
-
-
-def _tell_idea_followers_of_result(process: BudgetProcess) -> None:
-    """Followers of the ideas behind the projects hear whether their project is funded."""
-    from django.urls import reverse
-
-    from ideas.services.events import tell_followers_live
-
-    by_idea = {p.idea_id: p for p in Project.objects.filter(process=process, idea__isnull=False)}
-    base = reverse("budgets:detail", args=[process.pk])
-
-    def message(idea_id):
-        project = by_idea[idea_id]
-        text = (_("“%(title)s” is funded in %(budget)s") if project.selected
-                else _("“%(title)s” was not funded in %(budget)s"))
-        return text % {"title": project.title, "budget": process.title}
-
-    tell_followers_live(
-        idea_ids=by_idea, event="budget.result", message=message,
-        payload=lambda idea_id: {"project": by_idea[idea_id].code,
-                                 "url": f"{base}#project-{by_idea[idea_id].code}"})

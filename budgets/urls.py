@@ -25,6 +25,8 @@ urlpatterns = [
     path("<int:pk>/phase/", views.phase_change, name="phase"),
     path("<int:pk>/district-budgets/", views.district_budgets, name="district-budgets"),
     re_path(r"^(?P<pk>\d+)/result\.(?P<fmt>csv|xlsx)$", views.result_export, name="result-export"),
+    path("<int:pk>/result.json", views.result_json, name="result-json"),
+    path("result-key/", views.result_key, name="result-key"),
     path("projects/<int:pk>/review/", views.project_review, name="project-review"),
     path("projects/<int:pk>/progress/", views.progress, name="progress"),
 ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,13 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ui.forms import add_validation_errors
 
-from . import ballotbox, phases, sealing, selectors, services
+from . import ballotbox, phases, results, sealing, selectors, services, signing
 from .elections import election_default, election_get, process_elections
 from .forms import (
     BoxPrepareForm,
@@ -35,7 +37,7 @@ from .forms import (
     ballot_choice,
     ballot_form_class,
 )
-from .models import PHASE_ORDER, PaperBallot, Phase, Project
+from .models import PHASE_ORDER, PaperBallot, Phase, Project, Result
 
 
 def _process(pk: int):
@@ -68,6 +70,8 @@ def process_detail(request, pk: int):
     mine = {e.key for e in selectors.elections_for_voter(process=process, user=user)} if user.is_authenticated else set()
     result = getattr(process, "result", None) if process.results_public else None
     outcomes = {e["key"]: e for e in result.elections} if result else {}
+    # Made again from the database on every view: a change made with SQL shows at once.
+    check = results.result_check(process, result) if result else None
     context = {
         "process": process,
         "sections": [{"election": e, "projects": projects, "mine": e.key in mine, "result": outcomes.get(e.key)}
@@ -83,6 +87,7 @@ def process_detail(request, pk: int):
         "can_export": selectors.results_visible(process=process, user=user),
         "phase_history": selectors.phase_history(process=process),
         "result": result,
+        "check": check,
     }
     return render(request, "budgets/detail.html", context)
 
@@ -351,12 +356,13 @@ def codes(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def council(request, pk: int):
     process = _process(pk)
-    if not request.user.has_perm("budgets.review_result", process):
+    if not request.user.has_perm("budgets.review_result", process) \
+            and not results.decided_for_council(user=request.user, process=process):
         raise PermissionDenied
     form = CouncilForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.council_review(process=process, member=request.user, **form.cleaned_data)
+            results.council_review(process=process, member=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -366,8 +372,10 @@ def council(request, pk: int):
                 messages.success(request, _("The result is sent back with your comment."))
             return redirect("budgets:detail", pk=process.pk)
     opened = selectors.box_opened(process=process) or selectors.ballot_box(process=process) is None
+    decided = Result.objects.select_related("approved_by").filter(process=process).first()
     return render(request, "budgets/council.html", {
         "process": process, "form": form, "opened": opened,
+        "decided": results.approved_message(decided) if decided else "",
         "sections": selectors.council_sections(process=process) if opened else [],
         "turnout": selectors.turnout(process=process), "reviews": process.council_reviews.select_related("member")})
 
@@ -456,6 +464,28 @@ def result_export(request, pk: int, fmt: str):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="hoest-budget-{process.pk}-result.{fmt}"'
     return response
+
+
+@require_safe
+def result_json(request, pk: int):
+    """The signed result document, its signature and the public key, once published."""
+    process = _process(pk)
+    result = getattr(process, "result", None) if process.results_public else None
+    if result is None or not result.document:
+        raise Http404
+    body = results.result_file(result, key_url=request.build_absolute_uri(reverse("budgets:result-key")))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hoest-budget-{process.pk}-result.json"'
+    return response
+
+
+@require_safe
+def result_key(request):
+    """The public key that verifies the council's results (and earlier keys still trusted)."""
+    keys = signing.trusted_public_keys()
+    body = json.dumps({"algorithm": signing.ALGORITHM, "public_key": keys[0], "previous_public_keys": keys[1:],
+                       "verify": "python manage.py verify_result FILE --public-key " + keys[0]}, indent=1)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @login_required

@@ -1,6 +1,7 @@
 """District budgets: each tallied as its own election (as in pabulib), voted in by the
 district's residents besides the citywide vote."""
 import hashlib
+import json
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from budgets import phases, selectors, services
+from budgets import phases, results, selectors, services
 from budgets.elections import BudgetElection, election_get
 from budgets.models import (
     Ballot,
@@ -131,7 +132,7 @@ def test_council_approval_tallies_each_election_and_fingerprints_them_all(proces
     services.ballot_cast(process=process, user=neighbour, choice={"projects": ["S2"]}, election=districts["sydby"])
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     assert open_box(process, council).ballots == {"": 1, "nordby": 1, "sydby": 1}
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     result = process.result
     by_key = {e["key"]: e for e in result.elections}
     assert set(by_key) == {"", "nordby", "sydby"}
@@ -141,22 +142,25 @@ def test_council_approval_tallies_each_election_and_fingerprints_them_all(proces
     assert set(Project.objects.filter(selected=True).values_list("code", flat=True)) == {
         *by_key[""]["selected_codes"], "N1", "N3", "S2"}
     assert result.ballots == 3 and result.spent == by_key[""]["spent"] + 40_000 + 25_000
-    # Anyone holding the three .pb exports recomputes every fingerprint and the combined one.
+    # Anyone holding the three .pb exports recomputes every election's ballot fingerprint,
+    # which the signed result document holds.
+    document = json.loads(result.document)
+    signed = {e["key"]: e for e in document["elections"]}
     api = APIClient()
-    lines = []
     for key, expected in by_key.items():
         response = api.get(f"/api/v1/budgets/{process.pk}/export.pb" + (f"?district={key}" if key else ""))
         assert response.status_code == 200
         election = read_pb(response.content.decode())
         ballots = sorted(",".join(election.project_ids[i] for i in b) for b in election.ballots)
         assert hashlib.sha256("\n".join(ballots).encode()).hexdigest() == expected["fingerprint"]
-        lines.append(f"{key or 'citywide'} {expected['fingerprint']}")
+        assert signed[key]["ballots"] == {"count": len(ballots), "sha256": expected["fingerprint"]}
+        assert signed[key]["budget"] == election.budget and signed[key]["spent"] == expected["spent"]
         if key:
             assert election.meta["district"] == expected["name"] and election.meta["subunit"] == expected["name"]
             assert election.budget == districts[key].amount
         else:
             assert "district" not in election.meta
-    assert hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest() == result.fingerprint
+    assert hashlib.sha256(result.document.encode()).hexdigest() == result.fingerprint
     assert api.get(f"/api/v1/budgets/{process.pk}/export.pb?district=nowhere").status_code == 404
     public = APIClient().get(f"/api/v1/budgets/{process.pk}/result/").json()
     assert {e["key"] for e in public["elections"]} == {"", "nordby", "sydby"}

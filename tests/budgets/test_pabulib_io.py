@@ -322,7 +322,7 @@ def test_command_unknown_municipality():
 def test_fingerprint_can_be_recomputed_from_the_export(municipality):
     import hashlib
 
-    from budgets import services
+    from budgets import results, services
     from budgets.tally import parse_pb_text
     from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 
@@ -332,7 +332,7 @@ def test_fingerprint_can_be_recomputed_from_the_export(municipality):
     for codes in (["A"], ["A", "C"], ["B"]):
         services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": codes})
     open_box(process, UserFactory(municipality=municipality))
-    fingerprint, count = services.ballots_fingerprint(process)
+    fingerprint, count = results.ballots_fingerprint(process)
     election = parse_pb_text(process_export(process=process))
     ids = election.project_ids
     lines = sorted(",".join(ids[i] for i in ballot) for ballot in election.ballots)

@@ -1,9 +1,11 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
-from budgets import phases, services
+from budgets import phases, results, services
 from budgets.models import Ballot, BudgetProcess, Phase
 from tests.budgets.factories import open_box, unsealed
 from tests.factories import UserFactory
@@ -19,8 +21,10 @@ def test_vote_receipt_once_and_verify(client, process, voter):
     assert receipt_page.status_code == 200 and receipt_page["Cache-Control"] == "no-store"
     receipt = re.search(r'id="receipt-code"><strong>([A-Z0-9-]+)<', receipt_page.content.decode()).group(1)
     assert receipt.replace("-", "") not in str(dict(client.session)), "the receipt is in no session"
-    checked = client.post(reverse("budgets:verify", args=[process.pk]), {"receipt": receipt}).content.decode()
-    assert "i stemmeurnen" in checked  # Danish, the default language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the sentence below, in English
+    with translation.override("en"):  # and Danish again afterwards, for the next tests in this thread
+        checked = client.post(reverse("budgets:verify", args=[process.pk]), {"receipt": receipt}).content.decode()
+    assert "is in the ballot box" in checked
     assert "Projekt A" not in checked and "Projekt C" not in checked, "a receipt proves inclusion, never content"
 
 
@@ -167,7 +171,7 @@ def test_result_exports_after_publication_only(client, process, council, municip
     assert client.get(f"/budgets/{process.pk}/result.csv").status_code == 403
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     open_box(process, council)
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     csv_text = client.get(f"/budgets/{process.pk}/result.csv").content.decode("utf-8-sig")
     assert "Projekt A" in csv_text and csv_text.count("\n") == 5
     assert "'=HYPERLINK" in csv_text, "a title is never run as a spreadsheet formula"
@@ -183,7 +187,7 @@ def test_staff_post_progress_on_funded_projects_during_implementation(client, pr
     services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": ["C"]})
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     open_box(process, council)
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     funded = Project.objects.get(process=process, code="C")
     client.force_login(budget_staff)
     url = reverse("budgets:progress", args=[funded.pk])

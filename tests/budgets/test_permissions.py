@@ -6,7 +6,7 @@ from django.contrib import admin
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from budgets import phases, services
+from budgets import phases, results, services
 from budgets.elections import BudgetElection
 from budgets.models import Ballot, BudgetProcess, DistrictBudget, Participation, Phase, VotingCode
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory, open_box
@@ -72,7 +72,7 @@ def setup_process(municipality, phase):
         phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
         open_box(process, make("council", municipality))
     if phase == "results":
-        services.council_review(process=process, member=make("council", municipality), decision="approved")
+        results.council_review(process=process, member=make("council", municipality), decision="approved")
     elif phase not in ("voting", "council_review"):
         BudgetProcess.objects.filter(pk=process.pk).update(phase=phase)
     process.refresh_from_db()
@@ -196,7 +196,7 @@ def test_no_link_between_voters_and_ballots_anywhere(client, municipality, djang
     council = make("council", municipality)
     open_box(process, council)
     assert not Ballot.objects.exists(), "the opening erases the sealed ballots"
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     export = "".join(APIClient().get(f"/api/v1/budgets/{process.pk}/export.pb?district={key}").content.decode()
                      for key in ("", DISTRICT))
     assert "Nordby" in export

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from budgets import phases, services
+from budgets import phases, results, services
 from budgets.models import BudgetProcess, Phase, PhaseChange
 from tests.budgets.factories import open_box
 from tests.factories import UserFactory
@@ -64,7 +64,7 @@ def test_after_the_opening_nothing_reopens(process, council, budget_staff):
     for target in PHASE_TARGETS:
         with pytest.raises(ValidationError):
             phases.phase_set(process=process, phase=target, actor=budget_staff, reason="Tilbage")
-    services.council_review(process=process, member=council, decision="approved")
+    results.council_review(process=process, member=council, decision="approved")
     for target in (Phase.VOTING, Phase.COUNCIL_REVIEW, Phase.RESULTS):
         with pytest.raises(ValidationError):
             phases.phase_set(process=process, phase=target, actor=budget_staff, reason="Tilbage")

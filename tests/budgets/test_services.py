@@ -1,9 +1,12 @@
+import hashlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from budgets import phases, selectors, services
+from budgets import phases, results, selectors, services
 from budgets.ballotbox import receipt_status
 from budgets.models import Ballot, BudgetProcess, Participation, Phase, Project, Result
+from budgets.selectors import BoxNotOpened
 from tests.budgets.factories import open_box, unsealed
 from tests.factories import MunicipalityFactory, UserFactory
 
@@ -102,28 +105,30 @@ def test_council_approval_freezes_and_publishes_the_result(process, council, mun
     for codes in (["A"], ["A", "C"], ["B", "C"], ["C", "D"]):
         cast(process, UserFactory(municipality=municipality), *codes)
     with pytest.raises(PermissionDenied):
-        services.council_review(process=process, member=council, decision="approved")
+        results.council_review(process=process, member=council, decision="approved")
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
-    with pytest.raises(selectors.BoxNotOpened):
-        services.council_review(process=process, member=council, decision="approved")
+    with pytest.raises(BoxNotOpened):
+        results.council_review(process=process, member=council, decision="approved")
     open_box(process, council)
     with pytest.raises(ValidationError):
-        services.council_review(process=process, member=council, decision="sent_back", comment="")
-    services.council_review(process=process, member=council, decision="sent_back", comment="Tjek papirstemmer")
-    services.council_review(process=process, member=council, decision="approved")
+        results.council_review(process=process, member=council, decision="sent_back", comment="")
+    results.council_review(process=process, member=council, decision="sent_back", comment="Tjek papirstemmer")
+    results.council_review(process=process, member=council, decision="approved")
     process.refresh_from_db()
     result = Result.objects.get(process=process)
     assert process.phase == Phase.RESULTS
     # greedy by approvals: C (3), A (2) = 90,000; B (1) does not fit, D (1) = 20,000 does not fit either
     assert result.selected_codes == ["C", "A"] and result.spent == 90_000 and result.ballots == 4
     assert set(Project.objects.filter(selected=True).values_list("code", flat=True)) == {"A", "C"}
-    assert result.fingerprint == services.ballots_fingerprint(process)[0]
+    assert result.elections[0]["fingerprint"] == results.ballots_fingerprint(process)[0]
+    assert result.fingerprint == hashlib.sha256(result.document.encode()).hexdigest()
+    assert results.result_check(process).state == "verified"
 
 
 def test_rule_comparison_for_the_council(process, municipality, council):
     for codes in (["A"], ["A", "C"], ["B", "C"], ["C", "D"], ["D"]):
         cast(process, UserFactory(municipality=municipality), *codes)
-    with pytest.raises(selectors.BoxNotOpened):
+    with pytest.raises(BoxNotOpened):
         selectors.rule_comparison(process=process)
     open_box(process, council)
     comparison = selectors.rule_comparison(process=process)
@@ -185,7 +190,7 @@ def test_followers_of_an_idea_hear_whether_its_project_is_funded(process, counci
     sent = []
     monkeypatch.setattr(broadcast, "send_now", lambda group, event, payload: sent.append((group, event, payload)))
     with django_capture_on_commit_callbacks(execute=True):
-        services.council_review(process=process, member=council, decision="approved")
+        results.council_review(process=process, member=council, decision="approved")
     assert [(g, e, p["message"]) for g, e, p in sent if e == "budget.result"] == [
         (f"user.{follower.pk}", "budget.result", f"“Bænke ved åen” is funded in {process.title}")]
 
@@ -234,7 +239,7 @@ def test_followers_are_emailed_the_result_once(process, council, municipality, d
     open_box(process, council)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.council_review(process=process, member=council, decision="approved")
+        results.council_review(process=process, member=council, decision="approved")
     assert [m.to for m in mail.outbox] == [[follower.email]]
     assert "Træer på torvet" in mail.outbox[0].subject and "/ideas/unsubscribe/" in mail.outbox[0].body
     assert email_result_to_idea_followers(process.pk) == 0, "sent once"

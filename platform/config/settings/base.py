@@ -348,6 +348,13 @@ COMMENT_RATE = env("COMMENT_RATE", default="30/h")
 SEAT_SIGNUP_RATE = env("SEAT_SIGNUP_RATE", default="20/h")
 # Key of the HMACs that separate who voted from what was voted (budgets.secrecy).
 BALLOT_SECRET = env("BALLOT_SECRET", default="")
+# The Ed25519 key that signs the council's results (budgets.signing): a 32-byte seed as 64 hex
+# digits or base64, or a file holding it. Kept out of the database and its backups, so a
+# changed result cannot be signed again. Empty outside production: derived from SECRET_KEY.
+RESULT_SIGNING_KEY = env("RESULT_SIGNING_KEY", default="")
+RESULT_SIGNING_KEY_FILE = env("RESULT_SIGNING_KEY_FILE", default="")
+# Public keys (hex) of earlier signing keys: results they signed still verify after a change of key.
+RESULT_SIGNING_OLD_PUBLIC_KEYS = env.list("RESULT_SIGNING_OLD_PUBLIC_KEYS", default=[])
 # The municipality whose front page `/` shows when nobody chose one (slug).
 DEFAULT_MUNICIPALITY = env("DEFAULT_MUNICIPALITY", default="aarhus")
 

@@ -1,7 +1,9 @@
-"""Production profile: refuses to start without a real secret and host list."""
+"""Production profile: refuses to start without a real secret, host list and result signing key."""
 import copy
 
 from django.core.exceptions import ImproperlyConfigured
+
+from budgets.signing import read_seed
 
 from .base import *  # noqa: F403
 from .base import env
@@ -20,6 +22,18 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("embedded-default"):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host.")
+# Without a key of its own the site would sign results with one derived from SECRET_KEY
+# (budgets.signing), a development convenience that must never sign a real vote.
+try:
+    _result_seed = read_seed(RESULT_SIGNING_KEY, RESULT_SIGNING_KEY_FILE)  # noqa: F405
+except (OSError, ValueError) as exc:
+    raise ImproperlyConfigured(f"RESULT_SIGNING_KEY(_FILE) cannot be read: {exc}") from exc
+if _result_seed is None:
+    raise ImproperlyConfigured(
+        "Production settings need RESULT_SIGNING_KEY (or RESULT_SIGNING_KEY_FILE): the Ed25519 key that signs "
+        "the council's results, 64 hex digits from e.g. python -c \"import secrets; print(secrets.token_hex(32))\"."
+    )
+del _result_seed
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

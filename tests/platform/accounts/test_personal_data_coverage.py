@@ -139,7 +139,10 @@ DOWNLOADED = {
     "budgets.Result": ("approved_by", {
         "process": "budgets.results_approved", "approved_at": "budgets.results_approved",
         **{name: "withheld: the published result of the whole process, not data about the approver"
-           for name in ("rule", "selected_codes", "spent", "ballots", "fingerprint", "elections")},
+           for name in ("rule", "selected_codes", "spent", "ballots", "fingerprint", "elections", "signature",
+                        "public_key")},
+        "document": "withheld: the signed result of the whole process; the approver's public name in it is "
+                    "published with the result",
         "followers_emailed_at": "withheld: when the followers of its ideas were e-mailed",
     }),
     "budgets.PaperBallot": ("entered_by", {

@@ -123,7 +123,7 @@ def test_production_writes_one_json_object_per_line():
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "LOG_FORMAT")}
     env.update(DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(50),
-               ALLOWED_HOSTS="testserver", DJANGO_SETTINGS_MODULE="config.settings",
+               RESULT_SIGNING_KEY=secrets.token_hex(32), ALLOWED_HOSTS="testserver", DJANGO_SETTINGS_MODULE="config.settings",
                PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'platform'}")
     result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=False, timeout=60)

@@ -30,6 +30,7 @@ print(json.dumps({
 }))
 """
 CLEAN_KEYS = ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS",
+              "RESULT_SIGNING_KEY", "RESULT_SIGNING_KEY_FILE",
               "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "HOEST_SERVER_INTERFACE",
               "DJANGO_ALLOW_ASYNC_UNSAFE")
 
@@ -91,10 +92,16 @@ def test_asgi_server_uses_the_psycopg_pool_without_persistent_connections():
     assert s["conn_max_age"] == 0
 
 
+def production_env(**overrides) -> dict[str, str]:
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
+           "ALLOWED_HOSTS": "hoest.example.dk", "RESULT_SIGNING_KEY": secrets.token_hex(32)}
+    env.update(overrides)
+    return env
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_secret_key_or_hosts(missing):
-    env = {"DJANGO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
-           "ALLOWED_HOSTS": "hoest.example.dk"}
+    env = production_env()
     del env[missing]
     result = run([sys.executable, "manage.py", "check"], **env)
     assert result.returncode != 0
@@ -102,15 +109,44 @@ def test_production_refuses_to_start_without_secret_key_or_hosts(missing):
 
 
 def test_production_refuses_a_weak_secret_key():
-    result = run([sys.executable, "manage.py", "check"], DJANGO_ENV="production",
-                 SECRET_KEY="short", ALLOWED_HOSTS="hoest.example.dk")
+    result = run([sys.executable, "manage.py", "check"], **production_env(SECRET_KEY="short"))
     assert result.returncode != 0
     assert "at least 50 characters" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_result_signing_key(tmp_path):
+    """Development signs results with a key derived from SECRET_KEY; production needs its own."""
+    env = production_env()
+    del env["RESULT_SIGNING_KEY"]
+    result = run([sys.executable, "manage.py", "check"], **env)
+    assert result.returncode != 0 and "RESULT_SIGNING_KEY" in result.stderr
+    result = run([sys.executable, "manage.py", "check"], **production_env(RESULT_SIGNING_KEY="not-a-key"))
+    assert result.returncode != 0 and "32-byte Ed25519 seed" in result.stderr
+    missing_file = production_env(RESULT_SIGNING_KEY_FILE=str(tmp_path / "absent"))
+    del missing_file["RESULT_SIGNING_KEY"]
+    result = run([sys.executable, "manage.py", "check"], **missing_file)
+    assert result.returncode != 0 and "cannot be read" in result.stderr
+
+
+@pytest.mark.parametrize("how", ["hex", "base64", "file"])
+def test_production_reads_the_result_signing_key_from_the_environment_or_a_file(tmp_path, how):
+    import base64
+
+    seed = secrets.token_bytes(32)
+    if how == "file":
+        (tmp_path / "key").write_text(seed.hex() + "\n")
+        env = production_env(RESULT_SIGNING_KEY_FILE=str(tmp_path / "key"))
+        del env["RESULT_SIGNING_KEY"]
+    else:
+        env = production_env(RESULT_SIGNING_KEY=seed.hex() if how == "hex" else base64.b64encode(seed).decode())
+    result = run("import django; django.setup(); from budgets import signing; print(signing.public_key_hex())", **env)
+    assert result.returncode == 0, result.stderr
+    from nacl.signing import SigningKey
+
+    assert result.stdout.strip() == bytes(SigningKey(seed).verify_key).hex()
+
+
 def test_production_settings_pass_check_deploy():
-    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                 DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(50),
-                 ALLOWED_HOSTS="hoest.example.dk")
+    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], **production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -170,6 +170,9 @@ PAGES: dict[str, Route] = {
     "budgets:from-idea": Route(expected=members(200, *STAFF), kwargs=process("review")),
     "budgets:phase": Route(expected=members(302, *STAFF), kwargs=process("voting"), method="POST", data=lambda w: {"phase": "council_review", "reason": "Afstemningen er slut."}),
     "budgets:result-export": Route(expected=expect(200), kwargs=lambda w: {"pk": w.objects["process"]["results"].pk, "fmt": "csv"}),
+    # The signed result and the key that verifies it are public once the council has approved.
+    "budgets:result-json": Route(expected=expect(200), kwargs=process("results")),
+    "budgets:result-key": Route(expected=expect(200)),
     "budgets:project-review": Route(expected=members(200, *STAFF), kwargs=o("review_project")),
     "budgets:progress": Route(expected=members(200, *STAFF), kwargs=o("built_project")),
     # Dinners
@@ -214,6 +217,7 @@ PAGES: dict[str, Route] = {
     "budgets:council @voting": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("voting")),
     "budgets:result-export @council_review": Route(expected=members(200, *COUNCIL, default=403, anonymous=403),
         kwargs=lambda w: {"pk": w.objects["process"]["council_review"].pk, "fmt": "csv"}),
+    "budgets:result-json @council_review": Route(expected=expect(404), kwargs=process("council_review")),
     "budgets:project-review @implementation": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("built_project")),
     "dinners:dinner @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
     "reports:dashboard @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=lambda w: {"slug": "bergen"}),
