@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from budgets import phases, results, services, signing
@@ -313,7 +314,8 @@ def test_changed_funded_projects_figures_or_document_show(client, approved, proc
          [data.decode(), hashlib.sha256(data).hexdigest(), 115_000, json.dumps(elections), approved.pk])
     _sql(f"UPDATE {Project._meta.db_table} SET cost = %s WHERE process_id = %s AND code = %s",  # noqa: S608
          [55_000, process.pk, "C"])
-    check = results.result_check(process)
+    with translation.override("en"):  # the problems are sentences for people, in their language
+        check = results.result_check(process)
     assert check.state == "altered" and check.problems == [
         "The stored result does not match its signature: it was changed after the council approved it."]
     # ... and re-signed with a key of the forger's own, stored beside it: not this site's key.
@@ -322,8 +324,9 @@ def test_changed_funded_projects_figures_or_document_show(client, approved, proc
     other = SigningKey.generate()
     _sql(f"UPDATE {Result._meta.db_table} SET signature = %s, public_key = %s WHERE id = %s",  # noqa: S608
          [other.sign(data).signature.hex(), bytes(other.verify_key).hex(), approved.pk])
-    assert results.result_check(process).problems == [
-        "The stored result is signed with a key that is not this site's result key."]
+    with translation.override("en"):
+        problems = results.result_check(process).problems
+    assert problems == ["The stored result is signed with a key that is not this site's result key."]
 
 
 def test_a_stored_document_that_is_no_longer_json_is_a_warning_not_an_error(client, approved, process):
