@@ -6,10 +6,11 @@ show the citizen's ballot included."""
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.test import Client
 
 from accounts.models import Role
-from budgets import ballotbox, phases, services
+from budgets import ballotbox, phases, results, services
 from budgets.models import BudgetProcess, Phase
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from tests.factories import MembershipFactory, UserFactory
@@ -137,7 +138,16 @@ def test_council_holds_the_key_citizen_votes_two_members_open_the_box_and_approv
     assert result.is_visible()
     funded = public.locator(".hoest-card", has=public.locator(".badge")).all_inner_texts()
     assert any("Legeplads" in text for text in funded) and any("Bænke" in text for text in funded)
+    assert "Kontrolleret" in public.locator("main").inner_text(), "the page checks the signed result"
     public.screenshot(path=str(screenshot_dir / "budget-result.png"), full_page=True)
+    # The published result verifies with an independent Ed25519 (cryptography), against the
+    # key the municipality publishes on its own page.
+    signed = json.loads(public.request.get(f"/budgets/{process.pk}/result.json").text())
+    published_key = public.request.get("/budgets/result-key/").text()
+    assert signed["public_key"] in published_key
+    Ed25519PublicKey.from_public_bytes(bytes.fromhex(signed["public_key"])).verify(
+        bytes.fromhex(signed["signature"]), results.canonical(signed["document"]))
+    assert signed["document"]["elections"][0]["ballots"]["count"] == 4
     assert BudgetProcess.objects.get(pk=process.pk).result.ballots == 4
     public.goto(f"/budgets/{process.pk}/verify/")
     public.locator("#id_receipt").fill(receipt)
