@@ -38,6 +38,7 @@ from .models import (
     CountedBallots,
     Feasibility,
     Phase,
+    PhaseChange,
     Project,
     Result,
 )
@@ -206,6 +207,9 @@ def _approve(process: BudgetProcess, member) -> Result:
         approved_at=approved_at)
     Project.objects.filter(process=process).update(selected=False)
     Project.objects.filter(process=process, code__in=codes).update(selected=True)
+    # The approval is the one way into results; the public history shows it like any phase change.
+    PhaseChange.objects.create(process=process, from_phase=Phase.COUNCIL_REVIEW, to_phase=Phase.RESULTS,
+                               changed_by=member, reason=_("The council approved the result."))
     BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.RESULTS)
     process.phase = Phase.RESULTS
     _tell_idea_followers_of_result(process)

@@ -65,6 +65,8 @@ def test_after_the_opening_nothing_reopens(process, council, budget_staff):
         with pytest.raises(ValidationError):
             phases.phase_set(process=process, phase=target, actor=budget_staff, reason="Tilbage")
     results.council_review(process=process, member=council, decision="approved")
+    approval = PhaseChange.objects.filter(process=process).last()
+    assert (approval.from_phase, approval.to_phase, approval.changed_by) == ("council_review", "results", council)
     for target in (Phase.VOTING, Phase.COUNCIL_REVIEW, Phase.RESULTS):
         with pytest.raises(ValidationError):
             phases.phase_set(process=process, phase=target, actor=budget_staff, reason="Tilbage")
