@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from accounts.models import Country, District, Language, Municipality
 
 from .ballotbox import counted_store
+from .ballots import clean_ballot
 from .elections import BudgetElection, election_default
 from .models import (
     BallotType,
@@ -58,18 +59,22 @@ def ascii_slug(text: str) -> str:
 
 # -- import --------------------------------------------------------------------------------
 
+MAX_PROBLEMS = 10
+
 @transaction.atomic
-def process_import(*, source: str | Path, municipality: Municipality | None = None,
-                   title: str = "") -> BudgetProcess:
+def process_import(*, source: str | Path, municipality: Municipality | None = None, title: str = "",
+                   district: District | None = None, create_municipality: bool = False) -> BudgetProcess:
     """Create a process, its projects, ballots and participations from a ``.pb`` file.
 
     ``source`` is a path or the file's text. A broken file raises ``PbFormatError`` (with the
-    line), a file Høst cannot represent raises ``ValidationError``; either way nothing is
-    created.
+    line), a file Høst cannot represent or whose ballots break the process's own rules
+    raises ``ValidationError`` (line-numbered); either way nothing is created.
 
-    A district's file (META ``district`` or ``subunit``, as pabulib marks them) becomes a
-    process with that district budget as its one election and no citywide one; the
-    district is found among the municipality's districts by name, or created."""
+    The process goes into ``municipality``; only with ``create_municipality`` is one made
+    from the file's META (and its district with it). A district's file (META ``district``
+    or ``subunit``, as pabulib marks them) becomes a process with that district budget as
+    its one election: the district is ``district``, or the municipality's district of that
+    name; an existing municipality never gets a district invented by a file."""
     election = read_pb(source)
     if election.scale != 1:
         # Høst keeps money in whole currency units (kroner); the tally engine (pb_tally)
@@ -78,8 +83,12 @@ def process_import(*, source: str | Path, municipality: Municipality | None = No
                               "with decimals, and Høst's budgets are in whole currency units; tally it with "
                               "`manage.py pb_tally` instead")
     meta = election.meta
+    new_municipality = False
     if municipality is None:
-        municipality = _municipality_find_or_create(meta)
+        if not create_municipality:
+            raise ValidationError("name the municipality the election belongs to (or create one from the "
+                                  "file's META unit on purpose)")
+        municipality, new_municipality = _municipality_find_or_create(meta)
     title = (title or meta.get("description") or " ".join(
         v for v in (meta.get("unit"), meta.get("subunit") or meta.get("district"), meta.get("instance")) if v)
         or "Imported budget")[:200]
@@ -90,9 +99,14 @@ def process_import(*, source: str | Path, municipality: Municipality | None = No
         total_budget=election.budget, tally_rule=_tally_rule(election.rule), citywide=not subunit,
         phase=Phase.COUNCIL_REVIEW, **_ballot_design(election), **_dates(meta))
     district_budget = None
-    if subunit:
+    if subunit or district:
+        subunit = subunit or district.name
+        if district is None:
+            district = _district_find(municipality, meta.get("district") or subunit, create=new_municipality)
+        elif district.municipality_id != municipality.pk:
+            raise ValidationError(f"district {district.name!r} is not in {municipality.name}")
         district_budget = DistrictBudget(
-            process=process, district=_district_find_or_create(municipality, meta.get("district") or subunit),
+            process=process, district=district,
             name=subunit[:200], slug=(ascii_slug(subunit)[:80] or "district"), amount=election.budget,
             spending_limit=process.spending_limit)
         district_budget.full_clean()
@@ -105,13 +119,17 @@ def process_import(*, source: str | Path, municipality: Municipality | None = No
     return process
 
 
-def _district_find_or_create(municipality: Municipality, name: str) -> District:
+def _district_find(municipality: Municipality, name: str, *, create: bool) -> District:
     name = name.strip()[:120]
     slug = ascii_slug(name)[:50] or "district"
     found = (municipality.districts.filter(name__iexact=name).first()
              or municipality.districts.filter(slug=slug).first())
     if found:
         return found
+    if not create:
+        known = ", ".join(municipality.districts.order_by("name").values_list("name", flat=True)) or "none"
+        raise ValidationError(f"the file's district {name!r} is not a district of {municipality.name} "
+                              f"(its districts: {known}); name the district to import into")
     district = District(municipality=municipality, name=name, slug=slug)
     district.full_clean()
     district.save()
@@ -130,19 +148,19 @@ def _meta_int(election: Election, key: str) -> int | None:
     return value
 
 
-def _municipality_find_or_create(meta: dict[str, str]) -> Municipality:
+def _municipality_find_or_create(meta: dict[str, str]) -> tuple[Municipality, bool]:
     name = (meta.get("unit") or meta.get("city") or "").strip() or "Imported"
     slug = ascii_slug(name)[:50] or "imported"
     found = (Municipality.objects.filter(name__iexact=name).first()
              or Municipality.objects.filter(slug=slug).first())
     if found:
-        return found
+        return found, False
     country = COUNTRIES.get(meta.get("country", "").strip().lower(), Country.OTHER)
     municipality = Municipality(name=name[:120], slug=slug, country=country,
                                 default_language=LANGUAGES.get(country, Language.ENGLISH))
     municipality.full_clean()
     municipality.save()
-    return municipality
+    return municipality, True
 
 
 def _unique_slug(municipality: Municipality, title: str) -> str:
@@ -268,17 +286,36 @@ def _ballots_create(process: BudgetProcess, election: Election, codes: list[str]
                     district_budget: DistrictBudget | None) -> None:
     """A published election's ballots are counted as they are: one anonymous, shuffled list
     (no ballot box: they were never secret from the file's readers, and imported voters
-    get no receipt)."""
-    contents: dict[tuple, dict] = {}  # identical ballots are converted once
+    get no receipt). Every ballot must keep the process's own rules (what the file's META
+    says: lengths, points, limit), as a ballot cast here would; the first few that do not
+    are named by line, and nothing is imported."""
+    target = BudgetElection(process, district_budget)
+    costs = {p.project_id: p.cost for p in election.projects}
+    contents: dict[tuple, dict | str] = {}  # identical ballots are converted and checked once
     points = election.points or [None] * len(election.ballots)
-    rows = []
-    for ballot, pts in zip(election.ballots, points, strict=True):
-        key = (ballot, pts)
-        content = contents.get(key)
-        if content is None:
-            content = contents[key] = _content(election, codes, ballot, pts)
-        rows.append(content)
-    counted_store(process=process, election=BudgetElection(process, district_budget), contents=rows)
+    rows, problems, broken = [], [], 0
+    with translation.override("en"):  # messages for the person running the import
+        for n, (ballot, pts) in enumerate(zip(election.ballots, points, strict=True)):
+            key = (ballot, pts)
+            content = contents.get(key)
+            if content is None:
+                try:
+                    content = clean_ballot(process, _content(election, codes, ballot, pts), costs,
+                                           limit=target.knapsack_limit)
+                except ValidationError as exc:
+                    content = " ".join(exc.messages)
+                contents[key] = content
+            if isinstance(content, str):
+                broken += 1
+                if len(problems) < MAX_PROBLEMS:
+                    problems.append(f"line {election.vote_line(n)}: voter {election.voter_ids[n]!r}: {content}")
+                continue
+            rows.append(content)
+    if problems:
+        more = f" (and {broken - len(problems)} more)" if broken > len(problems) else ""
+        raise ValidationError(f"{broken} ballots break the election's own rules{more}; nothing was imported: "
+                              + "; ".join(problems))
+    counted_store(process=process, election=target, contents=rows)
 
 
 def age_band(text: str) -> str:

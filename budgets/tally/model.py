@@ -86,8 +86,17 @@ class Election:
     scale: int = 1
     #: what the reader resolved rather than refused (``PbFormatWarning``s, by line)
     warnings: list = field(default_factory=list, compare=False, repr=False)
+    #: (line of the first vote, {vote index: line} where a vote is not on the next line)
+    vote_lines: tuple = field(default=(0, None), compare=False, repr=False)
     _groups: list | None = field(default=None, compare=False, repr=False)
     _index: dict | None = field(default=None, compare=False, repr=False)
+
+    def vote_line(self, index: int) -> int:
+        """The file line of vote ``index`` (0 for an election not read from a file)."""
+        first, moved = self.vote_lines
+        if not first:
+            return 0
+        return (moved or {}).get(index, first + index)
 
     # -- META helpers --------------------------------------------------------------------
     @property

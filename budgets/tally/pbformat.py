@@ -146,6 +146,8 @@ class _Parser:
         self.project_index: dict[str, int] = {}
         self.vote_columns: list[str] = []
         self.voter_ids: list[str] = []
+        self.first_vote_line = 0
+        self.vote_lines: dict[int, int] = {}
         self.ballots: list[tuple[int, ...]] = []
         self.points: list[tuple[Number, ...]] | None = None
         self.voter_extra: dict[str, list[str]] = {}
@@ -348,6 +350,13 @@ class _Parser:
         if voter in seen:
             raise PbFormatError(line, f"voter_id {voter!r} appears twice")
         seen.add(voter)
+        # Each vote's line, kept only where it is not the first vote's line + its index
+        # (a quoted field spanning lines): errors about a ballot can name its line.
+        if line != self.first_vote_line + len(self.voter_ids):
+            if not self.voter_ids:
+                self.first_vote_line = line
+            else:
+                self.vote_lines[len(self.voter_ids)] = line
         self.voter_ids.append(voter)
         text = row[self.vote_col]
         ballot = self.ballot_cache.get(text)
@@ -453,6 +462,7 @@ class _Parser:
             voter_extra=self.voter_extra,
             scale=scale,
             warnings=self.warnings,
+            vote_lines=(self.first_vote_line, self.vote_lines),
         )
 
 
@@ -462,6 +472,9 @@ def _show(row: list[str], limit: int = 80) -> str:
 
 
 def parse_pb_text(text: str) -> Election:
+    if "\0" in text:  # the csv module would stop with its own error
+        raise PbFormatError(text[: text.index("\0")].count("\n") + 1,
+                            "the line contains a NUL byte: this is not a pabulib text file")
     return _Parser(text).parse()
 
 

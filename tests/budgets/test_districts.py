@@ -261,7 +261,7 @@ def test_district_budgets_are_added_before_voting_only(process, north):
 def test_a_district_file_becomes_a_district_election_and_exports_as_one():
     path = require_pabulib() / "Poland_Katowice_2024_Murcki.pb"
     original = read_pb(path)
-    process = process_import(source=path)
+    process = process_import(source=path, create_municipality=True)
     assert not process.citywide
     budget = process.district_budgets.get()
     assert budget.name == "Murcki" and budget.district.name == "Murcki"
@@ -273,7 +273,7 @@ def test_a_district_file_becomes_a_district_election_and_exports_as_one():
     assert exported.meta["district"] == "Murcki" and exported.meta["subunit"] == "Murcki"
     assert sorted(map(sorted, ([exported.project_ids[i] for i in b] for b in exported.ballots))) == sorted(
         map(sorted, ([original.project_ids[i] for i in b] for b in original.ballots)))
-    again = process_import(source=process_export(process=process))
+    again = process_import(source=process_export(process=process), create_municipality=True)
     assert again.district_budgets.get().district == budget.district, "the same district, found by name"
 
 

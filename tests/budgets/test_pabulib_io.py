@@ -64,7 +64,7 @@ def counted(process) -> list[dict]:
 def test_assen_import_counts_design_and_official_result():
     path = shared(ASSEN)
     election = load(path)
-    process = process_import(source=path)
+    process = process_import(source=path, create_municipality=True)
 
     assert process.projects.count() == len(election.projects) == 14
     assert counted_total(process=process) == len(election.ballots) == 84
@@ -98,7 +98,7 @@ def test_assen_import_counts_design_and_official_result():
 def test_cumulative_import_keeps_every_point():
     path = shared(CZESTOCHOWA)
     election = load(path)
-    process = process_import(source=path)
+    process = process_import(source=path, create_municipality=True)
 
     assert process.ballot_type == BallotType.CUMULATIVE
     assert (process.points, process.max_points_per_project) == (10, 10)
@@ -116,7 +116,7 @@ def test_cumulative_import_keeps_every_point():
 def test_ordinal_import_keeps_the_order():
     path = shared(MERCED)
     election = load(path)
-    process = process_import(source=path)
+    process = process_import(source=path, create_municipality=True)
 
     assert process.ballot_type == BallotType.RANKED
     assert process.projects.count() == len(election.projects) == 8
@@ -166,7 +166,7 @@ v4;b;
 
 
 def test_knapsack_from_text_with_age_bands():
-    process = process_import(source=KNAPSACK_WITH_AGES)
+    process = process_import(source=KNAPSACK_WITH_AGES, create_municipality=True)
     assert process.ballot_type == BallotType.KNAPSACK
     assert (process.spending_limit, process.max_projects) == (800, 2)
     assert process.municipality.slug == "aero"
@@ -198,7 +198,7 @@ def test_age_band(age, band):
 def test_assen_round_trip():
     path = shared(ASSEN)
     original = load(path)
-    process = process_import(source=path)
+    process = process_import(source=path, create_municipality=True)
 
     text = process_export(process=process)
     exported = read_pb(text)
@@ -223,7 +223,7 @@ def test_assen_round_trip():
 
 
 def test_export_of_cumulative_and_ranked_processes():
-    cumulative = process_import(source=shared(CZESTOCHOWA))
+    cumulative = process_import(source=shared(CZESTOCHOWA), create_municipality=True)
     exported = read_pb(process_export(process=cumulative))
     original = load(shared(CZESTOCHOWA))
     assert exported.vote_type == "cumulative"
@@ -232,7 +232,7 @@ def test_export_of_cumulative_and_ranked_processes():
         p.project_id: p.score for p in original.projects
     }
 
-    ranked = process_import(source=shared(MERCED))
+    ranked = process_import(source=shared(MERCED), create_municipality=True)
     exported = read_pb(process_export(process=ranked))
     original = load(shared(MERCED))
     assert exported.vote_type == "ordinal"
@@ -243,7 +243,7 @@ def test_export_of_cumulative_and_ranked_processes():
 
 
 def test_export_has_selected_once_the_result_is_published():
-    process = process_import(source=shared(ASSEN))
+    process = process_import(source=shared(ASSEN), create_municipality=True)
     _outcome, codes = process_outcome(process=process)
     Result.objects.create(process=process, rule="equalshares/add1", selected_codes=codes, spent=0,
                           ballots=84, fingerprint="x", approved_by=UserFactory())
@@ -281,7 +281,7 @@ def nothing_created():
 def test_broken_file_raises_with_the_line_and_creates_nothing(tmp_path):
     path, line = broken_copy(tmp_path)
     with pytest.raises(PbFormatError) as caught:
-        process_import(source=path)
+        process_import(source=path, create_municipality=True)
     assert caught.value.line == line
     assert "999" in str(caught.value)
     assert nothing_created()
@@ -291,13 +291,13 @@ def test_fractional_points_are_refused_and_nothing_is_created():
     head, _votes = KNAPSACK_WITH_AGES.replace("vote_type;approval", "vote_type;scoring").split("VOTES")
     text = head + "VOTES\nvoter_id;vote;points\nv1;a,b;1.5,2\nv2;c;3\n"
     with pytest.raises(ValidationError, match="whole numbers"):
-        process_import(source=text)
+        process_import(source=text, create_municipality=True)
     assert nothing_created()
 
 
 def test_command_prints_the_process(tmp_path):
     out = StringIO()
-    call_command("import_pb", str(shared(ASSEN)), "--title", "Assen 2024", stdout=out)
+    call_command("import_pb", str(shared(ASSEN)), "--title", "Assen 2024", "--create-municipality", stdout=out)
     process = BudgetProcess.objects.get()
     assert out.getvalue().strip() == (
         f"Process {process.pk}: Assen 2024 (Assen); 14 projects, 84 ballots"
@@ -307,7 +307,7 @@ def test_command_prints_the_process(tmp_path):
 def test_command_reports_the_broken_line(tmp_path):
     path, line = broken_copy(tmp_path)
     with pytest.raises(CommandError, match=rf"line {line}: .*'999'"):
-        call_command("import_pb", str(path), stdout=StringIO())
+        call_command("import_pb", str(path), "--create-municipality", stdout=StringIO())
     assert nothing_created()
 
 
@@ -315,7 +315,56 @@ def test_command_unknown_municipality():
     with pytest.raises(CommandError, match="no municipality"):
         call_command("import_pb", str(shared(ASSEN)), "--municipality", "nowhere", stdout=StringIO())
     with pytest.raises(CommandError, match="cannot read"):
-        call_command("import_pb", "/nonexistent/file.pb", stdout=StringIO())
+        call_command("import_pb", "/nonexistent/file.pb", "--create-municipality", stdout=StringIO())
+
+
+def test_the_command_names_a_municipality_or_creates_one_on_purpose():
+    with pytest.raises(CommandError, match="name the municipality"):
+        call_command("import_pb", str(shared(ASSEN)), stdout=StringIO())
+    assert nothing_created()
+
+
+def test_an_existing_municipality_never_gets_a_district_from_a_file(municipality):
+    """Importing a Polish district file into Aarhus invented 'Murcki' as an Aarhus district,
+    offered in every citizen's profile form; now the import asks which district it is."""
+    from accounts.models import District
+
+    before = set(District.objects.values_list("pk", flat=True))
+    murcki = shared("Poland_Katowice_2024_Murcki")
+    with pytest.raises(ValidationError, match="not a district of"):
+        process_import(source=murcki, municipality=municipality)
+    assert set(District.objects.values_list("pk", flat=True)) == before and not BudgetProcess.objects.exists()
+    viby = District.objects.create(municipality=municipality, name="Viby", slug="viby")
+    process = process_import(source=murcki, municipality=municipality, district=viby)
+    assert process.district_budgets.get().district == viby
+    assert set(District.objects.values_list("pk", flat=True)) == before | {viby.pk}
+    out = StringIO()
+    call_command("import_pb", str(murcki), "--municipality", municipality.slug, "--district", "viby", stdout=out)
+    assert "(Viby)" in out.getvalue()
+
+
+def test_ballots_that_break_the_elections_rules_are_named_by_line_and_nothing_is_imported(municipality):
+    text = ("META\nkey;value\ndescription;Cumulative\ncountry;Poland\nunit;X\ninstance;2024\n"
+            "num_projects;2\nnum_votes;3\nbudget;1000\nvote_type;cumulative\nmax_sum_points;10\n"
+            "rule;greedy\nPROJECTS\nproject_id;cost;name\n1;600;A\n2;400;B\n"
+            "VOTES\nvoter_id;vote;points\nv1;1,2;5,5\nv2;1,2;5,-3\nv3;1;11\n")
+    with pytest.raises(ValidationError) as refused:
+        process_import(source=text, municipality=municipality)
+    message = " ".join(refused.value.messages)
+    assert "2 ballots break" in message and "line 20: voter 'v2'" in message and "line 21: voter 'v3'" in message
+    assert "line 19" not in message
+    assert not BudgetProcess.objects.exists() and not Project.objects.exists()
+
+
+def test_a_nul_byte_or_a_binary_file_gets_a_clear_message(tmp_path, municipality):
+    path = tmp_path / "nul.pb"
+    path.write_bytes(shared(ASSEN).read_bytes().replace(b"budget;", b"bud\0get;", 1))
+    with pytest.raises(CommandError, match=r"line \d+: the line contains a NUL byte"):
+        call_command("import_pb", str(path), "--municipality", municipality.slug, stdout=StringIO())
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    with pytest.raises(CommandError, match="not valid UTF-8"):
+        call_command("import_pb", str(path), "--municipality", municipality.slug, stdout=StringIO())
+    assert not BudgetProcess.objects.exists() and not Project.objects.exists()
 
 
 @pytest.mark.django_db

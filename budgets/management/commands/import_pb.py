@@ -1,12 +1,13 @@
-"""``python manage.py import_pb FILE.pb [--municipality SLUG] [--title T]``: create a budget
-process, its projects and ballots from a pabulib file."""
+"""``python manage.py import_pb FILE.pb --municipality SLUG [--district SLUG] [--title T]``
+(or ``--create-municipality``): create a budget process, its projects and ballots from a
+pabulib file."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Municipality
+from accounts.models import District, Municipality
 from budgets.pabulib import process_import
 from budgets.selectors import counted_total
 from budgets.tally import TallyError
@@ -20,20 +21,38 @@ class Command(BaseCommand):
         parser.add_argument(
             "--municipality",
             metavar="SLUG",
-            help="the municipality the process belongs to "
-            "(default: found or created from the file's META unit)",
+            help="the municipality the process belongs to (required, unless --create-municipality)",
+        )
+        parser.add_argument(
+            "--create-municipality",
+            action="store_true",
+            help="find or create the municipality (and the file's district) from the file's META",
+        )
+        parser.add_argument(
+            "--district",
+            metavar="SLUG",
+            help="the municipality's district a district file's budget belongs to "
+            "(default: the district named like the file's META district/subunit)",
         )
         parser.add_argument("--title", default="", help="the process title (default: META description)")
 
     def handle(self, *args, **options):
-        municipality = None
+        municipality = district = None
         if options["municipality"]:
             municipality = Municipality.objects.filter(slug=options["municipality"]).first()
             if municipality is None:
                 raise CommandError(f"no municipality with the slug {options['municipality']!r}")
+        elif not options["create_municipality"]:
+            raise CommandError("name the municipality: --municipality SLUG (or --create-municipality to "
+                               "make one from the file's META)")
+        if options["district"]:
+            district = District.objects.filter(municipality=municipality, slug=options["district"]).first()
+            if district is None:
+                raise CommandError(f"no district {options['district']!r} in that municipality")
         try:
             process = process_import(
-                source=options["file"], municipality=municipality, title=options["title"]
+                source=options["file"], municipality=municipality, title=options["title"], district=district,
+                create_municipality=options["create_municipality"],
             )
         except TallyError as exc:
             raise CommandError(f"{options['file']}: {exc}") from None
