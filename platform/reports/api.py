@@ -157,6 +157,7 @@ class ReportViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     lookup_field = "slug"
     lookup_url_kwarg = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # Django's slug converter: anything else is a 404
     queryset = Municipality.objects.all()
     serializer_class = BarometerSerializer
 
