@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ui.forms import add_validation_errors
+from ui.numbers import whole_number
 
 from . import ballotbox, phases, sealing, selectors, services
 from .elections import election_default, election_get, process_elections
@@ -389,7 +390,12 @@ def paper_ballots(request, pk: int):
     form = BallotForm(request.POST or None) if "confirm" not in request.POST else BallotForm()
     if request.method == "POST":
         if "confirm" in request.POST:
-            paper = get_object_or_404(PaperBallot, pk=request.POST["confirm"], process=process)
+            # The button posts the ballot's id; anything else names no ballot (and would
+            # fail in the query as a 500).
+            paper_pk = whole_number(request.POST["confirm"])
+            if paper_pk is None:
+                raise Http404
+            paper = get_object_or_404(PaperBallot, pk=paper_pk, process=process)
             try:
                 services.paper_ballot_confirm(paper=paper, staff=request.user)
             except ValidationError as exc:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ui.forms import add_validation_errors
+from ui.numbers import whole_number
 from ui.ratelimit import allow
 
 from . import selectors, services
@@ -66,7 +67,7 @@ def programme_detail(request, pk: int):
     district = request.GET.get("district", "")
     venue = request.GET.get("venue", "")
     dinners = list(selectors.dinner_list(programme=programme, user=user,
-                                         district=int(district) if district.isdigit() else None,
+                                         district=whole_number(district),
                                          venue_type=venue if venue in VenueType.values else ""))
     for dinner in dinners:
         dinner.free = selectors.free_open_seats(dinner) if dinner.is_bookable else 0

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Municipality
 from accounts.selectors import municipality_default, municipality_get
+from ui.numbers import whole_number
 
 from . import selectors, services
 from .models import Campaign, Comment, Idea, Source
@@ -115,13 +116,10 @@ class IdeaViewSet(viewsets.GenericViewSet):
     def list(self, request):
         params = request.query_params
 
-        def number(name):
-            value = params.get(name, "")
-            return int(value) if value.isdigit() else None
-
         filters = selectors.IdeaFilters(
-            q=params.get("q", "")[:200], campaign=number("campaign"), status=params.get("status", ""),
-            category=number("category"), district=number("district"), sort=params.get("sort", ""))
+            q=params.get("q", "")[:200], campaign=whole_number(params.get("campaign")), status=params.get("status", ""),
+            category=whole_number(params.get("category")),
+            district=whole_number(params.get("district")), sort=params.get("sort", ""))
         page = self.paginate_queryset(selectors.idea_list(municipality=_municipality(request), filters=filters))
         return self.get_paginated_response(IdeaListSerializer(page, many=True).data)
 

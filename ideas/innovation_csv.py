@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from accounts.models import Country
+from ui.numbers import whole_number
 
 from .models import InnovationType, SectorLevel, Subsector
 
@@ -75,9 +76,9 @@ def parse(data: bytes | str, *, max_errors: int = 100) -> ParsedCsv:
             raw = (record.get(name) or "").strip()
             error = None
             if name == "id":
-                if raw and not raw.isdigit():
+                row[name] = whole_number(raw)
+                if raw and row[name] is None:
                     error = _("must be a whole number or empty")
-                row[name] = int(raw) if raw.isdigit() else None
             elif name == "municipality":
                 if not raw:
                     error = _("is required")
@@ -100,9 +101,9 @@ def parse(data: bytes | str, *, max_errors: int = 100) -> ParsedCsv:
                     error = _("must be 0 or 1")
                 row[name] = raw == "1"
             elif name == "year":
-                if raw and not (raw.isdigit() and 1990 <= int(raw) <= 2100):
+                row[name] = whole_number(raw)
+                if raw and not (row[name] is not None and 1990 <= row[name] <= 2100):
                     error = _("must be a year from 1990 to 2100")
-                row[name] = int(raw) if raw.isdigit() else None
             elif name == "title":
                 if len(raw) > 200:
                     error = _("is longer than 200 characters")

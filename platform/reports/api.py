@@ -18,6 +18,7 @@ from accounts.selectors import municipality_get
 from ideas import selectors as idea_selectors
 from ideas import services as idea_services
 from ideas.models import Innovation
+from ui.numbers import whole_number
 
 from . import selectors
 from .serializers import (
@@ -184,8 +185,8 @@ class ReportViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def cocreation(self, request, slug=None):
         municipality = self.get_object()
-        value = request.query_params.get("innovation", "")
-        innovation = idea_selectors.innovation_get(pk=int(value)) if value.isdigit() else None
+        pk = whole_number(request.query_params.get("innovation"))
+        innovation = idea_selectors.innovation_get(pk=pk) if pk is not None else None
         if innovation is None or innovation.municipality_id != municipality.pk:
             raise NotFound()
         _require(request, "reports.manage_cocreation", municipality)
