@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     # A database outage answers 503 (JSON under /api/), never a 500 traceback page.
     "restapi.middleware.DatabaseUnavailableMiddleware",
+    # A NUL character in the path, query or form answers 400 (PostgreSQL cannot store one);
+    # before the session middleware, which must not look up a session cookie holding one.
+    "restapi.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
