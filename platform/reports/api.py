@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -18,6 +18,7 @@ from accounts.selectors import municipality_get
 from ideas import selectors as idea_selectors
 from ideas import services as idea_services
 from ideas.models import Innovation
+from restapi.parsers import JSONParser
 from ui.numbers import whole_number
 
 from . import selectors
@@ -73,7 +74,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = InnovationSerializer
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]  # restapi's JSON parser
     queryset = Innovation.objects.none()
 
     def get_queryset(self):

@@ -298,6 +298,12 @@ REST_FRAMEWORK = {
         "restapi.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # DRF's three, with a JSON parser that refuses deep nesting (a RecursionError otherwise).
+    "DEFAULT_PARSER_CLASSES": [
+        "restapi.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "restapi.renderers.SafeJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
