@@ -384,6 +384,9 @@ class Result(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
     followers_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: When an e-mail to a follower failed for a reason of its own (budgets.tasks): the
+    #: others went out, and the sweep leaves the result be.
+    followers_email_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"result of {self.process_id}"
