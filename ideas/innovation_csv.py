@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Country
 from ui.numbers import whole_number
+from ui.spreadsheets import csv_writer
 
 from .models import InnovationType, SectorLevel, Subsector
 
@@ -121,7 +122,7 @@ def parse(data: bytes | str, *, max_errors: int = 100) -> ParsedCsv:
 
 def write(rows, out) -> None:
     """Write innovation records (dicts with the columns plus year and title) as CSV."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # a spreadsheet must not run a title as a formula
     writer.writerow(COLUMNS + OPTIONAL_COLUMNS)
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in COLUMNS + OPTIONAL_COLUMNS])
@@ -132,14 +133,4 @@ def _cell(value) -> str:
         return "1" if value else "0"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    text = "" if value is None else str(value)
-    # A spreadsheet must not run a title as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
+    return "" if value is None else str(value)
