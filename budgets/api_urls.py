@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from restapi.routers import Router
 
 from .api import BudgetViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("budgets", BudgetViewSet, basename="api-budget")
 urlpatterns = [
     # The contract's name, without the trailing slash the router would add.

@@ -2,10 +2,11 @@
 is funded — never anything about a voter."""
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
+
+from ui.spreadsheets import csv_writer, spreadsheet_cell
 
 from .elections import process_elections
 from .models import BudgetProcess
@@ -30,10 +31,7 @@ def result_rows(process: BudgetProcess) -> list[list]:
 
 def as_csv(rows: list[list]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        # A cell starting with = + - @ would be run as a formula by spreadsheets.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    csv_writer(out).writerows(rows)  # project titles are typed by citizens: never a formula
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel reads the æøå right
 
 
@@ -44,7 +42,7 @@ def as_xlsx(rows: list[list], title: str) -> bytes:
     sheet = book.active
     sheet.title = title[:31]
     for row in rows:
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        sheet.append([spreadsheet_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -23,6 +23,8 @@ from mnemonic import Mnemonic
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+from ui.numbers import whole_number
+
 from .secrecy import RECEIPT_ALPHABET
 
 KEY_BYTES = 32
@@ -105,9 +107,9 @@ def share_read(text: str) -> Share:
             raise ShareError("not_a_file") from exc
     else:
         tokens = text.replace(",", " ").split()
-        if not tokens[0].isdigit():
+        index = whole_number(tokens[0])
+        if index is None:
             raise ShareError("no_number")
-        index = int(tokens[0])
         words = " ".join(t.lower() for t in tokens[1:])
         if len(tokens) - 1 != 24:
             raise ShareError("word_count")

@@ -1,7 +1,6 @@
 """Pages for participatory budgets. Thin: permission, one service or selector, render."""
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib import messages
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ui.forms import add_validation_errors
+from ui.numbers import whole_number
+from ui.spreadsheets import csv_writer
 
 from . import ballotbox, phases, results, sealing, selectors, services, signing
 from .elections import election_default, election_get, process_elections
@@ -342,7 +343,7 @@ def codes(request, pk: int):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="voting-codes-{process.pk}.csv"'
         response["Cache-Control"] = "no-store"
-        writer = csv.writer(response)
+        writer = csv_writer(response)  # the batch name is typed by staff: never a formula
         district = form.cleaned_data.get("district")
         writer.writerow(["code", "batch", "district"])
         writer.writerows([c, form.cleaned_data["batch"], district.name if district else ""] for c in generated)
@@ -397,7 +398,12 @@ def paper_ballots(request, pk: int):
     form = BallotForm(request.POST or None) if "confirm" not in request.POST else BallotForm()
     if request.method == "POST":
         if "confirm" in request.POST:
-            paper = get_object_or_404(PaperBallot, pk=request.POST["confirm"], process=process)
+            # The button posts the ballot's id; anything else names no ballot (and would
+            # fail in the query as a 500).
+            paper_pk = whole_number(request.POST["confirm"])
+            if paper_pk is None:
+                raise Http404
+            paper = get_object_or_404(PaperBallot, pk=paper_pk, process=process)
             try:
                 services.paper_ballot_confirm(paper=paper, staff=request.user)
             except ValidationError as exc:

@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.selectors import municipality_default, municipality_get
+from ui.numbers import whole_number
 
 from . import selectors, services
 from .models import Dinner, Programme, Seat
@@ -180,8 +181,9 @@ class DinnerViewSet(viewsets.GenericViewSet):
         data = serializer.validated_data
         answers = {}
         for key, value in data["answers"].items():
-            if str(key).isdigit():
-                answers[int(key)] = value
+            question = whole_number(key)
+            if question is not None:
+                answers[question] = value
         report = services.report_file(dinner=dinner, author=request.user, participants=data["participants"],
                                       themes=data["themes"], answers=answers,
                                       ideas=[(i["title"], i["body"]) for i in data["ideas"]])

@@ -317,6 +317,9 @@ class Notice(models.Model):
     seat = models.ForeignKey(Seat, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: When it could not be sent for a reason of its own (a header the mail library refuses,
+    #: an address the server refuses): logged by id, and the sweep leaves it be.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["sent_at", "created_at"])]

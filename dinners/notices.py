@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.mail import idempotency_headers
+from accounts.mail import idempotency_headers, render_subject
 from realtime.enqueue import enqueue_on_commit
 
 # Kinds whose e-mail carries a calendar file when the recipient may see the address.
@@ -79,7 +79,7 @@ def render(notice) -> EmailMultiAlternatives | None:
                                         else reverse("dinners:programme", args=[programme.pk])),
             "starts": timezone.localtime(dinner.starts_at) if dinner else None,
         }
-        subject = render_to_string(f"dinners/email/{notice.kind}_subject.txt", context).strip()
+        subject = render_subject(f"dinners/email/{notice.kind}_subject.txt", context)
         body = render_to_string(f"dinners/email/{notice.kind}.txt", context)
     message = EmailMultiAlternatives(subject, body, None, [user.email], headers=idempotency_headers(notice.key))
     if dinner is not None and private and notice.kind in CALENDAR_KINDS:

@@ -1,6 +1,9 @@
 """Background work for dinners. Tasks take ids and are idempotent: a notice is sent at most
 once per key under a row lock, and the beat tasks only queue notices by key, so running them
-twice (two beat processes, a restarted worker) sends nothing twice."""
+twice (two beat processes, a restarted worker) sends nothing twice.
+
+A notice that cannot be sent for a reason of its own is logged by its id, marked `failed_at`
+and left alone; one bad notice never holds back the others."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,6 +11,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+
+from accounts.mail import log_failed, mail_server_unreachable, sweep
 
 
 @shared_task(acks_late=True)
@@ -18,14 +23,26 @@ def deliver_notice(notice_id: int) -> int:
     with transaction.atomic():
         notice = (Notice.objects.select_for_update(skip_locked=True, of=("self",))
                   .select_related("recipient", "dinner__programme", "programme", "seat")
-                  .filter(pk=notice_id, sent_at__isnull=True).first())
+                  .filter(pk=notice_id, sent_at__isnull=True, failed_at__isnull=True).first())
         if notice is None:
-            return 0  # sent already, or another worker is sending it right now
-        message = render(notice)
-        if message is not None:
-            # Sent inside the transaction: if sending fails the notice stays unsent and the
-            # sweep tries again; the mark commits only after the mail server took it.
-            message.send()
+            return 0  # sent already (or given up), or another worker is sending it right now
+        try:
+            # A savepoint: a failure while rendering leaves the transaction (and the row
+            # lock) usable for marking the notice failed.
+            with transaction.atomic():
+                message = render(notice)
+                if message is not None:
+                    # Sent inside the transaction: if the mail server is unreachable the
+                    # notice stays unsent and the sweep tries again; the mark commits only
+                    # after the mail server took it.
+                    message.send()
+        except Exception as exc:
+            if mail_server_unreachable(exc):
+                raise
+            log_failed("dinner notice", notice.pk, exc)
+            notice.failed_at = timezone.now()
+            notice.save(update_fields=["failed_at"])
+            return 0
         notice.sent_at = timezone.now()
         notice.save(update_fields=["sent_at"])
     return 1 if message is not None else 0
@@ -33,14 +50,14 @@ def deliver_notice(notice_id: int) -> int:
 
 @shared_task
 def deliver_pending(older_than_seconds: int = 120) -> int:
-    """Send what a lost task left behind (a worker killed before it ran, a broker outage)."""
+    """Send what a lost task left behind (a worker killed before it ran, a broker outage).
+    A notice that fails is marked and the sweep goes on (accounts.mail.sweep)."""
     from .models import Notice
 
     stale = timezone.now() - timedelta(seconds=older_than_seconds)
-    sent = 0
-    for notice_id in Notice.objects.filter(sent_at__isnull=True, created_at__lte=stale).values_list("pk", flat=True)[:500]:
-        sent += deliver_notice(notice_id)
-    return sent
+    pending = Notice.objects.filter(sent_at__isnull=True, failed_at__isnull=True, created_at__lte=stale)
+    return sweep(list(pending.values_list("pk", flat=True)[:500]), deliver_notice, what="dinner notice",
+                 mark_failed=lambda pk: Notice.objects.filter(pk=pk).update(failed_at=timezone.now()))
 
 
 @shared_task

@@ -1,8 +1,6 @@
 """Pages for dinner dialogues. Thin: permission, one service or selector, render."""
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ui.forms import add_validation_errors
+from ui.numbers import whole_number
 from ui.ratelimit import allow
+from ui.spreadsheets import csv_writer
 
 from . import selectors, services
 from .forms import (
@@ -66,7 +66,7 @@ def programme_detail(request, pk: int):
     district = request.GET.get("district", "")
     venue = request.GET.get("venue", "")
     dinners = list(selectors.dinner_list(programme=programme, user=user,
-                                         district=int(district) if district.isdigit() else None,
+                                         district=whole_number(district),
                                          venue_type=venue if venue in VenueType.values else ""))
     for dinner in dinners:
         dinner.free = selectors.free_open_seats(dinner) if dinner.is_bookable else 0
@@ -376,7 +376,7 @@ def overview_csv(request, pk: int):
     figures = selectors.overview(municipality=programme.municipality, programme=programme)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="hoest-dinners-{programme.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)  # district names are typed by staff
     writer.writerow(["district", "venue_type", "dinners", "seats_offered", "seats_taken", "waiting", "reports"])
     for row in figures["rows"]:
         writer.writerow([row["district"], row["venue_code"], row["dinners"], row["seats_offered"], row["seats_taken"],

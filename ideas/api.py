@@ -10,13 +10,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Municipality
 from accounts.selectors import municipality_default, municipality_get
+from restapi.parsers import JSONParser
+from ui.numbers import whole_number
 
 from . import selectors, services
 from .models import Campaign, Comment, Idea, Source
@@ -96,7 +98,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 class IdeaViewSet(viewsets.GenericViewSet):
     """Ideas: list, search, submit, support, follow, comment, report; staff answers."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]  # restapi's JSON parser
     queryset = Idea.objects.none()  # for the schema's path types; reads go through selectors
     serializer_class = IdeaDetailSerializer
 
@@ -115,13 +117,10 @@ class IdeaViewSet(viewsets.GenericViewSet):
     def list(self, request):
         params = request.query_params
 
-        def number(name):
-            value = params.get(name, "")
-            return int(value) if value.isdigit() else None
-
         filters = selectors.IdeaFilters(
-            q=params.get("q", "")[:200], campaign=number("campaign"), status=params.get("status", ""),
-            category=number("category"), district=number("district"), sort=params.get("sort", ""))
+            q=params.get("q", "")[:200], campaign=whole_number(params.get("campaign")), status=params.get("status", ""),
+            category=whole_number(params.get("category")),
+            district=whole_number(params.get("district")), sort=params.get("sort", ""))
         page = self.paginate_queryset(selectors.idea_list(municipality=_municipality(request), filters=filters))
         return self.get_paginated_response(IdeaListSerializer(page, many=True).data)
 

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from restapi.routers import Router
 
 from .api import CampaignViewSet, IdeaViewSet, ModerationActionView, ModerationQueueView
 
-router = SimpleRouter()
+router = Router()
 router.register("campaigns", CampaignViewSet, basename="api-campaign")
 router.register("ideas", IdeaViewSet, basename="api-idea")
 

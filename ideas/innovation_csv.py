@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from accounts.models import Country
+from ui.numbers import whole_number
+from ui.spreadsheets import csv_writer
 
 from .models import InnovationType, SectorLevel, Subsector
 
@@ -75,9 +77,9 @@ def parse(data: bytes | str, *, max_errors: int = 100) -> ParsedCsv:
             raw = (record.get(name) or "").strip()
             error = None
             if name == "id":
-                if raw and not raw.isdigit():
+                row[name] = whole_number(raw)
+                if raw and row[name] is None:
                     error = _("must be a whole number or empty")
-                row[name] = int(raw) if raw.isdigit() else None
             elif name == "municipality":
                 if not raw:
                     error = _("is required")
@@ -100,9 +102,9 @@ def parse(data: bytes | str, *, max_errors: int = 100) -> ParsedCsv:
                     error = _("must be 0 or 1")
                 row[name] = raw == "1"
             elif name == "year":
-                if raw and not (raw.isdigit() and 1990 <= int(raw) <= 2100):
+                row[name] = whole_number(raw)
+                if raw and not (row[name] is not None and 1990 <= row[name] <= 2100):
                     error = _("must be a year from 1990 to 2100")
-                row[name] = int(raw) if raw.isdigit() else None
             elif name == "title":
                 if len(raw) > 200:
                     error = _("is longer than 200 characters")
@@ -120,7 +122,7 @@ def parse(data: bytes | str, *, max_errors: int = 100) -> ParsedCsv:
 
 def write(rows, out) -> None:
     """Write innovation records (dicts with the columns plus year and title) as CSV."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # a spreadsheet must not run a title as a formula
     writer.writerow(COLUMNS + OPTIONAL_COLUMNS)
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in COLUMNS + OPTIONAL_COLUMNS])
@@ -131,14 +133,4 @@ def _cell(value) -> str:
         return "1" if value else "0"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    text = "" if value is None else str(value)
-    # A spreadsheet must not run a title as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
+    return "" if value is None else str(value)

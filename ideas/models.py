@@ -359,6 +359,8 @@ class ModerationEvent(models.Model):
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: When its e-mail failed for a reason of its own (ideas.tasks): the sweeps leave it be.
+    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -378,6 +380,9 @@ class StatusChange(models.Model):
                                related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: When an e-mail about it failed for a reason of its own (ideas.tasks): the e-mails
+    #: that could go out went out, and the sweeps leave it be.
+    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ui.forms import add_validation_errors
+from ui.numbers import whole_number
 from ui.ratelimit import allow
 
 from . import selectors, services
@@ -146,13 +147,14 @@ def idea_detail(request, pk: int):
     # "Reply" links carry ?reply_to=<comment>: the one comment form then answers that
     # comment, so replying needs no script and no form per comment.
     reply_to = request.GET.get("reply_to", "")
-    form = CommentForm(idea=idea, initial={"parent": reply_to} if reply_to.isdigit() else None)
+    form = CommentForm(idea=idea, initial={"parent": reply_to} if whole_number(reply_to) else None)
     return render(request, "ideas/detail.html", _detail_context(request, idea, form))
 
 
 def _reply_target(idea: Idea, form) -> Comment | None:
     parent = form["parent"].value()
-    if not parent or not str(parent).isdigit():
+    parent = whole_number(parent)
+    if parent is None:
         return None
     return Comment.objects.filter(idea=idea, pk=parent, visibility="visible").select_related("author").first()
 

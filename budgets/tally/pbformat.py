@@ -510,6 +510,8 @@ def _cost_text(project: Project, scale: int) -> str:
 def write_pb(election: Election) -> str:
     """Serialise an election to ``.pb`` text; ``read_pb(write_pb(e)) == e``."""
     buf = io.StringIO()
+    # Not ui.spreadsheets.csv_writer: a .pb file is data for tally programs, which must read
+    # back exactly what was written (a formula guard would change project names).
     writer = csv.writer(
         buf, delimiter=";", quotechar='"', lineterminator="\n", quoting=csv.QUOTE_MINIMAL
     )

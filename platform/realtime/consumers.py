@@ -1,4 +1,8 @@
-"""Websocket consumers only relay group events; writes go through forms and the API."""
+"""Websocket consumers only relay group events; writes go through forms and the API.
+
+A socket opened with a signed-in session also joins that session's group, so signing out
+closes it (`realtime.sessions`): it was authorised once, at the handshake, and would go on
+hearing staff events after its person signed out."""
 from __future__ import annotations
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -6,6 +10,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .broadcast import channel_layer_outage, group_name
+from .sessions import SIGNED_OUT, session_group
 
 
 def user_group(user_id: int) -> str:
@@ -45,6 +50,10 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
         if groups is None:
             await self.close(code=4403)
             return
+        user, session = self.scope.get("user"), self.scope.get("session")
+        session_key = session.session_key if session is not None else None
+        if user is not None and user.is_authenticated and session_key:
+            groups = [*groups, session_group(session_key)]
         try:
             for group in groups:
                 await self.channel_layer.group_add(group, self.channel_name)
@@ -70,6 +79,10 @@ class RelayConsumer(AsyncJsonWebsocketConsumer):
 
     async def relay(self, message):
         await self.send_json({"event": message["event"], "payload": message["payload"]})
+
+    async def session_ended(self, message):
+        """The session this socket was opened with signed out (realtime.sessions)."""
+        await self.close(code=SIGNED_OUT)
 
     async def dispatch(self, message):
         # A relayed group event touches no database, so it skips channels' per-message hop to

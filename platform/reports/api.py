@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -18,6 +18,8 @@ from accounts.selectors import municipality_get
 from ideas import selectors as idea_selectors
 from ideas import services as idea_services
 from ideas.models import Innovation
+from restapi.parsers import JSONParser
+from ui.numbers import whole_number
 
 from . import selectors
 from .serializers import (
@@ -72,7 +74,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = InnovationSerializer
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]  # restapi's JSON parser
     queryset = Innovation.objects.none()
 
     def get_queryset(self):
@@ -157,6 +159,7 @@ class ReportViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     lookup_field = "slug"
     lookup_url_kwarg = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # Django's slug converter: anything else is a 404
     queryset = Municipality.objects.all()
     serializer_class = BarometerSerializer
 
@@ -183,8 +186,8 @@ class ReportViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def cocreation(self, request, slug=None):
         municipality = self.get_object()
-        value = request.query_params.get("innovation", "")
-        innovation = idea_selectors.innovation_get(pk=int(value)) if value.isdigit() else None
+        pk = whole_number(request.query_params.get("innovation"))
+        innovation = idea_selectors.innovation_get(pk=pk) if pk is not None else None
         if innovation is None or innovation.municipality_id != municipality.pk:
             raise NotFound()
         _require(request, "reports.manage_cocreation", municipality)

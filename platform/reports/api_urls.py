@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from restapi.routers import Router
 
 from .api import InnovationViewSet, ReportViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("innovations", InnovationViewSet, basename="api-innovation")
 router.register("reports", ReportViewSet, basename="api-report")
 

@@ -38,6 +38,7 @@ from ideas.models import (
     Visibility,
 )
 from ideas.services import innovation_data_version
+from ui.numbers import whole_number
 
 from . import figures
 from .models import COCREATION_VALUES, CoCreationInvitation, Party
@@ -62,8 +63,8 @@ class Selection:
     @classmethod
     def from_params(cls, params, *, default_municipality: str = ALL) -> Selection:
         def year(name):
-            value = (params.get(name) or "").strip()
-            return int(value) if value.isdigit() and 1990 <= int(value) <= 2100 else None
+            value = whole_number(params.get(name))
+            return value if value is not None and 1990 <= value <= 2100 else None
 
         def choice(name, allowed):
             value = (params.get(name) or "").strip()

@@ -85,6 +85,18 @@ def page_not_found(request, exception, template_name="404.html"):
     return defaults.page_not_found(request, exception, template_name)
 
 
+def nul_refused(request, fields: list[str]):
+    """400 for a NUL character in the path (no fields) or in the named parameters or form
+    fields (restapi.middleware.RefuseNulMiddleware)."""
+    if not _is_api(request):
+        return defaults.bad_request(request, None)
+    if not fields:
+        return _json(_("The address contains a NUL character, which is not allowed."), "bad_request", 400)
+    message = _("Remove the NUL character: it is not allowed here.")
+    return JsonResponse(error_body(_("Some fields need your attention."), "invalid",
+                                   {name: [message] for name in fields}), status=400)
+
+
 def service_unavailable(request):
     """503 for an outage of the database: retry soon (see restapi.middleware)."""
     from django.http import HttpResponse

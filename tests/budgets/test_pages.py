@@ -126,6 +126,27 @@ def test_paper_ballots_need_a_second_staff_member(client, process, budget_staff,
     assert client.get(reverse("budgets:paper", args=[process.pk])).status_code == 403
 
 
+@pytest.mark.parametrize("confirm", ["abc", "\u00b2", "", "1.0", "-1", "99999999999999999999999"])
+def test_confirming_a_paper_ballot_that_is_not_a_number_is_not_found(client, process, budget_staff, municipality,
+                                                                   confirm):
+    """An attacker's `confirm=abc` reached the query as the id (a 500): now a 404, and the
+    waiting ballot is untouched."""
+    from accounts.models import Role
+    from budgets.models import PaperBallot
+    from tests.factories import MembershipFactory
+
+    client.raise_request_exception = False
+    client.force_login(budget_staff)
+    client.post(reverse("budgets:paper", args=[process.pk]), {"projects": ["A"]})
+    colleague = UserFactory(municipality=municipality)
+    MembershipFactory(user=colleague, municipality=municipality, role=Role.STAFF)
+    client.force_login(colleague)
+    response = client.post(reverse("budgets:paper", args=[process.pk]), {"confirm": confirm})
+    assert response.status_code == 404
+    assert PaperBallot.objects.filter(confirmed_by__isnull=True).count() == 1
+    assert not Ballot.objects.exists()
+
+
 def test_staff_turn_an_idea_into_a_project_and_followers_hear_it(client, municipality, budget_staff,
                                                                   django_capture_on_commit_callbacks):
     from ideas import services as idea_services

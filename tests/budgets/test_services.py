@@ -243,3 +243,42 @@ def test_followers_are_emailed_the_result_once(process, council, municipality, d
     assert [m.to for m in mail.outbox] == [[follower.email]]
     assert "Træer på torvet" in mail.outbox[0].subject and "/ideas/unsubscribe/" in mail.outbox[0].body
     assert email_result_to_idea_followers(process.pk) == 0, "sent once"
+
+
+def test_a_project_title_with_a_line_break_still_reaches_the_followers(process, council, municipality,
+                                                                        django_capture_on_commit_callbacks,
+                                                                        monkeypatch):
+    """The subject is one line; and a follower whose e-mail fails for a reason of its own
+    does not cost the others theirs: the result is marked, and the sweep leaves it be."""
+    from django.core import mail
+
+    from budgets.models import Result
+    from budgets.tasks import email_pending_results
+    from ideas import services as idea_services
+    from tests.ideas.factories import IdeaFactory
+
+    idea = IdeaFactory(campaign__municipality=municipality)
+    followers = [UserFactory(), UserFactory()]
+    for follower in followers:
+        idea_services.idea_follow(idea=idea, user=follower)
+    Project.objects.filter(process=process, code="C").update(idea=idea, title="Træer\npå torvet")
+    cast(process, UserFactory(municipality=municipality), "C")
+    phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    open_box(process, council)
+    mail.outbox.clear()
+    real_send = mail.EmailMessage.send
+
+    def send(message, *args, **kwargs):
+        if message.to == [followers[0].email]:
+            raise ValueError("refused")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.council_review(process=process, member=council, decision="approved")
+    [message] = mail.outbox
+    assert message.to == [followers[1].email] and "Træer på torvet" in message.subject
+    message.message()
+    result = Result.objects.get(process=process)
+    assert result.followers_email_failed_at is not None and result.followers_emailed_at is None
+    assert email_pending_results(older_than_seconds=0) == 0 and len(mail.outbox) == 1

@@ -103,3 +103,20 @@ def test_the_host_can_name_a_confirmed_guest_to_write_the_report(client, held_di
     assert client.get(reverse("dinners:report", args=[held_dinner.pk])).status_code == 403
     with pytest.raises(ValidationError):
         services.dinner_reporter_set(dinner=held_dinner, actor=host, reporter=guests[9])  # cancelled
+
+
+def test_an_api_answer_keyed_by_a_digit_sign_is_no_question_and_no_server_error(held_dinner, host):
+    """"²" passes str.isdigit() but is no question id (int() refuses it): the answer is
+    left out, so the report is refused for the missing answer, with field messages."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.raise_request_exception = False
+    api.force_authenticate(host)
+    answers = {str(pk): text for pk, text in answers_for(held_dinner).items()}
+    first = next(iter(answers))
+    answers["\u00b2"] = answers.pop(first)
+    response = api.post(f"/api/v1/dinners/dinners/{held_dinner.pk}/report/",
+                        {"participants": 5, "answers": answers, "themes": "", "ideas": []}, format="json")
+    assert response.status_code == 400, response.content
+    assert "answers" in response.json()["fields"]

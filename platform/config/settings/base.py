@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     # A database outage answers 503 (JSON under /api/), never a 500 traceback page.
     "restapi.middleware.DatabaseUnavailableMiddleware",
+    # A NUL character in the path, query or form answers 400 (PostgreSQL cannot store one);
+    # before the session middleware, which must not look up a session cookie holding one.
+    "restapi.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -295,6 +298,12 @@ REST_FRAMEWORK = {
         "restapi.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # DRF's three, with a JSON parser that refuses deep nesting (a RecursionError otherwise).
+    "DEFAULT_PARSER_CLASSES": [
+        "restapi.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "restapi.renderers.SafeJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

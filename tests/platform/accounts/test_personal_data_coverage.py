@@ -108,12 +108,14 @@ DOWNLOADED = {
         "action": "ideas.moderation_decisions", "reason": "ideas.moderation_decisions",
         "created_at": "ideas.moderation_decisions",
         "notified_at": "withheld: when the author was e-mailed",
+        "mail_failed_at": "withheld: bookkeeping of an e-mail that could not be sent",
     }),
     "ideas.StatusChange": ("author", {
         "from_status": "ideas.status_answers", "to_status": "ideas.status_answers",
         "answer": "ideas.status_answers", "created_at": "ideas.status_answers",
         "idea": "ideas.status_answers",
         "notified_at": "withheld: when the followers were e-mailed",
+        "mail_failed_at": "withheld: bookkeeping of an e-mail that could not be sent",
     }),
     "budgets.Project": ("proposed_by", {
         "process": "budgets.projects_proposed", "title": "budgets.projects_proposed",
@@ -144,6 +146,7 @@ DOWNLOADED = {
         "document": "withheld: the signed result of the whole process; the approver's public name in it is "
                     "published with the result",
         "followers_emailed_at": "withheld: when the followers of its ideas were e-mailed",
+        "followers_email_failed_at": "withheld: bookkeeping of an e-mail that could not be sent",
     }),
     "budgets.PaperBallot": ("entered_by", {
         "process": "budgets.paper_ballots", "district_budget": "budgets.paper_ballots",

@@ -52,3 +52,24 @@ def api_operations() -> set[str]:
     """'METHOD /path/{param}/' for every operation the OpenAPI schema documents."""
     return {f"{method.upper()} {path}" for path, operations in schema()["paths"].items()
             for method in operations if method in {"get", "put", "patch", "post", "delete"}}
+
+
+def api_id_routes() -> dict[str, str]:
+    """{route name: path} for every API route with an id in it, the id written as "{id}"
+    (router detail routes and actions, and hand-written paths with <int:pk> alike)."""
+    import re
+
+    group = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)|<(?:\w+:)?(?P<conv>\w+)>")
+    found: dict[str, str] = {}
+    for name, pattern in url_names().items():
+        if not pattern.startswith(API_PREFIX):
+            continue
+
+        def fill(match):
+            kwarg = match.group("name") or match.group("conv")
+            return "{id}" if kwarg == "pk" or kwarg.endswith("_pk") or kwarg == "id" else "x"
+
+        path = group.sub(fill, pattern.replace("^", "").replace("$", ""))
+        if "{id}" in path:
+            found[name] = "/" + path.replace("\\.", ".")
+    return found
