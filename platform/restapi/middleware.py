@@ -13,6 +13,7 @@ the query that met it failed as a 500.
 from __future__ import annotations
 
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 
 from health.outage import Outage
 
@@ -74,16 +75,14 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         for name in [n for n, v in request.COOKIES.items() if NUL in n or NUL in v]:
             del request.COOKIES[name]
-        if NUL in request.path:
-            from .errors import nul_refused
-
-            return nul_refused(request, [])
-        fields = _nul_fields(request.GET)
-        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+        fields = [] if NUL in request.path else _nul_fields(request.GET)
+        if NUL not in request.path and request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
             # Parsed here as Django would for the view (DRF reuses the parsed form).
             fields += _nul_fields(request.POST)
-        if fields:
+        if NUL in request.path or fields:
             from .errors import nul_refused
 
-            return nul_refused(request, fields)
+            # This runs before the locale middleware: answer in the person's language anyway.
+            with translation.override(translation.get_language_from_request(request)):
+                return nul_refused(request, fields)
         return self.get_response(request)

@@ -275,7 +275,7 @@ def test_a_project_title_with_a_line_break_still_reaches_the_followers(process, 
 
     monkeypatch.setattr(mail.EmailMessage, "send", send)
     with django_capture_on_commit_callbacks(execute=True):
-        services.council_review(process=process, member=council, decision="approved")
+        results.council_review(process=process, member=council, decision="approved")
     [message] = mail.outbox
     assert message.to == [followers[1].email] and "Træer på torvet" in message.subject
     message.message()
