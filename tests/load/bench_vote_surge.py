@@ -587,7 +587,7 @@ def main() -> int:
           f"clients, gunicorn on 127.0.0.1, PostgreSQL {URL.rsplit('/', 1)[1]}, {os.cpu_count()} cores")
     head = (f"{'server / cache':22} {'ballots/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'201':>6} "
             f"{'stored':>6} {'lost':>4} {'errors':>6} {'bare/s':>7} {'b p99':>6} {'ratio':>6} {'load':>5} {'gen cpu':>7} "
-            f"{'web ms':>6} {'pg ms':>5} {'bare web/pg':>11}")
+            f"{'web ms':>6} {'pg ms':>5} {'bare web/pg':>11} {'web x':>5}")
     print(head)
     print("-" * len(head))
     lost_any = False
@@ -600,7 +600,8 @@ def main() -> int:
         print(f"{c['label']:22} {s['rate']:9.0f} {s['p50']:7.1f} {s['p99']:7.1f} {s['max']:7.0f} {s['ok']:6} "
               f"{s['stored']:6} {lost:4} {errors:6} {b['rate']:7.0f} {b['p99']:6.0f} "
               f"{s['rate'] / b['rate'] if b['rate'] else 0:6.2f} {s['load']:5.1f} {s['loadgen_cpu']:6.1f}s "
-              f"{s['web_ms']:6.1f} {s['db_ms']:5.1f} {b['web_ms']:5.1f}/{b['db_ms']:<5.1f}")
+              f"{s['web_ms']:6.2f} {s['db_ms']:5.2f} {b['web_ms']:5.2f}/{b['db_ms']:<5.2f} "
+              f"{s['web_ms'] / b['web_ms'] if b['web_ms'] else 0:5.2f}")
         if errors or b["sent"] != b["ok"]:
             print(f"{'':22} statuses: ballots {s['statuses']}, baseline {b['statuses']}")
         if s["participations"] != s["ok"] or b["stored"] != b["ok"]:
@@ -612,7 +613,7 @@ def main() -> int:
           "load = 1-min load average\nbefore the run; gen cpu = CPU seconds the load generator itself used "
           "during the surge (same 2 cores);\nweb ms / pg ms = CPU milliseconds per ballot in the gunicorn workers / "
           "in their PostgreSQL backends\n(contention-proof cost; 2 cores / (web + pg) bounds ballots/s); bare web/pg "
-          "= the same for the bare insert.")
+          "= the same for the bare insert;\nweb x = web ms of a ballot / web ms of a bare insert (same server, same run).")
     s = best["surge"]
     met = s["rate"] >= GOAL_RATE and s["p99"] < GOAL_P99
     print(f"Goal {GOAL_RATE:.0f} ballots/s at p99 < {GOAL_P99:.0f} ms: {'met' if met else 'NOT met'} "
