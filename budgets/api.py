@@ -44,6 +44,11 @@ class BudgetViewSet(viewsets.GenericViewSet):
             raise NotFound()
         return process
 
+    def throttle_read_key(self, request) -> str | None:
+        # A ballot reads its context's version from the cache (selectors.ballot_context):
+        # the write throttle reads it in the same round trip (restapi.throttling).
+        return selectors.ballot_context_key(self.kwargs["pk"]) if self.action == "ballot" else None
+
     def _require(self, perm: str, process) -> None:
         if not self.request.user.has_perm(perm, process):
             raise PermissionDenied
@@ -93,7 +98,10 @@ class BudgetViewSet(viewsets.GenericViewSet):
     def ballot(self, request, pk=None):
         """Cast a ballot in the citywide budget or (with "district") a district budget: signed
         in (session or token), or with a voting code (one ballot per election)."""
-        context = selectors.ballot_context(pk=pk)
+        key, version = getattr(request, "throttle_read", (None, selectors.UNREAD))
+        if key != selectors.ballot_context_key(pk):
+            version = selectors.UNREAD
+        context = selectors.ballot_context(pk=pk, version=version)
         if context is None:
             raise NotFound()
         data = ballot_data(request.data)

@@ -163,15 +163,25 @@ class ResilientRedisCache(RedisCache):
     def count_hit(self, key, timeout, version=None) -> int:
         """INCR and, on a new key, EXPIRE in one round trip: the number of hits so far (see
         health.counters). While Redis is away every hit is the first."""
+        return self.count_hit_and_get(key, timeout, None, version=version)[0]
+
+    def count_hit_and_get(self, key, timeout, other, version=None) -> tuple[int, object]:
+        """count_hit, and in the same round trip the value of the key `other` (None: no
+        read; a missing key reads as None). While Redis is away: (1, None)."""
         k = self._key(key, version)
+        o = None if other is None else self._key(other, version)
 
         def operation():
             pipe = self._cache.get_client(k, write=True).pipeline(transaction=False)
             pipe.incr(k)
             pipe.expire(k, timeout, nx=True)
-            return pipe.execute()[0]
+            if o is not None:
+                pipe.get(o)
+            replies = pipe.execute()
+            value = None if o is None or replies[2] is None else self._cache._serializer.loads(replies[2])
+            return replies[0], value
 
-        return self._call(operation, 1, written=[k])
+        return self._call(operation, (1, None), written=[k])
 
     def set_if_absent_get(self, key, value: int, timeout: float, version=None) -> int | None:
         """SET NX GET (Redis 7) of an integer: None when `value` was stored, else the value
