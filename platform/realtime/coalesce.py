@@ -65,13 +65,15 @@ def _book(key: str, run_at: float, interval: float) -> float | None:
     """Record `run_at` under `key` unless a send is booked already: None when this call
     booked it, else when the booked one runs. One round trip on Redis.
 
-    The record lasts until MARGIN before the booked send, not until the send itself: a
-    change in that last moment cannot count on the booked send to see it, and it books
-    the next round (sending at once) instead of finding a booking it cannot use. Were the
-    record kept to the end, every change of that moment, in every web process, would
-    count and broadcast for itself: under a surge, dozens of sends a second."""
+    The record lasts until 2 × MARGIN before the booked send, not until the send itself:
+    a change in the last MARGIN cannot count on the booked send to see it, and it books
+    the next round (sending at once) instead of finding a booking it cannot use (the
+    record goes a MARGIN earlier still, so that no process's clock finds it there in that
+    moment). Were the record kept to the end, every change of that moment, in every web
+    process, would count and broadcast for itself: under a surge, dozens of sends a
+    second."""
     milliseconds = int(run_at * 1000)
-    lasts = max(interval - MARGIN, MARGIN)
+    lasts = max(interval - 2 * MARGIN, MARGIN)
     book = getattr(cache, "set_if_absent_get", None)
     if book is not None:
         previous = book(key, milliseconds, lasts)
