@@ -162,10 +162,10 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     return project
 
 
-def _age_band(birth_year: int | None) -> str:
+def _age_band(birth_year: int | None, today=None) -> str:
     if not birth_year:
         return ""
-    age = timezone.localdate().year - birth_year
+    age = (today or timezone.localdate()).year - birth_year
     for limit, band in ((18, "<18"), (30, "18-29"), (50, "30-49"), (65, "50-64")):
         if age < limit:
             return band
@@ -341,10 +341,11 @@ def _participation_values(*, process: BudgetProcess, user, channel: str, electio
     """A participation row's values by attribute name: the district is the voter's own
     unless the ballot named one (a code bound to a district), the age band from the birth year."""
     budget = election.district_budget if election else None
+    today = timezone.localdate()
     return {"process_id": process.pk, "district_budget_id": budget.pk if budget else None,
-            "user_id": user.pk if user is not None else None, "channel": channel, "voted_on": timezone.localdate(),
+            "user_id": user.pk if user is not None else None, "channel": channel, "voted_on": today,
             "district_id": district_id if district_id else getattr(user, "district_id", None),
-            "age_band": _age_band(getattr(user, "birth_year", None))}
+            "age_band": _age_band(getattr(user, "birth_year", None), today)}
 
 
 def participation_record(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None = None,
