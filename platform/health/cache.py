@@ -27,6 +27,12 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 MAX_STALE_KEYS = 10_000
 
 
+# INCR KEYS[1], EXPIRE it unless it has an expiry already (a new key), and GET KEYS[2] if
+# given: {count} or {count, value}.
+_COUNT_HIT = ("local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX') "
+              "if #KEYS > 1 then return {n, redis.call('GET', KEYS[2])} end return {n}")
+
+
 class _SharedState:
     """Django makes a cache object per thread; what is known about the outage is per process."""
 
@@ -169,16 +175,12 @@ class ResilientRedisCache(RedisCache):
         """count_hit, and in the same round trip the value of the key `other` (None: no
         read; a missing key reads as None). While Redis is away: (1, None)."""
         k = self._key(key, version)
-        o = None if other is None else self._key(other, version)
+        keys = (k,) if other is None else (k, self._key(other, version))
 
         def operation():
-            pipe = self._cache.get_client(k, write=True).pipeline(transaction=False)
-            pipe.incr(k)
-            pipe.expire(k, timeout, nx=True)
-            if o is not None:
-                pipe.get(o)
-            replies = pipe.execute()
-            value = None if o is None or replies[2] is None else self._cache._serializer.loads(replies[2])
+            # One command (a redis-py pipeline of three costs the client ~10 µs more).
+            replies = self._cache.get_client(k, write=True).eval(_COUNT_HIT, len(keys), *keys, int(timeout))
+            value = None if len(replies) < 2 or replies[1] is None else self._cache._serializer.loads(replies[1])
             return replies[0], value
 
         return self._call(operation, (1, None), written=[k])
