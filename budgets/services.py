@@ -174,23 +174,23 @@ def _age_band(birth_year: int | None, today=None) -> str:
 
 def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: SimpleNamespace | None = None) -> bool:
     """Insert the sealed ballot or replace the voter's earlier one in this election; True if
-    it replaced one. `ballot` is a Ballot or any object with its attributes (`id`,
-    `process_id`, ...), `participation` the values of _participation_values. On PostgreSQL
-    one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING (xmax = 0): a row that was
-    updated, not inserted, has a transaction id in xmax. With `participation` (PostgreSQL
-    only) the same statement also records it, ON CONFLICT DO NOTHING, as a data-modifying
-    WITH: one statement is one transaction."""
+    it replaced one. `ballot` is a Ballot or any object with its attributes (`process_id`,
+    ...), `participation` the values of _participation_values. On PostgreSQL one
+    statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING (xmax = 0): a row that was
+    updated, not inserted, has a transaction id in xmax; a new row's id is drawn there too
+    (gen_random_uuid(), from the server's strong random source, as uuid4 is from ours).
+    With `participation` (PostgreSQL only) the same statement also records it, ON CONFLICT
+    DO NOTHING, as a data-modifying WITH: one statement is one transaction."""
     if connection.vendor != "postgresql":
         existed = Ballot.objects.filter(process_id=ballot.process_id, voter_hash=ballot.voter_hash).exists()
         Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
                                    update_fields=["receipt", "ciphertext"])
         return existed
     quote = connection.ops.quote_name
-    params = [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt,
-              ballot.ciphertext]
+    params = [ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt, ballot.ciphertext]
     upsert = (
         f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt, "  # noqa: S608  # nosec B608 - the model's names
-        "ciphertext) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ciphertext) VALUES (gen_random_uuid(), %s, %s, %s, %s, %s) "
         "ON CONFLICT (process_id, voter_hash) DO UPDATE SET receipt = EXCLUDED.receipt, "
         "ciphertext = EXCLUDED.ciphertext RETURNING (xmax = 0)")
     if participation is not None:
@@ -272,7 +272,7 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         voter = secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope)
         participation = _participation_values(process=process, user=user, channel=channel, election=election,
                                               district_id=None)
-        ballot = SimpleNamespace(id=uuid.uuid4(), process_id=process.pk,
+        ballot = SimpleNamespace(process_id=process.pk,
                                  district_budget_id=participation["district_budget_id"], voter_hash=voter,
                                  receipt=receipt, ciphertext=ciphertext)
         replaced = _ballot_upsert(ballot, participation=SimpleNamespace(**participation))
