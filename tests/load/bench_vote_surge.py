@@ -192,10 +192,10 @@ def run_load(port: int, requests: list[str], concurrency: int, duration: float, 
 
 # --- database and data ---------------------------------------------------------------------
 
-def django_setup(redis: bool) -> None:
+def django_setup(redis: bool, settings_module: str = "config.settings") -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
     os.environ["DATABASE_URL"] = URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     os.environ["API_WRITE_RATE"] = "1000000/min"
     os.environ["LOG_LEVEL"] = "WARNING"
     for name in ("DJANGO_DEBUG", "DJANGO_ENV", "REDIS_URL"):
@@ -537,6 +537,77 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(os.environ.get("BENCH_PSTATS_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_PSTATS_N", "25")))
 
 
+def wsgi_cpu_main(requests: int, cprofile: bool) -> None:
+    """CPU of one request as a server worker spends it, without the server: the WSGI
+    application (config.wsgi) called in this process with the servers' settings (the bench
+    URLconf, Redis, DEBUG off, LOG_LEVEL=WARNING), timed with this thread's CPU clock.
+    First `requests` bare inserts, then `requests` ballots (each in a block, as the surge
+    sends them); with `cprofile`, cProfile on the same clock over the ballots."""
+    import cProfile
+    import io
+    import pstats
+
+    workdir = Path(tempfile.mkdtemp(prefix="hoest-wsgi-cpu-"))
+    (workdir / "bench_urls.py").write_text(BENCH_URLS)
+    (workdir / "bench_settings.py").write_text(BENCH_SETTINGS)
+    sys.path[:0] = [str(workdir)]
+    django_setup(redis=True, settings_module="bench_settings")
+    from django.core.management import call_command
+
+    from config.wsgi import application
+
+    call_command("migrate", verbosity=0)
+    fill(min(requests + 100, 3000))
+    process = process_new("wsgi cpu")
+    tokens = voter_tokens(0, min(requests + 100, 3000))
+    rng = random.Random(11)
+    statuses: list[str] = []
+
+    def environ(path: str, body: str, token: str | None = None, query: str = "") -> dict:
+        data = body.encode()
+        env = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000", "CONTENT_TYPE": "application/json",
+               "CONTENT_LENGTH": str(len(data)), "HTTP_ACCEPT": "application/json", "wsgi.input": io.BytesIO(data),
+               "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
+               "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
+        if token:
+            env["HTTP_AUTHORIZATION"] = f"Token {token}"
+        return env
+
+    def call(env: dict) -> None:
+        response = application(env, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(response)
+        response.close()
+
+    path = f"/api/v1/budgets/{process.pk}/ballot/"
+    keys = [key for _n, key in tokens]
+    bare = [environ("/bench/insert/", "{}", query="run=0") for _ in range(requests + 100)]
+    ballots = [environ(path, ballot_body(rng), keys[n % len(keys)]) for n in range(requests + 100)]
+    for env in bare[:100] + ballots[:100]:  # warm-up: imports, connections, the ballot context
+        call(env)
+    statuses.clear()
+    cpu = {}
+    profiler = cProfile.Profile(time.thread_time) if cprofile else None
+    for label, envs in (("bare insert", bare[100:]), ("ballot", ballots[100:])):
+        if profiler and label == "ballot":
+            profiler.enable()
+        start = time.thread_time()
+        for env in envs:
+            call(env)
+        cpu[label] = (time.thread_time() - start) / len(envs)
+        if profiler and label == "ballot":
+            profiler.disable()
+    assert set(statuses) == {"201 Created"}, set(statuses)
+    print(f"\nIn-process CPU per request through config.wsgi.application ({requests} each, this thread's clock"
+          f"{', under cProfile' if profiler else ''}):")
+    print(f"  bare insert {cpu['bare insert'] * 1000:.3f} ms, ballot {cpu['ballot'] * 1000:.3f} ms, "
+          f"ballot / bare {cpu['ballot'] / cpu['bare insert']:.2f}")
+    if profiler:
+        print("  cProfile of the ballots (time.thread_time), top 30 by cumulative time:")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+
+
 # --- main ----------------------------------------------------------------------------------
 
 def main() -> int:
@@ -551,9 +622,16 @@ def main() -> int:
     parser.add_argument("--cprofile", action="store_true", help="print cProfile's top list too")
     parser.add_argument("--loadgen", help=argparse.SUPPRESS)
     parser.add_argument("--profile-run", choices=["redis", "locmem"], help=argparse.SUPPRESS)
+    parser.add_argument("--wsgi-cpu", type=int, metavar="N",
+                        help="only measure CPU per request in-process through config.wsgi (N bare inserts, "
+                             "N ballots; with --cprofile, the ballots' cProfile) and exit")
     args = parser.parse_args()
     if args.loadgen:
         loadgen_main(args.loadgen)
+        return 0
+    if args.wsgi_cpu:
+        loadkit.ensure_database(URL)
+        wsgi_cpu_main(args.wsgi_cpu, args.cprofile)
         return 0
     if args.profile_run:
         profile_main(args.profile_run == "redis", min(args.voters, PROFILE_VOTERS), args.cprofile)
