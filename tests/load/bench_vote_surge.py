@@ -3,6 +3,7 @@
     .venv/bin/python tests/load/bench_vote_surge.py [--voters 3000] [--concurrency 64]
                      [--duration 45] [--configs sync:4/redis sync:5/redis gthread:4x4/redis ...]
                      [--no-profile] [--cprofile]
+    .venv/bin/python tests/load/bench_vote_surge.py --wsgi-cpu 2000 [--cprofile]
 
 What it does (everything on 127.0.0.1, bounded in count and time):
 
@@ -29,6 +30,10 @@ What it does (everything on 127.0.0.1, bounded in count and time):
    database): the SQL statements of one ballot and the share of server time spent in token
    lookup, throttling, the service, the database and the broadcast (`--cprofile` adds the
    cProfile top list).
+
+With --wsgi-cpu N it only measures, in this process, the CPU one bare insert and one ballot
+cost through config.wsgi.application with the servers' settings (this thread's CPU clock; no
+HTTP server, no load generator on the same cores), and exits.
 
 Prints a table and exits 0 (non-zero only if a ballot was lost or the setup failed; a missed
 goal is reported, not failed). Not a pytest module: it is a script.
