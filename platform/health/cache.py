@@ -178,7 +178,8 @@ class ResilientRedisCache(RedisCache):
         keys = (k,) if other is None else (k, self._key(other, version))
 
         def operation():
-            # One command (a redis-py pipeline of three costs the client ~10 µs more).
+            # One command: redis-py's pipeline machinery costs the client more than the
+            # script costs Redis.
             replies = self._cache.get_client(k, write=True).eval(_COUNT_HIT, len(keys), *keys, int(timeout))
             value = None if len(replies) < 2 or replies[1] is None else self._cache._serializer.loads(replies[1])
             return replies[0], value

@@ -70,8 +70,7 @@ def _book(key: str, run_at: float, interval: float) -> float | None:
     the next round (sending at once) instead of finding a booking it cannot use (the
     record goes a MARGIN earlier still, so that no process's clock finds it there in that
     moment). Were the record kept to the end, every change of that moment, in every web
-    process, would count and broadcast for itself: under a surge, dozens of sends a
-    second."""
+    process, would count and broadcast for itself, in its request."""
     milliseconds = int(run_at * 1000)
     lasts = max(interval - 2 * MARGIN, MARGIN)
     book = getattr(cache, "set_if_absent_get", None)
