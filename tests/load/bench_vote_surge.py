@@ -3,6 +3,7 @@
     .venv/bin/python tests/load/bench_vote_surge.py [--voters 3000] [--concurrency 64]
                      [--duration 45] [--configs sync:4/redis sync:5/redis gthread:4x4/redis ...]
                      [--no-profile] [--cprofile]
+    .venv/bin/python tests/load/bench_vote_surge.py --layers [--configs granian:2x2/redis]
     .venv/bin/python tests/load/bench_vote_surge.py --wsgi-cpu 2000 [--cprofile]
 
 What it does (everything on 127.0.0.1, bounded in count and time):
@@ -31,7 +32,10 @@ What it does (everything on 127.0.0.1, bounded in count and time):
    lookup, throttling, the service, the database and the broadcast (`--cprofile` adds the
    cProfile top list).
 
-With --wsgi-cpu N it only measures, in this process, the CPU one bare insert and one ballot
+With --layers it runs the surge once per stub that cuts the ballot down (the view answering
+at once; also no authentication and no throttle; DRF's dispatch answering at once) and prints
+only the web CPU per request of each and of the bare insert: the differences are what those
+layers cost. With --wsgi-cpu N it only measures, in this process, the CPU one bare insert and one ballot
 cost through config.wsgi.application with the servers' settings (this thread's CPU clock; no
 HTTP server, no load generator on the same cores), and exits.
 
@@ -74,6 +78,8 @@ DEFAULT_CONFIGS = ["granian:2x2/redis", "sync:4/redis", "sync:5/redis", "gthread
 
 BENCH_URLS = '''\
 """Throwaway URLconf of bench_vote_surge.py: the project's URLs plus a bare insert view."""
+import os
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
@@ -93,6 +99,20 @@ def insert(request):
 
 
 urlpatterns = [path("bench/insert/", insert), *project_urlpatterns]
+
+# --layers: the ballot with layers replaced by stubs (BENCH_STUB), to price each layer.
+STUB = os.environ.get("BENCH_STUB", "")
+if STUB:
+    from budgets.api import BudgetViewSet
+
+    FIXED = {"receipt": "ABCD-EFGH-JKMN-PQRS", "replaced": False}
+    if STUB in ("view", "view+auth+throttle"):  # the view answers at once
+        BudgetViewSet.ballot = lambda self, request, pk=None: JsonResponse(FIXED, status=201)
+    if STUB == "view+auth+throttle":  # nor authenticates nor throttles
+        BudgetViewSet.perform_authentication = lambda self, request: None
+        BudgetViewSet.check_throttles = lambda self, request: None
+    if STUB == "drf":  # DRF's dispatch answers at once: what is left is the platform
+        BudgetViewSet.dispatch = lambda self, request, *args, **kwargs: JsonResponse(FIXED, status=201)
 '''
 BENCH_SETTINGS = '''\
 from config.settings import *  # noqa: F403
@@ -613,6 +633,32 @@ def wsgi_cpu_main(requests: int, cprofile: bool) -> None:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
 
 
+LAYER_STUBS = [("", "the ballot"),
+               ("view", "the view answers a fixed 201: platform, DRF, authentication, throttle"),
+               ("view+auth+throttle", "… and no authentication, no throttle: platform and DRF"),
+               ("drf", "DRF's dispatch answers a fixed 201: the platform (server, handler, middleware, URLs)")]
+
+
+def layers_main(configs: list[dict], args, workdir: Path) -> None:
+    """The bench once per stub in LAYER_STUBS (a server each), printing the web CPU per
+    request of the ballot so cut down, and of the bare insert on the same server: the
+    differences price the layers. Stubbed ballots store nothing, so nothing is counted."""
+    from django.db import connection
+
+    print(f"\nLayers of a ballot ({args.voters} requests each, web CPU ms per request from /proc):")
+    for config in configs:
+        for stub, label in LAYER_STUBS:
+            os.environ["BENCH_STUB"] = stub
+            try:
+                r = bench_config(config, args, workdir, int(time.time() * 1000) % 2_000_000_000)
+            finally:
+                os.environ.pop("BENCH_STUB", None)
+            connection.close()
+            s, b = r["surge"], r["baseline"]
+            print(f"  {config['label']:18} {label:84} {s['web_ms']:5.2f}   bare insert {b['web_ms']:4.2f}   "
+                  f"load {s['load']:4.1f}", flush=True)
+
+
 # --- main ----------------------------------------------------------------------------------
 
 def main() -> int:
@@ -627,6 +673,9 @@ def main() -> int:
     parser.add_argument("--cprofile", action="store_true", help="print cProfile's top list too")
     parser.add_argument("--loadgen", help=argparse.SUPPRESS)
     parser.add_argument("--profile-run", choices=["redis", "locmem"], help=argparse.SUPPRESS)
+    parser.add_argument("--layers", action="store_true",
+                        help="price the ballot's layers: the bench once per stub (view, authentication and "
+                             "throttle, DRF), web CPU per request only")
     parser.add_argument("--wsgi-cpu", type=int, metavar="N",
                         help="only measure CPU per request in-process through config.wsgi (N bare inserts, "
                              "N ballots; with --cprofile, the ballots' cProfile) and exit")
@@ -657,6 +706,13 @@ def main() -> int:
     (workdir / "bench_urls.py").write_text(BENCH_URLS)
     (workdir / "bench_settings.py").write_text(BENCH_SETTINGS)
     results = []
+    if args.layers:
+        try:
+            layers_main(configs, args, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        print(f"\ntotal time {time.monotonic() - started:.0f} s")
+        return 0
     try:
         for config in configs:
             run_id = int(time.time() * 1000) % 2_000_000_000
