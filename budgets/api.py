@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.selectors import municipality_default, municipality_get
+from restapi.renderers import SafeJSONRenderer
 
 from . import ballotbox, results, selectors, services
 from .elections import election_default, election_get
@@ -31,6 +32,8 @@ from .serializers import (
     ballot_data,
 )
 
+_JSON = SafeJSONRenderer()
+
 
 class BudgetViewSet(viewsets.GenericViewSet):
     """Participatory budget processes."""
@@ -43,6 +46,11 @@ class BudgetViewSet(viewsets.GenericViewSet):
         if process is None:
             raise NotFound()
         return process
+
+    def throttle_read_key(self, request) -> str | None:
+        # A ballot reads its context's version from the cache (selectors.ballot_context):
+        # the write throttle reads it in the same round trip (restapi.throttling).
+        return selectors.ballot_context_key(self.kwargs["pk"]) if self.action == "ballot" else None
 
     def _require(self, perm: str, process) -> None:
         if not self.request.user.has_perm(perm, process):
@@ -89,11 +97,14 @@ class BudgetViewSet(viewsets.GenericViewSet):
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BallotSerializer, responses={201: ReceiptSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[AllowAny])
+    @action(detail=True, methods=["post"], permission_classes=[AllowAny], renderer_classes=[SafeJSONRenderer])
     def ballot(self, request, pk=None):
         """Cast a ballot in the citywide budget or (with "district") a district budget: signed
         in (session or token), or with a voting code (one ballot per election)."""
-        context = selectors.ballot_context(pk=pk)
+        key, version = getattr(request, "throttle_read", (None, selectors.UNREAD))
+        if key != selectors.ballot_context_key(pk):
+            version = selectors.UNREAD
+        context = selectors.ballot_context(pk=pk, version=version)
         if context is None:
             raise NotFound()
         data = ballot_data(request.data)
@@ -109,7 +120,11 @@ class BudgetViewSet(viewsets.GenericViewSet):
         result = services.ballot_cast(process=context.process, choice=data, code=code, election=election,
                                       projects=context.projects_of(election), box=context.box,
                                       user=None if code else request.user)
-        return Response({"receipt": result.receipt, "replaced": result.replaced}, status=status.HTTP_201_CREATED)
+        # JSON is the action's only renderer (no browsable form to vote in): the bytes
+        # Response would render, without its template-response machinery, on the API's
+        # busiest write.
+        body = _JSON.render({"receipt": result.receipt, "replaced": result.replaced}, request.accepted_media_type)
+        return HttpResponse(body, status=status.HTTP_201_CREATED, content_type=_JSON.media_type)
 
     @extend_schema(request=VerifySerializer, responses=VerifiedSerializer)
     @action(detail=True, methods=["post"], permission_classes=[AllowAny])

@@ -12,6 +12,7 @@ key back; fewer reveal nothing about it.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -133,12 +134,24 @@ def padded_length(longest: int) -> int:
     return size
 
 
+# What json.dumps(content, separators=(",", ":"), sort_keys=True) builds for every call,
+# built once: a ballot's plain text, compact with sorted keys.
+_plain_text = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
+
+
+@functools.lru_cache(maxsize=64)
+def _sealed_box(public_key: bytes) -> SealedBox:
+    """The sealed box of a ballot box's public key: it keeps only the key (every ballot gets
+    its own ephemeral key pair in `encrypt`), so one serves every ballot of the process."""
+    return SealedBox(PublicKey(public_key))
+
+
 def seal(public_key: bytes, content: dict, length: int) -> bytes:
-    plain = json.dumps(content, separators=(",", ":"), sort_keys=True).encode()
+    plain = _plain_text(content).encode()
     if len(plain) >= length:
         raise ValueError("ballot longer than the box's padded length")
     # JSON never contains a NUL byte: the padding is stripped at the first one.
-    return SealedBox(PublicKey(public_key)).encrypt(plain + b"\0" * (length - len(plain)))
+    return _sealed_box(bytes(public_key)).encrypt(plain + b"\0" * (length - len(plain)))
 
 
 def unseal(private: PrivateKey, ciphertext: bytes) -> dict:
@@ -149,12 +162,16 @@ def unseal(private: PrivateKey, ciphertext: bytes) -> dict:
     return json.loads(plain.split(b"\0", 1)[0])
 
 
+# Base 32 (RFC 4648) spells 5 bits at a time, most significant first, in its own alphabet:
+# the receipt alphabet in its place gives the receipt's letters.
+_TO_RECEIPT_ALPHABET = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", RECEIPT_ALPHABET.encode())
+
+
 def receipt_of(ciphertext: bytes) -> str:
     """The voter's receipt: 80 bits of the ciphertext's SHA-256 in the receipt alphabet. It
     proves the sealed ballot is in the box and on the bulletin board, never what it says."""
     digest = hashlib.sha256(bytes(ciphertext)).digest()
-    bits = int.from_bytes(digest[:10], "big")
-    return "".join(RECEIPT_ALPHABET[(bits >> (5 * i)) & 31] for i in range(15, -1, -1))
+    return base64.b32encode(digest[:10]).translate(_TO_RECEIPT_ALPHABET).decode()
 
 
 def receipt_display(receipt: str) -> str:

@@ -5,6 +5,7 @@ someone with a copy of the database alone cannot link a participation to a ballo
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -17,12 +18,16 @@ RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud
 
 
 def _key(purpose: str) -> bytes:
-    secret = getattr(settings, "BALLOT_SECRET", "") or settings.SECRET_KEY
+    return _derived_key(purpose, getattr(settings, "BALLOT_SECRET", "") or settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=64)
+def _derived_key(purpose: str, secret: str) -> bytes:
     return hashlib.sha256(f"hoest.budgets.{purpose}:{secret}".encode()).digest()
 
 
 def _hmac(purpose: str, message: str) -> str:
-    return hmac.new(_key(purpose), message.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_key(purpose), message.encode(), "sha256").hex()
 
 
 def voter_hash(process_id: int, identity: str, scope: str = "") -> str:

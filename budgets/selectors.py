@@ -104,8 +104,12 @@ class BallotContext:
         return self.projects.get(election.district_budget.pk if election.district_budget else None, {})
 
 
-def _ballot_context_key(pk: int) -> str:
+def ballot_context_key(pk: int) -> str:
+    """The cache key of the version of a process's ballot context."""
     return f"budgets:ballot-context:{pk}"
+
+
+UNREAD = object()  # ballot_context's `version` when the caller has not read it
 
 
 # Per web process: process id -> (version, context). The shared cache holds only the
@@ -113,7 +117,7 @@ def _ballot_context_key(pk: int) -> str:
 _ballot_contexts: dict[int, tuple[str, BallotContext]] = {}
 
 
-def ballot_context(*, pk: int) -> BallotContext | None:
+def ballot_context(*, pk: int, version=UNREAD) -> BallotContext | None:
     """The ballot path's reads, kept for a vote surge: each web process holds the process
     and its projects, and the shared cache holds which version of them is current for
     BALLOT_CONTEXT_SECONDS. A ballot then costs one small cache read instead of two queries,
@@ -121,14 +125,17 @@ def ballot_context(*, pk: int) -> BallotContext | None:
     tests/load/bench_vote_surge.py). Every service that changes them forgets the version on
     commit (services._forget_ballot_context), so all processes read anew; the closing time
     is still checked on every ballot (services.check_eligible). The objects are shared by
-    a process's threads: nothing on the ballot path changes them."""
+    a process's threads: nothing on the ballot path changes them. `version`: the cached
+    version (None: none is cached) when the caller has read it from the cache just now,
+    as the ballot's write throttle does in its own round trip."""
     from django.core.cache import cache
 
-    key = _ballot_context_key(pk)
-    try:
-        version = cache.get(key)
-    except Exception:  # noqa: BLE001 - a cache outage only costs the queries
-        version = None
+    key = ballot_context_key(pk)
+    if version is UNREAD:
+        try:
+            version = cache.get(key)
+        except Exception:  # noqa: BLE001 - a cache outage only costs the queries
+            version = None
     held = _ballot_contexts.get(pk)
     if version is not None and held is not None and held[0] == version:
         return held[1]
@@ -163,7 +170,7 @@ def ballot_context_forget(process_id: int) -> None:
     from django.core.cache import cache
 
     with contextlib.suppress(Exception):  # a cache outage: the copy expires within seconds
-        cache.delete(_ballot_context_key(process_id))
+        cache.delete(ballot_context_key(process_id))
 
 
 def _election(process: BudgetProcess, election: BudgetElection | None) -> BudgetElection:

@@ -160,10 +160,10 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     return project
 
 
-def _age_band(birth_year: int | None) -> str:
+def _age_band(birth_year: int | None, today=None) -> str:
     if not birth_year:
         return ""
-    age = timezone.localdate().year - birth_year
+    age = (today or timezone.localdate()).year - birth_year
     for limit, band in ((18, "<18"), (30, "18-29"), (50, "30-49"), (65, "50-64")):
         if age < limit:
             return band
@@ -172,23 +172,23 @@ def _age_band(birth_year: int | None) -> str:
 
 def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: SimpleNamespace | None = None) -> bool:
     """Insert the sealed ballot or replace the voter's earlier one in this election; True if
-    it replaced one. `ballot` is a Ballot or any object with its attributes (`id`,
-    `process_id`, ...), `participation` the values of _participation_values. On PostgreSQL
-    one statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING (xmax = 0): a row that was
-    updated, not inserted, has a transaction id in xmax. With `participation` (PostgreSQL
-    only) the same statement also records it, ON CONFLICT DO NOTHING, as a data-modifying
-    WITH: one statement is one transaction."""
+    it replaced one. `ballot` is a Ballot or any object with its attributes (`process_id`,
+    ...), `participation` the values of _participation_values. On PostgreSQL one
+    statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING (xmax = 0): a row that was
+    updated, not inserted, has a transaction id in xmax; a new row's id is drawn there too
+    (gen_random_uuid(), from the server's strong random source, as uuid4 is from ours).
+    With `participation` (PostgreSQL only) the same statement also records it, ON CONFLICT
+    DO NOTHING, as a data-modifying WITH: one statement is one transaction."""
     if connection.vendor != "postgresql":
         existed = Ballot.objects.filter(process_id=ballot.process_id, voter_hash=ballot.voter_hash).exists()
         Ballot.objects.bulk_create([ballot], update_conflicts=True, unique_fields=["process", "voter_hash"],
                                    update_fields=["receipt", "ciphertext"])
         return existed
     quote = connection.ops.quote_name
-    params = [ballot.id, ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt,
-              ballot.ciphertext]
+    params = [ballot.process_id, ballot.district_budget_id, ballot.voter_hash, ballot.receipt, ballot.ciphertext]
     upsert = (
         f"INSERT INTO {quote(Ballot._meta.db_table)} (id, process_id, district_budget_id, voter_hash, receipt, "  # noqa: S608  # nosec B608 - the model's names
-        "ciphertext) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ciphertext) VALUES (gen_random_uuid(), %s, %s, %s, %s, %s) "
         "ON CONFLICT (process_id, voter_hash) DO UPDATE SET receipt = EXCLUDED.receipt, "
         "ciphertext = EXCLUDED.ciphertext RETURNING (xmax = 0)")
     if participation is not None:
@@ -270,7 +270,7 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         voter = secrecy.voter_hash(process.pk, f"user:{user.pk}", election.hash_scope)
         participation = _participation_values(process=process, user=user, channel=channel, election=election,
                                               district_id=None)
-        ballot = SimpleNamespace(id=uuid.uuid4(), process_id=process.pk,
+        ballot = SimpleNamespace(process_id=process.pk,
                                  district_budget_id=participation["district_budget_id"], voter_hash=voter,
                                  receipt=receipt, ciphertext=ciphertext)
         replaced = _ballot_upsert(ballot, participation=SimpleNamespace(**participation))
@@ -339,10 +339,11 @@ def _participation_values(*, process: BudgetProcess, user, channel: str, electio
     """A participation row's values by attribute name: the district is the voter's own
     unless the ballot named one (a code bound to a district), the age band from the birth year."""
     budget = election.district_budget if election else None
+    today = timezone.localdate()
     return {"process_id": process.pk, "district_budget_id": budget.pk if budget else None,
-            "user_id": user.pk if user is not None else None, "channel": channel, "voted_on": timezone.localdate(),
+            "user_id": user.pk if user is not None else None, "channel": channel, "voted_on": today,
             "district_id": district_id if district_id else getattr(user, "district_id", None),
-            "age_band": _age_band(getattr(user, "birth_year", None))}
+            "age_band": _age_band(getattr(user, "birth_year", None), today)}
 
 
 def participation_record(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None = None,

@@ -27,6 +27,12 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 MAX_STALE_KEYS = 10_000
 
 
+# INCR KEYS[1], EXPIRE it unless it has an expiry already (a new key), and GET KEYS[2] if
+# given: {count} or {count, value}.
+_COUNT_HIT = ("local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX') "
+              "if #KEYS > 1 then return {n, redis.call('GET', KEYS[2])} end return {n}")
+
+
 class _SharedState:
     """Django makes a cache object per thread; what is known about the outage is per process."""
 
@@ -163,15 +169,22 @@ class ResilientRedisCache(RedisCache):
     def count_hit(self, key, timeout, version=None) -> int:
         """INCR and, on a new key, EXPIRE in one round trip: the number of hits so far (see
         health.counters). While Redis is away every hit is the first."""
+        return self.count_hit_and_get(key, timeout, None, version=version)[0]
+
+    def count_hit_and_get(self, key, timeout, other, version=None) -> tuple[int, object]:
+        """count_hit, and in the same round trip the value of the key `other` (None: no
+        read; a missing key reads as None). While Redis is away: (1, None)."""
         k = self._key(key, version)
+        keys = (k,) if other is None else (k, self._key(other, version))
 
         def operation():
-            pipe = self._cache.get_client(k, write=True).pipeline(transaction=False)
-            pipe.incr(k)
-            pipe.expire(k, timeout, nx=True)
-            return pipe.execute()[0]
+            # One command: redis-py's pipeline machinery costs the client more than the
+            # script costs Redis.
+            replies = self._cache.get_client(k, write=True).eval(_COUNT_HIT, len(keys), *keys, int(timeout))
+            value = None if len(replies) < 2 or replies[1] is None else self._cache._serializer.loads(replies[1])
+            return replies[0], value
 
-        return self._call(operation, 1, written=[k])
+        return self._call(operation, (1, None), written=[k])
 
     def set_if_absent_get(self, key, value: int, timeout: float, version=None) -> int | None:
         """SET NX GET (Redis 7) of an integer: None when `value` was stored, else the value

@@ -16,13 +16,21 @@ from django.core.cache import cache
 def hit(key: str, seconds: int, *, now: float | None = None) -> tuple[int, float]:
     """Count one hit on `key` in the current window of `seconds`: returns the hits in this
     window so far (this one included) and the seconds until the window ends."""
+    count, seconds_left, _value = hit_and_get(key, seconds, None, now=now)
+    return count, seconds_left
+
+
+def hit_and_get(key: str, seconds: int, other: str | None, *, now: float | None = None) -> tuple[int, float, object]:
+    """`hit`, and the cached value of the key `other` (None if absent) read in the same
+    round trip: for a request that counts a hit and reads the cache anyway."""
     now = time.time() if now is None else now
     window = int(now // seconds)
     full_key = f"{key}:{window}"
-    count_hit = getattr(cache, "count_hit", None)
+    count_hit = getattr(cache, "count_hit_and_get", None)
     if count_hit is not None:
-        count = count_hit(full_key, seconds + 1)
+        count, value = count_hit(full_key, seconds + 1, other)
     else:  # local memory (embedded mode) or another backend
         cache.add(full_key, 0, timeout=seconds + 1)
         count = cache.incr(full_key)
-    return count, (window + 1) * seconds - now
+        value = None if other is None else cache.get(other)
+    return count, (window + 1) * seconds - now, value

@@ -63,12 +63,20 @@ def send_coalesced(subject: str, task, *args, interval: float = 1.0) -> None:
 
 def _book(key: str, run_at: float, interval: float) -> float | None:
     """Record `run_at` under `key` unless a send is booked already: None when this call
-    booked it, else when the booked one runs. One round trip on Redis."""
+    booked it, else when the booked one runs. One round trip on Redis.
+
+    The record lasts until 2 × MARGIN before the booked send, not until the send itself:
+    a change in the last MARGIN cannot count on the booked send to see it, and it books
+    the next round (sending at once) instead of finding a booking it cannot use (the
+    record goes a MARGIN earlier still, so that no process's clock finds it there in that
+    moment). Were the record kept to the end, every change of that moment, in every web
+    process, would count and broadcast for itself, in its request."""
     milliseconds = int(run_at * 1000)
+    lasts = max(interval - 2 * MARGIN, MARGIN)
     book = getattr(cache, "set_if_absent_get", None)
     if book is not None:
-        previous = book(key, milliseconds, interval)
-    elif cache.add(key, milliseconds, timeout=interval):
+        previous = book(key, milliseconds, lasts)
+    elif cache.add(key, milliseconds, timeout=lasts):
         previous = None
     else:
         previous = cache.get(key)

@@ -19,6 +19,11 @@ from django.utils.translation import gettext_lazy as drf_message
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+# Left out of the user read for a request (Django loads a deferred field if it is used, as
+# for .defer()): no API request needs them, and a timestamp costs more to load than the
+# rest of the row (Django registers psycopg's pure-Python loader for timestamptz).
+DEFERRED = frozenset({"password", "last_login", "date_joined"})
+
 
 @cache
 def _user_query() -> tuple[str, list[str], list]:
@@ -26,7 +31,7 @@ def _user_query() -> tuple[str, list[str], list]:
     where a field has none): built once per process, from the model's own metadata."""
     user_model = get_user_model()
     quote = connection.ops.quote_name
-    fields = user_model._meta.concrete_fields
+    fields = [field for field in user_model._meta.concrete_fields if field.attname not in DEFERRED]
     columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
     sql = (f"SELECT {columns} FROM {quote(user_model._meta.db_table)} u "  # noqa: S608  # nosec B608 - model names
            f"JOIN {quote(Token._meta.db_table)} t ON t.user_id = u.{quote(user_model._meta.pk.column)} "

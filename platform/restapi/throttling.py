@@ -13,7 +13,11 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class WindowRateThrottle(UserRateThrottle):
-    """DRF's per-user (or, signed out, per-address) throttle, counted in fixed windows."""
+    """DRF's per-user (or, signed out, per-address) throttle, counted in fixed windows.
+
+    A view that reads one cache key on every request anyway can name it in
+    `throttle_read_key(request)`: the throttle reads it in its own round trip and leaves
+    (key, value) on the request as `throttle_read` (the ballot's context version)."""
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -21,7 +25,12 @@ class WindowRateThrottle(UserRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        count, self.seconds_left = counters.hit(self.key, self.duration)
+        read_key = getattr(view, "throttle_read_key", lambda request: None)(request)
+        if read_key is None:
+            count, self.seconds_left = counters.hit(self.key, self.duration)
+        else:
+            count, self.seconds_left, value = counters.hit_and_get(self.key, self.duration, read_key)
+            request.throttle_read = (read_key, value)
         return count <= self.num_requests
 
     def wait(self):

@@ -294,6 +294,29 @@ def test_the_ballot_path_copy_of_a_process_is_forgotten_when_staff_change_it(pro
     assert unsealed(Ballot.objects.filter(process=process)) == [{"projects": ["B"]}]
 
 
+def test_the_ballot_reads_its_copys_version_in_the_write_throttles_round_trip(process, resident, monkeypatch):
+    """The one cache read a ballot needs (is the cached copy current?) comes with the write
+    throttle's count (one Redis round trip: tests/platform/health/test_counters.py), not as
+    a read of its own; a forgotten version is still noticed at once."""
+    from django.core.cache import cache
+
+    api = APIClient()
+    api.force_authenticate(resident)
+    url = f"/api/v1/budgets/{process.pk}/ballot/"
+    given = []
+    original = selectors.ballot_context
+    monkeypatch.setattr(selectors, "ballot_context", lambda **kw: given.append(kw["version"]) or original(**kw))
+    assert api.post(url, {"projects": ["A"]}, format="json").status_code == 201
+    assert api.post(url, {"projects": ["B"]}, format="json").status_code == 201
+    assert given[0] is None, "nothing cached yet"
+    assert given[1] is not selectors.UNREAD and given[1] == cache.get(selectors.ballot_context_key(process.pk))
+    cached = selectors._ballot_contexts[str(process.pk)][1]
+    cache.delete(selectors.ballot_context_key(process.pk))  # another web process changed the process
+    Project.objects.filter(process=process, code="B").update(feasibility="not_feasible")
+    assert api.post(url, {"projects": ["B"]}, format="json").status_code == 400, "B is off the ballot at once"
+    assert given[2] is None and selectors._ballot_contexts[str(process.pk)][1] is not cached
+
+
 def test_staff_add_a_district_budget_before_voting(client, process, budget_staff, north, resident):
     url = reverse("budgets:district-budgets", args=[process.pk])
     client.force_login(resident)

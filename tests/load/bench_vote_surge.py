@@ -3,6 +3,8 @@
     .venv/bin/python tests/load/bench_vote_surge.py [--voters 3000] [--concurrency 64]
                      [--duration 45] [--configs sync:4/redis sync:5/redis gthread:4x4/redis ...]
                      [--no-profile] [--cprofile]
+    .venv/bin/python tests/load/bench_vote_surge.py --layers [--configs granian:2x2/redis]
+    .venv/bin/python tests/load/bench_vote_surge.py --wsgi-cpu 2000 [--cprofile]
 
 What it does (everything on 127.0.0.1, bounded in count and time):
 
@@ -29,6 +31,13 @@ What it does (everything on 127.0.0.1, bounded in count and time):
    database): the SQL statements of one ballot and the share of server time spent in token
    lookup, throttling, the service, the database and the broadcast (`--cprofile` adds the
    cProfile top list).
+
+With --layers it runs the surge once per stub that cuts the ballot down (the view answering
+at once; also no authentication and no throttle; DRF's dispatch answering at once) and prints
+only the web CPU per request of each and of the bare insert: the differences are what those
+layers cost. With --wsgi-cpu N it only measures, in this process, the CPU one bare insert and one ballot
+cost through config.wsgi.application with the servers' settings (this thread's CPU clock; no
+HTTP server, no load generator on the same cores), and exits.
 
 Prints a table and exits 0 (non-zero only if a ballot was lost or the setup failed; a missed
 goal is reported, not failed). Not a pytest module: it is a script.
@@ -69,6 +78,8 @@ DEFAULT_CONFIGS = ["granian:2x2/redis", "sync:4/redis", "sync:5/redis", "gthread
 
 BENCH_URLS = '''\
 """Throwaway URLconf of bench_vote_surge.py: the project's URLs plus a bare insert view."""
+import os
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
@@ -88,6 +99,20 @@ def insert(request):
 
 
 urlpatterns = [path("bench/insert/", insert), *project_urlpatterns]
+
+# --layers: the ballot with layers replaced by stubs (BENCH_STUB), to price each layer.
+STUB = os.environ.get("BENCH_STUB", "")
+if STUB:
+    from budgets.api import BudgetViewSet
+
+    FIXED = {"receipt": "ABCD-EFGH-JKMN-PQRS", "replaced": False}
+    if STUB in ("view", "view+auth+throttle"):  # the view answers at once
+        BudgetViewSet.ballot = lambda self, request, pk=None: JsonResponse(FIXED, status=201)
+    if STUB == "view+auth+throttle":  # nor authenticates nor throttles
+        BudgetViewSet.perform_authentication = lambda self, request: None
+        BudgetViewSet.check_throttles = lambda self, request: None
+    if STUB == "drf":  # DRF's dispatch answers at once: what is left is the platform
+        BudgetViewSet.dispatch = lambda self, request, *args, **kwargs: JsonResponse(FIXED, status=201)
 '''
 BENCH_SETTINGS = '''\
 from config.settings import *  # noqa: F403
@@ -192,10 +217,10 @@ def run_load(port: int, requests: list[str], concurrency: int, duration: float, 
 
 # --- database and data ---------------------------------------------------------------------
 
-def django_setup(redis: bool) -> None:
+def django_setup(redis: bool, settings_module: str = "config.settings") -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
     os.environ["DATABASE_URL"] = URL
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     os.environ["API_WRITE_RATE"] = "1000000/min"
     os.environ["LOG_LEVEL"] = "WARNING"
     for name in ("DJANGO_DEBUG", "DJANGO_ENV", "REDIS_URL"):
@@ -537,6 +562,103 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(os.environ.get("BENCH_PSTATS_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_PSTATS_N", "25")))
 
 
+def wsgi_cpu_main(requests: int, cprofile: bool) -> None:
+    """CPU of one request as a server worker spends it, without the server: the WSGI
+    application (config.wsgi) called in this process with the servers' settings (the bench
+    URLconf, Redis, DEBUG off, LOG_LEVEL=WARNING), timed with this thread's CPU clock.
+    First `requests` bare inserts, then `requests` ballots (each in a block, as the surge
+    sends them); with `cprofile`, cProfile on the same clock over the ballots."""
+    import cProfile
+    import io
+    import pstats
+
+    workdir = Path(tempfile.mkdtemp(prefix="hoest-wsgi-cpu-"))
+    (workdir / "bench_urls.py").write_text(BENCH_URLS)
+    (workdir / "bench_settings.py").write_text(BENCH_SETTINGS)
+    sys.path[:0] = [str(workdir)]
+    django_setup(redis=True, settings_module="bench_settings")
+    from django.core.management import call_command
+
+    from config.wsgi import application
+
+    call_command("migrate", verbosity=0)
+    fill(min(requests + 100, 3000))
+    process = process_new("wsgi cpu")
+    tokens = voter_tokens(0, min(requests + 100, 3000))
+    rng = random.Random(11)
+    statuses: list[str] = []
+
+    def environ(path: str, body: str, token: str | None = None, query: str = "") -> dict:
+        data = body.encode()
+        env = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000", "CONTENT_TYPE": "application/json",
+               "CONTENT_LENGTH": str(len(data)), "HTTP_ACCEPT": "application/json", "wsgi.input": io.BytesIO(data),
+               "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
+               "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
+        if token:
+            env["HTTP_AUTHORIZATION"] = f"Token {token}"
+        return env
+
+    def call(env: dict) -> None:
+        response = application(env, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(response)
+        response.close()
+
+    path = f"/api/v1/budgets/{process.pk}/ballot/"
+    keys = [key for _n, key in tokens]
+    bare = [environ("/bench/insert/", "{}", query="run=0") for _ in range(requests + 100)]
+    ballots = [environ(path, ballot_body(rng), keys[n % len(keys)]) for n in range(requests + 100)]
+    for env in bare[:100] + ballots[:100]:  # warm-up: imports, connections, the ballot context
+        call(env)
+    statuses.clear()
+    cpu = {}
+    profiler = cProfile.Profile(time.thread_time) if cprofile else None
+    for label, envs in (("bare insert", bare[100:]), ("ballot", ballots[100:])):
+        if profiler and label == "ballot":
+            profiler.enable()
+        start = time.thread_time()
+        for env in envs:
+            call(env)
+        cpu[label] = (time.thread_time() - start) / len(envs)
+        if profiler and label == "ballot":
+            profiler.disable()
+    assert set(statuses) == {"201 Created"}, set(statuses)
+    print(f"\nIn-process CPU per request through config.wsgi.application ({requests} each, this thread's clock"
+          f"{', under cProfile' if profiler else ''}):")
+    print(f"  bare insert {cpu['bare insert'] * 1000:.3f} ms, ballot {cpu['ballot'] * 1000:.3f} ms, "
+          f"ballot / bare {cpu['ballot'] / cpu['bare insert']:.2f}")
+    if profiler:
+        print("  cProfile of the ballots (time.thread_time), top 30 by cumulative time:")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
+
+
+LAYER_STUBS = [("", "the ballot"),
+               ("view", "the view answers a fixed 201: platform, DRF, authentication, throttle"),
+               ("view+auth+throttle", "… and no authentication, no throttle: platform and DRF"),
+               ("drf", "DRF's dispatch answers a fixed 201: the platform (server, handler, middleware, URLs)")]
+
+
+def layers_main(configs: list[dict], args, workdir: Path) -> None:
+    """The bench once per stub in LAYER_STUBS (a server each), printing the web CPU per
+    request of the ballot so cut down, and of the bare insert on the same server: the
+    differences price the layers. Stubbed ballots store nothing, so nothing is counted."""
+    from django.db import connection
+
+    print(f"\nLayers of a ballot ({args.voters} requests each, web CPU ms per request from /proc):")
+    for config in configs:
+        for stub, label in LAYER_STUBS:
+            os.environ["BENCH_STUB"] = stub
+            try:
+                r = bench_config(config, args, workdir, int(time.time() * 1000) % 2_000_000_000)
+            finally:
+                os.environ.pop("BENCH_STUB", None)
+            connection.close()
+            s, b = r["surge"], r["baseline"]
+            print(f"  {config['label']:18} {label:84} {s['web_ms']:5.2f}   bare insert {b['web_ms']:4.2f}   "
+                  f"load {s['load']:4.1f}", flush=True)
+
+
 # --- main ----------------------------------------------------------------------------------
 
 def main() -> int:
@@ -551,9 +673,19 @@ def main() -> int:
     parser.add_argument("--cprofile", action="store_true", help="print cProfile's top list too")
     parser.add_argument("--loadgen", help=argparse.SUPPRESS)
     parser.add_argument("--profile-run", choices=["redis", "locmem"], help=argparse.SUPPRESS)
+    parser.add_argument("--layers", action="store_true",
+                        help="price the ballot's layers: the bench once per stub (view, authentication and "
+                             "throttle, DRF), web CPU per request only")
+    parser.add_argument("--wsgi-cpu", type=int, metavar="N",
+                        help="only measure CPU per request in-process through config.wsgi (N bare inserts, "
+                             "N ballots; with --cprofile, the ballots' cProfile) and exit")
     args = parser.parse_args()
     if args.loadgen:
         loadgen_main(args.loadgen)
+        return 0
+    if args.wsgi_cpu:
+        loadkit.ensure_database(URL)
+        wsgi_cpu_main(args.wsgi_cpu, args.cprofile)
         return 0
     if args.profile_run:
         profile_main(args.profile_run == "redis", min(args.voters, PROFILE_VOTERS), args.cprofile)
@@ -574,6 +706,13 @@ def main() -> int:
     (workdir / "bench_urls.py").write_text(BENCH_URLS)
     (workdir / "bench_settings.py").write_text(BENCH_SETTINGS)
     results = []
+    if args.layers:
+        try:
+            layers_main(configs, args, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        print(f"\ntotal time {time.monotonic() - started:.0f} s")
+        return 0
     try:
         for config in configs:
             run_id = int(time.time() * 1000) % 2_000_000_000
@@ -587,7 +726,7 @@ def main() -> int:
           f"clients, gunicorn on 127.0.0.1, PostgreSQL {URL.rsplit('/', 1)[1]}, {os.cpu_count()} cores")
     head = (f"{'server / cache':22} {'ballots/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'201':>6} "
             f"{'stored':>6} {'lost':>4} {'errors':>6} {'bare/s':>7} {'b p99':>6} {'ratio':>6} {'load':>5} {'gen cpu':>7} "
-            f"{'web ms':>6} {'pg ms':>5} {'bare web/pg':>11}")
+            f"{'web ms':>6} {'pg ms':>5} {'bare web/pg':>11} {'web x':>5}")
     print(head)
     print("-" * len(head))
     lost_any = False
@@ -600,7 +739,8 @@ def main() -> int:
         print(f"{c['label']:22} {s['rate']:9.0f} {s['p50']:7.1f} {s['p99']:7.1f} {s['max']:7.0f} {s['ok']:6} "
               f"{s['stored']:6} {lost:4} {errors:6} {b['rate']:7.0f} {b['p99']:6.0f} "
               f"{s['rate'] / b['rate'] if b['rate'] else 0:6.2f} {s['load']:5.1f} {s['loadgen_cpu']:6.1f}s "
-              f"{s['web_ms']:6.1f} {s['db_ms']:5.1f} {b['web_ms']:5.1f}/{b['db_ms']:<5.1f}")
+              f"{s['web_ms']:6.2f} {s['db_ms']:5.2f} {b['web_ms']:5.2f}/{b['db_ms']:<5.2f} "
+              f"{s['web_ms'] / b['web_ms'] if b['web_ms'] else 0:5.2f}")
         if errors or b["sent"] != b["ok"]:
             print(f"{'':22} statuses: ballots {s['statuses']}, baseline {b['statuses']}")
         if s["participations"] != s["ok"] or b["stored"] != b["ok"]:
@@ -612,7 +752,7 @@ def main() -> int:
           "load = 1-min load average\nbefore the run; gen cpu = CPU seconds the load generator itself used "
           "during the surge (same 2 cores);\nweb ms / pg ms = CPU milliseconds per ballot in the gunicorn workers / "
           "in their PostgreSQL backends\n(contention-proof cost; 2 cores / (web + pg) bounds ballots/s); bare web/pg "
-          "= the same for the bare insert.")
+          "= the same for the bare insert;\nweb x = web ms of a ballot / web ms of a bare insert (same server, same run).")
     s = best["surge"]
     met = s["rate"] >= GOAL_RATE and s["p99"] < GOAL_P99
     print(f"Goal {GOAL_RATE:.0f} ballots/s at p99 < {GOAL_P99:.0f} ms: {'met' if met else 'NOT met'} "

@@ -69,6 +69,19 @@ def test_after_the_interval_the_next_change_sends_at_once(shared_cache, task):
     assert (task.calls, len(task.booked)) == (2, 2)
 
 
+def test_changes_just_before_the_booked_send_book_the_next_round_once(shared_cache, task):
+    """A change within MARGIN of the booked send cannot count on it; it books the next
+    round, and the changes after it wait for that one (not one send each)."""
+    interval = 0.4
+    coalesce.send_coalesced("s.6", task, 6, interval=interval)
+    time.sleep(interval - coalesce.MARGIN / 2)
+    coalesce._covered_until.clear()  # and in another web process, which learnt the booking
+    for _ in range(20):
+        coalesce.send_coalesced("s.6", task, 6, interval=interval)
+    assert task.calls == 2
+    assert task.booked == [((6,), interval), ((6,), interval)]
+
+
 def test_without_a_broker_every_change_sends_for_itself(shared_cache, monkeypatch):
     task = FakeTask()
     monkeypatch.setattr(coalesce, "enqueue_now", lambda t, *args, countdown=None: False)

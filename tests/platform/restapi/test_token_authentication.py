@@ -37,3 +37,19 @@ def test_the_token_of_a_deactivated_account_is_refused():
     response = me(key)
     assert response.status_code == 403  # session auth comes first, so DRF answers 403, not 401
     assert "inactive" in response.json()["detail"]
+
+
+def test_the_token_user_is_read_in_one_query_and_a_left_out_field_still_loads(django_assert_num_queries):
+    from restapi.authentication import DEFERRED, TokenAuthentication
+
+    owner = UserFactory(display_name="Ejer")
+    owner.set_password("a long enough password")
+    owner.save()
+    key = Token.objects.create(user=owner).key
+    with django_assert_num_queries(1):
+        user, token = TokenAuthentication().authenticate_credentials(key)
+        assert (user.pk, user.display_name, user.is_active, token.key) == (owner.pk, "Ejer", True, key)
+    assert user.get_deferred_fields() == DEFERRED
+    with django_assert_num_queries(1):
+        assert user.date_joined == owner.date_joined
+    assert user.check_password("a long enough password")
