@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.municipality",
+                "accounts.context_processors.second_factor",
             ],
         },
     },
@@ -218,6 +219,7 @@ ACCOUNT_RATE_LIMITS = {
 # Every privileged role (moderator, staff, council, admin, and the Django admin's operators)
 # must have a second factor: an authenticator app (TOTP) or a passkey; recovery codes are
 # made with the first one. accounts.mfa enforces it in the role predicates; see README, "MFA".
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # A passkey (user verification required) is a sign-in of its own, with both factors.
 MFA_PASSKEY_LOGIN_ENABLED = True
