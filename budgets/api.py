@@ -6,12 +6,13 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from accounts import mfa
 from accounts.selectors import municipality_default, municipality_get
 from restapi.renderers import SafeJSONRenderer
 
@@ -171,12 +172,22 @@ class BudgetViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CouncilSerializer, responses={204: None})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def council(self, request, pk=None):
+        """The council's decision: needs a recent authentication (accounts.mfa), either this
+        session's (a sign-in with the second factor or a confirmation in the last five
+        minutes) or a current authenticator code sent as `code`; else 403
+        `reauthentication_required`."""
         process = self.get_object()
-        if not results.decided_for_council(user=request.user, process=process):
+        decided = results.decided_for_council(user=request.user, process=process)
+        if not decided:
             self._require("budgets.review_result", process)
         serializer = CouncilSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        results.council_review(process=process, member=request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        code = data.pop("code", "")
+        # Once decided there is nothing left to confirm: the service says why it refuses.
+        if not decided and not mfa.api_recently_authenticated(request, code=code):
+            raise exceptions.PermissionDenied(mfa.REAUTHENTICATION_REQUIRED, code="reauthentication_required")
+        results.council_review(process=process, member=request.user, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[ELECTION_PARAMETER], responses={(200, "text/plain"): OpenApiTypes.STR})

@@ -159,8 +159,9 @@ def decided_for_council(*, user, process: BudgetProcess) -> bool:
     later) with why it is refused, instead of a bare "forbidden"."""
     from accounts.rules import is_council_member
 
-    return (getattr(user, "is_authenticated", False) and is_council_member(user, process)
-            and Result.objects.filter(process=process).exists())
+    # The result first: before it exists the council's role is not what decides here.
+    return (getattr(user, "is_authenticated", False) and Result.objects.filter(process=process).exists()
+            and is_council_member(user, process))
 
 
 @transaction.atomic

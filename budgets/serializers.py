@@ -160,3 +160,8 @@ class ResultSerializer(serializers.ModelSerializer):
 class CouncilSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=CouncilDecision.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    code = serializers.CharField(
+        required=False, allow_blank=True, default="", write_only=True, max_length=64,
+        help_text=_("The decision needs a recent authentication: a current code from your authenticator "
+                    "app (or an unused recovery code), unless this session signed in with its second "
+                    "factor or confirmed who you are in the last five minutes."))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import mfa
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.spreadsheets import csv_writer
@@ -288,6 +289,9 @@ def ballot_box_open(request, pk: int):
     box = selectors.ballot_box(process=process)
     if box is None:
         raise Http404
+    # A recent authentication before the form is shown; never by keeping the POST to replay it
+    # afterwards, as the key shares in it must not be stored anywhere.
+    mfa.require_recent_authentication(request, keep_post=False)
     form = OpenBoxForm(request.POST or None, request.FILES or None, threshold=box.threshold)
     if request.method == "POST" and form.is_valid():
         try:
@@ -357,9 +361,12 @@ def codes(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def council(request, pk: int):
     process = _process(pk)
-    if not request.user.has_perm("budgets.review_result", process) \
-            and not results.decided_for_council(user=request.user, process=process):
+    may_review = request.user.has_perm("budgets.review_result", process)
+    if not may_review and not results.decided_for_council(user=request.user, process=process):
         raise PermissionDenied
+    if request.method == "POST" and may_review:
+        # The decision needs a recent authentication (allauth's, then the POST goes on).
+        mfa.require_recent_authentication(request)
     form = CouncilForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -501,6 +508,8 @@ def phase_change(request, pk: int):
     process = _process(pk)
     if not request.user.has_perm("budgets.manage_process", process):
         raise PermissionDenied
+    if request.method == "POST":
+        mfa.require_recent_authentication(request)
     following = phases.next_phase(process)
     extending = request.method == "POST" and "extend-voting_end" in request.POST
     phase_form = PhaseForm(request.POST if request.method == "POST" and not extending else None,

@@ -87,8 +87,8 @@ rules.add_perm("dinners.view_overview", is_staff_member)
 # Dinners
 rules.add_perm("dinners.view_dinner", is_public | is_host | is_moderator)
 rules.add_perm("dinners.book_seat", is_authenticated & is_bookable & ~is_host)
-rules.add_perm("dinners.change_dinner", (is_host | is_staff_member) & is_live)
-rules.add_perm("dinners.decide_dinner", is_moderator & is_pending)
+rules.add_perm("dinners.change_dinner", is_live & (is_host | is_staff_member))
+rules.add_perm("dinners.decide_dinner", is_pending & is_moderator)
 # The address: host, confirmed guests and the municipality's staff. The guest list: host and staff.
 rules.add_perm("dinners.view_address", is_host | is_confirmed_guest | is_staff_member)
 rules.add_perm("dinners.view_guests", is_host | is_staff_member)

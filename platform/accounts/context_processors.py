@@ -17,3 +17,20 @@ def municipality(request) -> dict:
             lambda: bool(user and current and (user.has_perm("accounts.work_as_staff", current)
                                                or user.has_perm("accounts.review_as_council", current)))),
     }
+
+
+def second_factor(request) -> dict:
+    """For the two-factor pages (evaluated only where a template uses it): whether the person's
+    role needs a second factor they lack, and the page they were sent from to set one up."""
+    from . import mfa
+    from .middleware import SecondFactorMiddleware
+
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    privileged = SimpleLazyObject(lambda: bool(user is not None and mfa.is_privileged(user)))
+    return {"second_factor": {
+        "privileged": privileged,
+        "required": SimpleLazyObject(lambda: bool(privileged) and not mfa.has_second_factor(user)),
+        "next": SimpleLazyObject(lambda: (session.get(SecondFactorMiddleware.SESSION_KEY) or "")
+                                 if session is not None else ""),
+    }}

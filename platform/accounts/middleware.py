@@ -61,3 +61,36 @@ class MunicipalityMiddleware:
     def __call__(self, request):
         request.municipality = SimpleLazyObject(lambda: _current_municipality(request))
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """A page refused because a privileged role lacks a second factor (accounts.mfa) sends
+    the person to set one up, saying why, instead of answering "access denied". The API
+    answers in restapi.errors instead (403, code `second_factor_required`)."""
+
+    SESSION_KEY = "hoest_mfa_next"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.shortcuts import redirect
+
+        from . import mfa
+
+        if not isinstance(exception, PermissionDenied | Http404) or request.path.startswith("/api/"):
+            return None
+        user = getattr(request, "user", None)
+        if not mfa.was_refused_for_missing_factor(user) or mfa.has_second_factor(user):
+            return None
+        if request.method in ("GET", "HEAD"):
+            # Where to go back to once it is set up (offered on the two-factor pages).
+            request.session[self.SESSION_KEY] = request.get_full_path()
+        messages.warning(request, mfa.SECOND_FACTOR_REQUIRED)
+        return redirect("mfa_index")

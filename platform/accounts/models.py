@@ -143,6 +143,18 @@ class User(AbstractBaseUser, PermissionsMixin):
             return str(_("deleted user"))
         return self.display_name or str(_("Citizen"))
 
+    def has_perm(self, perm, obj=None) -> bool:
+        # Django grants an active superuser everything before asking any backend; here only
+        # with a second factor (accounts.mfa). Without one the rules decide, as for anyone.
+        if self.is_active and self.is_superuser:
+            from . import mfa
+
+            if not mfa.superuser_with_second_factor(self):
+                from django.contrib.auth.models import _user_has_perm
+
+                return _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
+
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()

@@ -36,6 +36,7 @@ def sections() -> dict[str, Collector]:
 
 def account_data(user) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.filter(user=user).first()
@@ -57,4 +58,10 @@ def account_data(user) -> dict[str, Any]:
             for m in user.memberships.select_related("municipality")
         ],
         "api_token_created": token.created.isoformat() if token else None,
+        # Which second factors the account has, never their secrets.
+        "second_factors": [
+            {"type": a.type, "added": a.created_at.isoformat(),
+             "last_used": a.last_used_at.isoformat() if a.last_used_at else None}
+            for a in Authenticator.objects.filter(user=user).order_by("created_at")
+        ],
     }

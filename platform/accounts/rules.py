@@ -3,11 +3,16 @@
 Predicates take the user and an object that belongs to a municipality (or the municipality
 itself). Roles are per municipality: a moderator in Aarhus is a citizen in Bergen. Feature
 apps build their own rules from these predicates.
+
+A privileged role counts only with a second factor (accounts.mfa): without one, `roles_in`
+gives the user a citizen's roles and notes why, so every rule built on these predicates, in
+every app, refuses a privileged action to an account without a second factor.
 """
 from __future__ import annotations
 
 import rules
 
+from . import mfa
 from .models import Membership, Municipality, Role
 
 
@@ -17,7 +22,7 @@ def municipality_of(obj) -> Municipality | None:
     return getattr(obj, "municipality", None)
 
 
-def roles_in(user, municipality: Municipality | None) -> frozenset[str]:
+def _held_roles(user, municipality: Municipality | None) -> frozenset[str]:
     """The roles a user holds in a municipality, cached on the user for the request."""
     if municipality is None or not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -31,13 +36,29 @@ def roles_in(user, municipality: Municipality | None) -> frozenset[str]:
     return cache[municipality.pk]
 
 
+def roles_in(user, municipality: Municipality | None) -> frozenset[str]:
+    """The roles a user may act in, in a municipality: the privileged ones only with a
+    second factor."""
+    roles = _held_roles(user, municipality)
+    if roles & mfa.PRIVILEGED_ROLES and not mfa.has_second_factor(user):
+        return roles - mfa.PRIVILEGED_ROLES
+    return roles
+
+
 def _has_role(*roles: str):
     wanted = frozenset(roles)
 
     def predicate(user, obj=None) -> bool:
-        if getattr(user, "is_superuser", False):
+        if mfa.superuser_with_second_factor(user):
             return True
-        return bool(roles_in(user, municipality_of(obj)) & wanted)
+        matched = _held_roles(user, municipality_of(obj)) & wanted
+        if not matched:
+            return False
+        if matched - mfa.PRIVILEGED_ROLES or mfa.has_second_factor(user):
+            return True
+        # The role would allow it: refused for want of a second factor, and noted as such.
+        mfa.note_missing(user)
+        return False
 
     predicate.__name__ = "is_" + "_or_".join(roles)
     return rules.predicate(predicate)

@@ -11,6 +11,10 @@ from rest_framework.views import APIView
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField(label=_("E-mail address"))
     password = serializers.CharField(label=_("Password"), trim_whitespace=False, write_only=True)
+    code = serializers.CharField(
+        label=_("Code"), required=False, allow_blank=True, write_only=True, max_length=64,
+        help_text=_("For an account with two-factor authentication: a current code from the "
+                    "authenticator app, or an unused recovery code."))
 
     def validate(self, attrs):
         user = authenticate(
@@ -19,6 +23,14 @@ class TokenRequestSerializer(serializers.Serializer):
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("The e-mail address or password is not correct.")]},
+                code="authorization",
+            )
+        # An account with a second factor gets a token only with it, as it signs in only with it.
+        from accounts import mfa
+
+        if mfa.has_second_factor(user) and not mfa.code_is_valid(user, attrs.get("code", "")):
+            raise serializers.ValidationError(
+                {"code": [_("Enter a current code from your authenticator app (or an unused recovery code).")]},
                 code="authorization",
             )
         attrs["user"] = user

@@ -34,8 +34,24 @@ def _fields(detail) -> dict[str, list[str]]:
     return {"non_field_errors": _flatten(detail)}
 
 
+def _refused_for_missing_factor(exc, context) -> bool:
+    """A refusal (403, or a 404 that hides what only a privileged role may see) after a
+    privileged role was set aside for want of a second factor (accounts.mfa)."""
+    from accounts import mfa
+
+    if not isinstance(exc, PermissionDenied | Http404 | exceptions.PermissionDenied | exceptions.NotFound):
+        return False
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else None
+    return mfa.was_refused_for_missing_factor(user) and not mfa.has_second_factor(user)
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if _refused_for_missing_factor(exc, context):
+        from accounts import mfa
+
+        exc = exceptions.PermissionDenied(mfa.SECOND_FACTOR_REQUIRED, code="second_factor_required")
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

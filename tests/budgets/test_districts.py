@@ -25,7 +25,7 @@ from budgets.pabulib import process_export, process_import
 from budgets.tally import read_pb
 from tests.budgets.factories import ProjectFactory, open_box, unsealed
 from tests.budgets.tally.pabulib_files import require_pabulib
-from tests.factories import DistrictFactory, UserFactory
+from tests.factories import DistrictFactory, UserFactory, sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +195,7 @@ def test_pages_show_each_budget_and_lead_a_resident_through_both_ballots(client,
     open_box(process, council)
     review = client.get(reverse("budgets:council", args=[process.pk])).content.decode()
     assert "Projekt N2" in review and "Projekt S1" in review and "Nordby" in review and review.count("<caption>") == 3
+    sign_in_recently(client, council)  # the decision asks for a recent authentication
     client.post(reverse("budgets:council", args=[process.pk]), {"decision": "approved"})
     csv_text = client.get(f"/budgets/{process.pk}/result.csv").content.decode("utf-8-sig")
     assert "Projekt N2,20000,1,1,ja,Nordby" in csv_text.replace("\r", "")

@@ -8,7 +8,7 @@ from django.utils import translation
 from budgets import phases, results, services
 from budgets.models import Ballot, BudgetProcess, Phase
 from tests.budgets.factories import open_box, unsealed
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_council_reviews_then_everyone_sees_the_result(client, process, council,
         services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": codes})
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
     open_box(process, council)
-    client.force_login(council)
+    sign_in_recently(client, council)  # the decision asks for a recent authentication
     page = client.get(reverse("budgets:council", args=[process.pk])).content.decode()
     assert "equalshares/add1" in page and "greedy" in page
     response = client.post(reverse("budgets:council", args=[process.pk]), {"decision": "approved"})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from budgets import phases, results, services
 from budgets.models import BudgetProcess, Phase, PhaseChange
 from tests.budgets.factories import open_box
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_recently
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ PHASE_TARGETS = (Phase.PROPOSALS, Phase.REVIEW, Phase.VOTING, Phase.RESULTS, Pha
 
 
 def test_the_phase_page_keeps_what_was_typed_and_the_history_is_public(client, process, budget_staff):
-    client.force_login(budget_staff)
+    sign_in_recently(client, budget_staff)  # a phase change asks for a recent authentication
     page = client.get(f"/budgets/{process.pk}/phase/")
     assert page.status_code == 200
     assert 'name="phase" value="council_review"' in page.content.decode()

@@ -13,7 +13,7 @@ from accounts.models import Role
 from budgets import ballotbox, phases, results, services
 from budgets.models import BudgetProcess, Phase
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +26,14 @@ def signed_in(browser, live_server, user):
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
+
+
+def confirm_who_i_am(page) -> None:
+    """Signed in long ago: allauth asks for the password before a decision (accounts.mfa)."""
+    assert "/accounts/reauthenticate/" in page.url, page.url
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator('main form button[type="submit"]').click()
 
 
 def test_council_holds_the_key_citizen_votes_two_members_open_the_box_and_approve(
@@ -103,6 +111,7 @@ def test_council_holds_the_key_citizen_votes_two_members_open_the_box_and_approv
     staff_page.locator("#id_reason").fill("Afstemningsperioden er slut.")
     with staff_page.expect_navigation():
         staff_page.get_by_role("button", name="Gå videre til “Byrådets behandling”").click()
+    confirm_who_i_am(staff_page)  # then the change she asked for is made
     assert "Afstemningsperioden er slut." in staff_page.locator("main").inner_text(), "the change is public"
     board = json.loads(staff_page.request.get(f"/budgets/{process.pk}/ballot-box/board.json").text())
     assert receipt.replace("-", "") in board["receipts"][""]
@@ -110,6 +119,8 @@ def test_council_holds_the_key_citizen_votes_two_members_open_the_box_and_approv
     # Anna presents her file, Bo types his words: two of three open the box.
     council_page = anna
     council_page.goto(f"/budgets/{process.pk}/ballot-box/open/")
+    confirm_who_i_am(council_page)  # before the form; her confirmation lasts to the approval
+    assert council_page.url.endswith(f"/budgets/{process.pk}/ballot-box/open/")
     council_page.locator("#id_words_1").fill("1 " + " ".join(["abandon"] * 24))
     with council_page.expect_navigation():
         council_page.locator('form button[type="submit"]').last.click()

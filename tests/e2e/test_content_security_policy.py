@@ -8,7 +8,7 @@ from django.test import Client
 
 from tests.asgi_server import serve_asgi
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
-from tests.factories import UserFactory
+from tests.factories import UserFactory, second_factor_add
 from tests.ideas.factories import CampaignFactory, IdeaFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -134,6 +134,7 @@ def test_main_pages_report_no_violation_and_still_work(browser, site, screenshot
 
 def test_admin_pages_work_under_their_policy(browser):
     admin = get_user_model().objects.create_superuser(email="root@example.dk", password="x" * 20)
+    second_factor_add(admin)  # the admin site needs a second factor (accounts.mfa)
     with serve_asgi() as host:
         watch = CSPWatch(browser, f"http://{host}", admin)
         watch.goto("/admin/")

@@ -184,6 +184,9 @@ PAGES = table(
     ("account",               lambda t: "/account/",                                              LOGIN, 200,   200,   200,   200,   None),
     ("data-download",         lambda t: "/account/data.json",                                     LOGIN, 200,   200,   200,   200,   "download"),
     ("account-delete",        lambda t: "/account/delete/",                                       LOGIN, 200,   200,   200,   200,   None),
+    ("two-factor",            lambda t: "/accounts/2fa/",                                         LOGIN, 200,   200,   200,   200,   None),
+    ("passkeys",              lambda t: "/accounts/2fa/webauthn/",                                LOGIN, 200,   200,   200,   200,   None),
+    ("confirm-who-you-are",   lambda t: "/accounts/reauthenticate/",                              LOGIN, 200,   200,   200,   200,   None),
     # Ideas
     ("idea-list",             lambda t: "/ideas/",                                                200,   200,   200,   200,   200,   None),
     ("search",                lambda t: f"/ideas/?q={t.search_word}",                             200,   200,   200,   200,   200,   None),
@@ -363,20 +366,30 @@ async def run_tour(base_url: str, visitors: list[Visitor]) -> None:
 
 
 def session_cookie(user) -> str | None:
+    """A session signed in just now: with the second factor for the privileged roles (who all
+    have one), so the pages that ask for a recent authentication show themselves."""
+    from accounts import mfa
+    from tests.factories import sign_in_recently
+
     if user is None:
         return None
     client = Client()
-    client.force_login(user)
+    if mfa.has_second_factor(user):
+        sign_in_recently(client, user)
+    else:
+        client.force_login(user)
     return client.cookies["sessionid"].value
 
 
-def test_every_page_type_as_every_role_in_danish_and_english(live_server):
+def test_every_page_type_as_every_role_in_danish_and_english(live_server, settings):
     """Playwright's async API rather than the e2e `browser` fixture (sync), so that several
     contexts are toured at once: on two busy cores that took about a third less time."""
     need_chromium()
     need(AXE.exists(), "needs axe-core from npm (./hoest setup installs it)")
     started = time.monotonic()
     tour = build_tour()
+    # The tour takes minutes: its sign-ins stay recent throughout (accounts.mfa).
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 3600
     problems: list[str] = []
     found: list[dict] = []
     visitors = [Visitor(tour, role, language, session_cookie(tour.world.users[role]), problems, found)

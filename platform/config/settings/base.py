@@ -29,7 +29,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "daphne",  # makes `runserver` speak ASGI (websockets) in development
-    "django.contrib.admin",
+    # The Django admin, whose site asks for a second factor and signs in through allauth.
+    "accounts.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
     "ui",
     "accounts",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A privileged action refused for want of a second factor: sent to set one up.
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.MunicipalityMiddleware",
 ]
 
@@ -99,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.municipality",
+                "accounts.context_processors.second_factor",
             ],
         },
     },
@@ -212,6 +217,24 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",  # a rate limit, not a password  # nosec B105
     "confirm_email": "1/3m/key",
 }
+
+# --- Second factor (allauth.mfa) ----------------------------------------------------------
+# Every privileged role (moderator, staff, council, admin, and the Django admin's operators)
+# must have a second factor: an authenticator app (TOTP) or a passkey; recovery codes are
+# made with the first one. accounts.mfa enforces it in the role predicates; see README, "MFA".
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# A passkey (user verification required) is a sign-in of its own, with both factors.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Høst"
+MFA_RECOVERY_CODE_COUNT = 10
+# WebAuthn needs https, except on the developer's own http://127.0.0.1 and localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool(
+    "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DJANGO_ENV != "production")
+# The council's decision, a phase change and the opening of the ballot box ask for a
+# recent authentication: a sign-in with the second factor or a confirmation (password,
+# code or second factor) within these seconds (accounts.mfa.recently_authenticated).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

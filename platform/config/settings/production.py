@@ -45,6 +45,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# Passkeys over HTTPS only, whatever DJANGO_ENV said when the base settings were read.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 STORAGES = {
     **STORAGES,  # noqa: F405

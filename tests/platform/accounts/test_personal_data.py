@@ -92,6 +92,7 @@ PERSONAL_DATA_RELATIONS = {
     ("accounts", "Membership", "user"),
     ("account", "EmailAddress", "user"),
     ("authtoken", "Token", "user"),
+    ("mfa", "Authenticator", "user"),  # the account's second factors
     ("admin", "LogEntry", "user"),
     ("authtoken", "TokenProxy", "user"),
     ("ideas", "Follow", "user"),

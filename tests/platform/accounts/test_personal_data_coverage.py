@@ -66,6 +66,11 @@ DOWNLOADED = {
                                       "verified": "account.email_addresses",
                                       "primary": "account.email_addresses"}),
     "authtoken.Token": ("user", {"created": "account.api_token_created"}),
+    "mfa.Authenticator": ("user", {
+        "type": "account.second_factors", "created_at": "account.second_factors",
+        "last_used_at": "account.second_factors",
+        "data": "withheld: the second factor's secret (the authenticator app's key, the recovery "
+                "codes' seed, a passkey's public key); a copy would weaken the factor"}),
     "ideas.Idea": ("author", {
         "title": "ideas.ideas", "body": "ideas.ideas", "status": "ideas.ideas",
         "visibility": "ideas.ideas", "created_at": "ideas.ideas", "campaign": "ideas.ideas",
@@ -288,7 +293,9 @@ def _fill_what_the_demo_lacks():
     citizen = User.objects.get(email="borger@example.dk")
     moderator = User.objects.get(email="moderator@example.dk")
     Token.objects.get_or_create(user=citizen)
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, second_factor_add
+
+    second_factor_add(moderator).record_usage()
     from tests.ideas.factories import IdeaFactory
 
     neighbour = UserFactory(municipality=citizen.municipality)

@@ -12,7 +12,18 @@ permission; the API is called with the role's token, as a client would. Every re
 inside a transaction that is rolled back, so one role's write never changes what the next
 role meets. No answer may be a 5xx.
 
-Expected values: an HTTP status, LOGIN (a 302 to the sign-in page) or a set of statuses.
+Expected values: an HTTP status, LOGIN (a 302 to the sign-in page), MFA (a page's 302 to
+"set up two-factor authentication", the API's 403 `second_factor_required`), REAUTH (a 302 to
+allauth's "confirm who you are", the API's 403 `reauthentication_required`) or a set of these.
+
+Second factor (accounts.mfa): the privileged roles have an authenticator app and their page
+clients signed in with it just now; "<role>_without_2fa" holds the same role without a second
+factor (signed in with a password). Unless a row says otherwise, such a role gets what its
+role gets where that is what a citizen gets too, and MFA wherever the role would make a
+difference: a privileged action without a second factor is refused. Rows marked " @stale"
+are requested by a session that signed in long ago (no recent authentication): the council's
+decision, a phase change and opening the ballot box then ask to confirm who one is (REAUTH).
+
 Notes on what the table says:
 - "outsider" is a citizen of Bergen; Aarhus objects are open to them where the rules only
   ask for a signed-in person (submitting and supporting ideas, proposing budget projects,
@@ -40,17 +51,28 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from tests.factories import TOTP_SECRET, sign_in_recently, totp_code
+
 from .routes import api_operations, api_url_names, page_names
-from .world import ROLES, World, build_world
+from .world import PRIVILEGED, ROLES, WITHOUT_2FA, World, build_world
 
 LOGIN = "login"  # a redirect to the sign-in page
+MFA = "mfa"  # sent to set up a second factor (pages), 403 second_factor_required (API)
+REAUTH = "reauth"  # sent to confirm who one is (pages), 403 reauthentication_required (API)
 
 
 def expect(default, **by_role) -> dict[str, object]:
-    """The expected answer for every role: `default`, except the roles named."""
+    """The expected answer for every role: `default`, except the roles named. A role without
+    a second factor gets its role's answer where a citizen gets the same, else MFA."""
     unknown = set(by_role) - set(ROLES)
     assert not unknown, unknown
-    return {role: by_role.get(role, default) for role in ROLES}
+    answers = {role: by_role.get(role, default) for role in ROLES if role not in WITHOUT_2FA}
+    for role, held in WITHOUT_2FA.items():
+        if role in by_role:
+            answers[role] = by_role[role]
+        else:
+            answers[role] = answers[held] if answers[held] == answers["citizen"] else MFA
+    return answers
 
 
 def members(answer, *roles, default=403, anonymous=LOGIN) -> dict[str, object]:
@@ -64,6 +86,16 @@ COUNCIL = ("council", "admin")
 STAFF_OR_COUNCIL = ("staff", "council", "admin")
 
 
+def WITH_FACTOR(answer) -> dict[str, object]:  # noqa: N802 - reads as a constant in the tables
+    """The privileged roles, who have a second factor, all get `answer`."""
+    return dict.fromkeys(PRIVILEGED, answer)
+
+
+def WITHOUT_FACTOR(answer) -> dict[str, object]:  # noqa: N802
+    """The privileged roles without a second factor all get `answer`."""
+    return dict.fromkeys(WITHOUT_2FA, answer)
+
+
 @dataclass
 class Route:
     """How to request one route: its URL arguments from the world, method and body."""
@@ -73,6 +105,7 @@ class Route:
     data: Callable[[World], dict] | None = None
     query: Callable[[World], dict] | None = None
     expected: dict = field(default_factory=dict)
+    stale: bool = False  # requested by a session without a recent authentication
 
 
 def o(name: str) -> Callable[[World], dict]:
@@ -106,7 +139,8 @@ PAGES: dict[str, Route] = {
     "account_signup": Route(expected=expect(302, anonymous=200)),
     "account_reauthenticate": Route(expected=expect(200, anonymous=LOGIN)),
     "account_request_reauthentication_code": Route(expected=expect(200, anonymous=LOGIN)),
-    "account_confirm_reauthentication_code": Route(expected=expect(302, anonymous=LOGIN)),
+    # No code was requested: back to confirming who one is.
+    "account_confirm_reauthentication_code": Route(expected=expect(REAUTH, anonymous=LOGIN)),
     "account_email": Route(expected=expect(200, anonymous=LOGIN)),
     "account_email_verification_sent": Route(expected=expect(200)),
     "account_change_password": Route(expected=expect(200, anonymous=LOGIN)),
@@ -117,6 +151,24 @@ PAGES: dict[str, Route] = {
     "account_reset_password_from_key_done": Route(expected=expect(200)),
     "account_reset_password_from_key": Route(expected=expect(200), kwargs=lambda w: {"uidb36": "1", "key": "not-a-key"}),
     "account_reset_password_done": Route(expected=expect(200)),
+    # Two-factor authentication (allauth.mfa)
+    # allauth asks to confirm who one is (REAUTH) before a second factor is added, changed or
+    # removed, even just after signing in; the world's privileged roles have an authenticator
+    # app (without recovery codes), and "passkey" is someone else's.
+    "mfa_index": Route(expected=expect(200, anonymous=LOGIN)),
+    "mfa_authenticate": Route(expected=expect(302, anonymous=LOGIN)),  # only while signing in
+    "mfa_reauthenticate": Route(expected=expect(REAUTH, anonymous=LOGIN, **WITH_FACTOR(200), **WITHOUT_FACTOR(REAUTH))),
+    "mfa_activate_totp": Route(expected=expect(REAUTH, anonymous=LOGIN)),
+    "mfa_deactivate_totp": Route(expected=expect(404, anonymous=LOGIN, **WITH_FACTOR(REAUTH), **WITHOUT_FACTOR(404))),
+    "mfa_view_recovery_codes": Route(expected=expect(404, anonymous=LOGIN)),
+    "mfa_generate_recovery_codes": Route(expected=expect(REAUTH, anonymous=LOGIN)),
+    "mfa_download_recovery_codes": Route(expected=expect(404, anonymous=LOGIN)),
+    "mfa_list_webauthn": Route(expected=expect(200, anonymous=LOGIN)),
+    "mfa_add_webauthn": Route(expected=expect(REAUTH, anonymous=LOGIN)),
+    "mfa_reauthenticate_webauthn": Route(expected=expect(REAUTH, anonymous=LOGIN)),
+    "mfa_login_webauthn": Route(expected=expect(302, anonymous=LOGIN)),  # POST only
+    "mfa_edit_webauthn": Route(expected=expect(REAUTH, anonymous=LOGIN), kwargs=o("passkey")),
+    "mfa_remove_webauthn": Route(expected=expect(REAUTH, anonymous=LOGIN), kwargs=o("passkey")),
     "account-profile": Route(expected=expect(200, anonymous=LOGIN)),
     "account-data": Route(expected=expect(200, anonymous=LOGIN)),
     "account-delete": Route(expected=expect(200, anonymous=LOGIN)),
@@ -149,7 +201,7 @@ PAGES: dict[str, Route] = {
     "budgets:vote-code": Route(expected=expect(200), kwargs=process("voting")),
     # A district budget: only its district's residents vote in it (the citizen lives in Trøjborg;
     # the staff accounts of the world live nowhere in particular).
-    "budgets:vote-district": Route(expected=expect(403, anonymous=LOGIN, citizen=200),
+    "budgets:vote-district": Route(expected=expect(403, anonymous=LOGIN, citizen=200, **WITHOUT_FACTOR(403)),
                                    kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk, "district": "trojborg"}),
     "budgets:vote-code-district": Route(expected=expect(200),
                                         kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk,
@@ -162,13 +214,22 @@ PAGES: dict[str, Route] = {
     # Only a key holder collects a share; the world's box is held by people outside the roles.
     "budgets:ballot-box-share": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("voting")),
     "budgets:ballot-box-open": Route(expected=members(200, *COUNCIL), kwargs=process("council_review")),
+    "budgets:ballot-box-open @stale": Route(expected=members(REAUTH, *COUNCIL), kwargs=process("council_review"),
+                                            stale=True),
     "budgets:verify": Route(expected=expect(200), kwargs=process("voting")),
     "budgets:turnout": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=process("voting")),
     "budgets:codes": Route(expected=members(200, *STAFF), kwargs=process("voting")),
     "budgets:council": Route(expected=members(200, *COUNCIL), kwargs=process("council_review")),
+    "budgets:council @approve": Route(expected=members(302, *COUNCIL), kwargs=process("council_review"),
+                                      method="POST", data=lambda w: {"decision": "approved"}),
+    "budgets:council @approve @stale": Route(expected=members(REAUTH, *COUNCIL), kwargs=process("council_review"),
+                                             method="POST", data=lambda w: {"decision": "approved"}, stale=True),
     "budgets:paper": Route(expected=members(200, *STAFF), kwargs=process("voting")),
     "budgets:from-idea": Route(expected=members(200, *STAFF), kwargs=process("review")),
     "budgets:phase": Route(expected=members(302, *STAFF), kwargs=process("voting"), method="POST", data=lambda w: {"phase": "council_review", "reason": "Afstemningen er slut."}),
+    "budgets:phase @stale": Route(expected=members(REAUTH, *STAFF), kwargs=process("voting"), method="POST",
+                                  data=lambda w: {"phase": "council_review", "reason": "Afstemningen er slut."},
+                                  stale=True),
     "budgets:result-export": Route(expected=expect(200), kwargs=lambda w: {"pk": w.objects["process"]["results"].pk, "fmt": "csv"}),
     # The signed result and the key that verifies it are public once the council has approved.
     "budgets:result-json": Route(expected=expect(200), kwargs=process("results")),
@@ -264,8 +325,12 @@ API: dict[str, Route] = {
     "GET /api/v1/budgets/{id}/": Route(expected=expect(200), kwargs=process("voting")),
     "POST /api/v1/budgets/{id}/ballot/": Route(expected=expect(201, anonymous=403, outsider=403), kwargs=process("voting"), data=lambda w: {"projects": ["A"]}),
     "GET /api/v1/budgets/{id}/comparison/": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
+    # The API is called with a token: the decision's recent authentication is a current code.
     "POST /api/v1/budgets/{id}/council/": Route(expected=members(204, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review"),
-                                                data=lambda w: {"decision": "approved"}),
+                                                data=lambda w: {"decision": "approved", "code": totp_code(TOTP_SECRET)}),
+    "POST /api/v1/budgets/{id}/council/ @without-code": Route(
+        expected=members(REAUTH, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review"),
+        data=lambda w: {"decision": "approved"}),
     "GET /api/v1/budgets/{id}/export.pb": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
     "GET /api/v1/budgets/{id}/projects/": Route(expected=expect(200), kwargs=process("voting")),
     "POST /api/v1/budgets/{id}/projects/": Route(expected=expect(201, anonymous=403), kwargs=process("proposals"),
@@ -303,7 +368,9 @@ API: dict[str, Route] = {
     "GET /api/v1/innovations/export/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), query=lambda w: {"municipality": "aarhus"}),
     "POST /api/v1/innovations/import/": Route(expected=members(400, *STAFF, default=403, anonymous=403), query=lambda w: {"municipality": "aarhus"}),
     "GET /api/v1/reports/{slug}/barometer/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=AARHUS_SLUG),
-    "GET /api/v1/reports/{slug}/cocreation/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=AARHUS_SLUG,
+    # Reports are read by staff and council first: a council member without a second factor is
+    # asked for one before being refused (co-creation is staff's).
+    "GET /api/v1/reports/{slug}/cocreation/": Route(expected=expect(403, staff=200, admin=200, council_without_2fa=MFA), kwargs=AARHUS_SLUG,
                                                     query=lambda w: {"innovation": w.objects["innovation"].pk}),
     "GET /api/v1/reports/{slug}/funnel/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=AARHUS_SLUG),
     # Other states
@@ -340,23 +407,44 @@ def _spec_url(key: str, route: Route, world: World, *, api: bool) -> str:
     return path.format(**values)
 
 
-def _clients(world: World) -> tuple[dict[str, Client], dict[str, Client]]:
+def _clients(world: World) -> tuple[dict[str, Client], dict[str, Client], dict[str, Client]]:
+    """Page clients signed in just now (with the second factor, for those who have one), page
+    clients of sessions signed in long ago, and API clients with the role's token."""
     from rest_framework.authtoken.models import Token
 
-    pages, api = {}, {}
+    from accounts import mfa
+
+    pages, stale, api = {}, {}, {}
     for role, user in world.users.items():
         pages[role] = Client(raise_request_exception=False)
+        stale[role] = Client(raise_request_exception=False)
         headers = {}
         if user is not None:
-            pages[role].force_login(user)
+            if mfa.has_second_factor(user):
+                sign_in_recently(pages[role], user)
+            else:
+                pages[role].force_login(user)
+            stale[role].force_login(user)
             headers["Authorization"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
         api[role] = Client(raise_request_exception=False, headers=headers)
-    return pages, api
+    return pages, stale, api
 
 
 def _answer(response) -> object:
-    if response.status_code == 302 and "/accounts/login/" in response.get("Location", ""):
-        return LOGIN
+    location = response.get("Location", "")
+    if response.status_code == 302:
+        if "/accounts/login/" in location:
+            return LOGIN
+        if "/reauthenticate/" in location:
+            return REAUTH
+        if location == reverse("mfa_index"):
+            return MFA
+    if response.status_code == 403 and response.get("Content-Type", "").startswith("application/json"):
+        code = response.json().get("code")
+        if code == "second_factor_required":
+            return MFA
+        if code == "reauthentication_required":
+            return REAUTH
     return response.status_code
 
 
@@ -390,11 +478,12 @@ def _request(client: Client, key: str, route: Route, world: World, *, api: bool)
 
 
 def _observe(role: str, world: World, tables) -> list[str]:
-    pages, api = _clients(world)
+    pages, stale, api = _clients(world)
     problems = []
     for table, is_api in tables:
         for key, route in table.items():
-            response = _request((api if is_api else pages)[role], key, route, world, api=is_api)
+            client = (api if is_api else stale if route.stale else pages)[role]
+            response = _request(client, key, route, world, api=is_api)
             observed = _answer(response)
             if response.status_code >= 500:
                 problems.append(f"{key} as {role}: {response.status_code} (a server error) "

@@ -16,8 +16,11 @@ from accounts.models import Country, Role
 from tests.factories import DistrictFactory, MembershipFactory, MunicipalityFactory, UserFactory
 
 # The roles of the matrix. "outsider" is a citizen of another municipality; "admin" is the
-# municipality's ADMIN membership (not a Django superuser).
-ROLES = ["anonymous", "citizen", "outsider", "moderator", "staff", "council", "admin"]
+# municipality's ADMIN membership (not a Django superuser). The privileged roles have a second
+# factor (an authenticator app); "<role>_without_2fa" holds the same role without one.
+PRIVILEGED = ["moderator", "staff", "council", "admin"]
+WITHOUT_2FA = {f"{role}_without_2fa": role for role in PRIVILEGED}
+ROLES = ["anonymous", "citizen", "outsider", *PRIVILEGED, *WITHOUT_2FA]
 
 
 @dataclass
@@ -28,9 +31,9 @@ class World:
     objects: dict = field(default_factory=dict)  # name -> object or value used in URLs
 
 
-def _member(municipality, role: str, **extra):
+def _member(municipality, role: str, *, second_factor: bool = True, **extra):
     user = UserFactory(municipality=municipality, birth_year=1980, **extra)
-    MembershipFactory(user=user, municipality=municipality, role=role)
+    MembershipFactory(user=user, municipality=municipality, role=role, second_factor=second_factor)
     return user
 
 
@@ -60,6 +63,7 @@ def build_world() -> World:
         "staff": _member(aarhus, Role.STAFF),
         "council": _member(aarhus, Role.COUNCIL),
         "admin": _member(aarhus, Role.ADMIN),
+        **{name: _member(aarhus, role, second_factor=False) for name, role in WITHOUT_2FA.items()},
     }
     # People who own things in the world but are none of the roles above.
     author = UserFactory(municipality=aarhus, birth_year=1975)
@@ -118,4 +122,10 @@ def build_world() -> World:
     answered = report_services.invitation_create(innovation=innovation, party=Party.STAFF, actor=users["staff"])
     report_services.invitation_answer(invitation=answered, scores=dict.fromkeys(SCORE_FIELDS, 4))
     o.update(innovation=innovation, invitation=invitation, answered_invitation=answered)
+
+    # Someone else's passkey (the host's): no role may rename or remove it.
+    from allauth.mfa.models import Authenticator
+
+    o["passkey"] = Authenticator.objects.create(user=host, type=Authenticator.Type.WEBAUTHN,
+                                                data={"name": "Værtens nøgle", "credential": {}})
     return World(aarhus=aarhus, bergen=bergen, users=users, objects=o)
