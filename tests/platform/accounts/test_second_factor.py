@@ -345,3 +345,18 @@ def test_every_two_factor_page_renders_in_the_sites_layout(client, municipality)
     client.logout()
     login = client.get(reverse("account_login")).content.decode()
     assert 'id="passkey_login"' in login and "/static/mfa/js/webauthn.js" in login
+
+
+def test_an_operator_removes_a_lost_second_factor_without_seeing_its_secret(client, municipality):
+    """Recovery when the factor and the codes are both lost: Høst's operators remove the
+    authenticator in the admin; the person then sets up a new one (until then: a citizen)."""
+    staff = member(municipality, Role.STAFF, second_factor=True)
+    lost = Authenticator.objects.get(user=staff, type="totp")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:mfa_authenticator_change", args=[lost.pk])).content.decode()
+    assert TOTP_SECRET not in page, "the secret is never shown"
+    assert client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+    removed = client.post(reverse("admin:mfa_authenticator_delete", args=[lost.pk]), {"post": "yes"})
+    assert removed.status_code == 302 and not Authenticator.objects.filter(pk=lost.pk).exists()
+    client.force_login(staff)
+    assert client.get(PAGES[Role.STAFF](municipality))["Location"] == reverse("mfa_index")
