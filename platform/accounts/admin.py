@@ -1,3 +1,5 @@
+from allauth.mfa.admin import AuthenticatorAdmin as _AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -38,3 +40,20 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+# Operators remove a second factor a person has lost (after confirming who they are), so
+# the person can set up a new one; they never see or change its secret.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(_AllauthAuthenticatorAdmin):
+    exclude = ["data"]
+    readonly_fields = ["user", "type", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
