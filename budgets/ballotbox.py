@@ -69,13 +69,8 @@ def _create(process: BudgetProcess, *, threshold: int, holders: list[tuple[objec
                   pending_share=secrecy.seal_pending(SHARE_PURPOSE, share.secret) if pending else None,
                   collected_at=None if pending else timezone.now())
         for (member, name), share in zip(holders, key.shares, strict=True)])
-    _forget(process)
-    return box, key.shares
-
-
-def _forget(process: BudgetProcess) -> None:
     ballot_context_forget(process.pk)
-    transaction.on_commit(lambda: ballot_context_forget(process.pk))
+    return box, key.shares
 
 
 @transaction.atomic
@@ -268,7 +263,7 @@ def box_open(*, process: BudgetProcess, member, shares: list[str]) -> Opening:
         box.opened_at = timezone.now()
         box.opened_by = member
         box.save(update_fields=["board", "closed_at", "opened_at", "opened_by"])
-        _forget(process)
+        ballot_context_forget(process.pk)
     return Opening(ballots=counted)
 
 

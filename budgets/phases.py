@@ -35,11 +35,6 @@ def next_phase(process: BudgetProcess) -> str | None:
     return NEXT.get(process.phase)
 
 
-def _forget(process: BudgetProcess) -> None:
-    ballot_context_forget(process.pk)
-    transaction.on_commit(lambda: ballot_context_forget(process.pk))
-
-
 @transaction.atomic
 def phase_set(*, process: BudgetProcess, phase: str, actor=None, reason: str = "") -> BudgetProcess:
     """Move the process on to the next phase. `actor` None is the calendar (phases_advance);
@@ -70,7 +65,7 @@ def phase_set(*, process: BudgetProcess, phase: str, actor=None, reason: str = "
                                reason=reason)
     BudgetProcess.objects.filter(pk=process.pk).update(phase=phase)
     process.phase = phase
-    _forget(process)
+    ballot_context_forget(process.pk)
     return process
 
 
@@ -93,7 +88,7 @@ def voting_extend(*, process: BudgetProcess, until: datetime, actor, reason: str
         setattr(process, name, value)
     PhaseChange.objects.create(process=process, from_phase=process.phase, to_phase=process.phase,
                                voting_end=until, changed_by=actor, reason=reason.strip())
-    _forget(process)
+    ballot_context_forget(process.pk)
     return process
 
 

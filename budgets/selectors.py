@@ -123,7 +123,7 @@ def ballot_context(*, pk: int, version=UNREAD) -> BallotContext | None:
     BALLOT_CONTEXT_SECONDS. A ballot then costs one small cache read instead of two queries,
     or of unpickling the objects from the cache on every ballot (~0.06 ms, measured for
     tests/load/bench_vote_surge.py). Every service that changes them forgets the version on
-    commit (services._forget_ballot_context), so all processes read anew; the closing time
+    commit (ballot_context_forget), so all processes read anew; the closing time
     is still checked on every ballot (services.check_eligible). The objects are shared by
     a process's threads: nothing on the ballot path changes them. `version`: the cached
     version (None: none is cached) when the caller has read it from the cache just now,
@@ -166,11 +166,21 @@ def _ballot_context_read(pk: int) -> BallotContext | None:
                                            DistrictBudget.objects.filter(process=process).select_related("district")})
 
 
-def ballot_context_forget(process_id: int) -> None:
+def _ballot_context_drop(process_id: int) -> None:
     from django.core.cache import cache
 
     with contextlib.suppress(Exception):  # a cache outage: the copy expires within seconds
         cache.delete(ballot_context_key(process_id))
+
+
+def ballot_context_forget(process_id: int) -> None:
+    """The ballot path caches a process and its projects for a moment (ballot_context):
+    whatever changes them drops that copy at once and again once it is committed (a ballot
+    between the two may have cached the old state)."""
+    from django.db import transaction
+
+    _ballot_context_drop(process_id)
+    transaction.on_commit(lambda: _ballot_context_drop(process_id))
 
 
 def _election(process: BudgetProcess, election: BudgetElection | None) -> BudgetElection:

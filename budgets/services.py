@@ -32,7 +32,7 @@ from .models import (
     ProjectUpdate,
     VotingCode,
 )
-from .selectors import BoxKey, ballot_projects, box_key
+from .selectors import BoxKey, ballot_context_forget, ballot_projects, box_key
 
 
 def turnout_group(process_id: int) -> str:
@@ -45,16 +45,6 @@ def process_create(**fields) -> BudgetProcess:
     process.full_clean()
     process.save()
     return process
-
-
-def _forget_ballot_context(process_id: int) -> None:
-    """The ballot path caches a process and its projects for a moment (selectors.ballot_context):
-    whatever changes them drops that copy at once and again once it is committed (a ballot
-    between the two may have cached the old state)."""
-    from .selectors import ballot_context_forget
-
-    ballot_context_forget(process_id)
-    transaction.on_commit(lambda: ballot_context_forget(process_id))
 
 
 @transaction.atomic
@@ -73,7 +63,7 @@ def district_budget_add(*, process: BudgetProcess, district, amount: int, name: 
                             spending_limit=spending_limit)
     budget.full_clean()
     budget.save()
-    _forget_ballot_context(process.pk)
+    ballot_context_forget(process.pk)
     return budget
 
 
@@ -95,7 +85,7 @@ def project_propose(*, process: BudgetProcess, user, title: str, description: st
         project.code = str(number)
     project.full_clean()
     project.save()
-    _forget_ballot_context(process.pk)
+    ballot_context_forget(process.pk)
     return project
 
 
@@ -156,7 +146,7 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     project.full_clean()
     frozen.check_save(project)  # after an approved result: cost and feasibility are frozen
     project.save()
-    _forget_ballot_context(project.process_id)
+    ballot_context_forget(project.process_id)
     return project
 
 
