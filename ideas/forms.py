@@ -5,6 +5,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ui.forms import FilterForm
+
 from .models import Campaign, Category, Comment, FlagReason, Idea, Source, Status
 from .selectors import campaign_list_open, category_list
 
@@ -122,7 +124,7 @@ class MergeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class SearchForm(forms.Form):
+class SearchForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,

@@ -3,19 +3,26 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import municipality_get, municipality_list
+from budgets.models import Phase
 from budgets.selectors import process_list_open
 from dinners.selectors import programme_list_open
 from ideas.selectors import campaign_list_open
+from reports.selectors import funnel
 
 
 def _front_page(request, municipality):
+    budgets = list(process_list_open(municipality=municipality)) if municipality else []
     others = [m for m in municipality_list() if municipality is None or m.pk != municipality.pk]
     context = {
         "municipality": municipality,
         "other_municipalities": others,
         "campaigns": campaign_list_open(municipality=municipality) if municipality else [],
-        "budgets": process_list_open(municipality=municipality) if municipality else [],
+        "budgets": budgets,
+        # The open vote is the page's main call to action.
+        "votes": [budget for budget in budgets if budget.phase == Phase.VOTING],
         "dinner_programmes": programme_list_open(municipality=municipality) if municipality else [],
+        # The headline outcome figures the reports already count (cached there).
+        "figures": funnel(municipality) if municipality else None,
     }
     return render(request, "dashboard/home.html", context)
 
