@@ -372,7 +372,7 @@ def phase_dates_coming(*, municipality: Municipality, days: int = 7, now=None) -
         within |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
     processes = (BudgetProcess.objects.filter(within, municipality=municipality)
                  .exclude(phase=Phase.IMPLEMENTATION)
-                 .only("pk", "title", "phase", *(field for field, _phase in PHASE_DATES)))
+                 .only("id", "title", "phase", *(field for field, _phase in PHASE_DATES)))
     coming = [{"process": process, "phase": phase, "phase_label": Phase(phase).label,
                "at": getattr(process, field)}
               for process in processes for field, phase in PHASE_DATES
@@ -385,5 +385,5 @@ def projects_awaiting_review(*, municipality: Municipality, limit: int = 10) -> 
     reviewed (proposals or review phase), oldest first, with their number: two queries."""
     qs = (Project.objects.filter(process__municipality=municipality, feasibility=Feasibility.PENDING,
                                  process__phase__in=[Phase.PROPOSALS, Phase.REVIEW])
-          .select_related("process").only("pk", "title", "created_at", "process__pk", "process__title"))
+          .select_related("process").only("id", "title", "created_at", "process__id", "process__title"))
     return {"count": qs.count(), "items": list(qs.order_by("created_at", "pk")[:limit])}

@@ -225,7 +225,7 @@ def ideas_awaiting_answer(*, municipality: Municipality, limit: int = 10) -> dic
     """Public ideas that have no answer from the municipality yet (still "published"), the
     longest waiting first, with their number: two queries."""
     qs = (_public_ideas().filter(municipality=municipality, status=Status.PUBLISHED)
-          .select_related("campaign").only("pk", "title", "created_at", "campaign__title", "campaign__answer_by"))
+          .select_related("campaign").only("id", "title", "created_at", "campaign__title", "campaign__answer_by"))
     return {"count": qs.count(), "items": list(qs.order_by("created_at", "pk")[:limit])}
 
 
@@ -239,12 +239,12 @@ def moderation_summary(*, municipality: Municipality, limit: int = 10) -> dict:
     open_flags = Count("flags", filter=Q(flags__resolved=False))
     flagged_ideas = list(
         Idea.objects.filter(municipality=municipality, flags__resolved=False).exclude(visibility=Visibility.HIDDEN)
-        .annotate(open_flags=open_flags).only("pk", "title", "visibility")
+        .annotate(open_flags=open_flags).only("id", "title", "visibility")
         .order_by("-open_flags", "pk")[:limit])
     flagged_comments = list(
         Comment.objects.filter(idea__municipality=municipality, flags__resolved=False)
         .exclude(visibility=Visibility.HIDDEN).annotate(open_flags=open_flags)
-        .select_related("idea").only("pk", "body", "visibility", "idea__pk", "idea__title")
+        .select_related("idea").only("id", "body", "visibility", "idea__id", "idea__title")
         .order_by("-open_flags", "pk")[:limit])
     return {"pending_ideas": pending, "pending_comments": pending_comments,
             "flagged_ideas": flagged_ideas, "flagged_comments": flagged_comments}
