@@ -93,6 +93,15 @@ def test_who_sees_the_staff_home(client, municipality, role):
 def test_staff_home_lists_what_waits_oldest_first_with_links(client, municipality):
     made = fill(municipality, 3)
     fill(MunicipalityFactory(slug="bergen"), 2, tag="Bergen ")
+    # Neither a phase change next month nor a project past the review phases is today's work.
+    later = BudgetProcessFactory(municipality=municipality, phase=Phase.PROPOSALS, title="Senere budget",
+                                 proposals_start=timezone.now() - timedelta(days=1),
+                                 review_start=timezone.now() + timedelta(days=12),
+                                 voting_start=timezone.now() + timedelta(days=20),
+                                 voting_end=timezone.now() + timedelta(days=30),
+                                 results_date=timezone.now() + timedelta(days=40))
+    ProjectFactory(process=BudgetProcessFactory(municipality=municipality), feasibility="pending",
+                   title="Projekt i afstemning")
     staff = member(municipality, Role.STAFF)
     client.force_login(staff)
     client.cookies["django_language"] = "en"
@@ -112,6 +121,7 @@ def test_staff_home_lists_what_waits_oldest_first_with_links(client, municipalit
     assert html.count("to “Review”") == 3
     assert len(re.findall(r'<a href="/budgets/\d+/phase/">Budget \d</a>', html)) == 3
     assert "Projects waiting for review (3)" in html and "/budgets/projects/" in html
+    assert later.title not in html and "Projekt i afstemning" not in html
     assert "Dinners waiting for approval (3)" in html and "Hemmeligvej" not in html
     assert html.count('href="/dinners/dinner/') == 3
 
