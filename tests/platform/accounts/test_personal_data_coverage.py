@@ -38,6 +38,8 @@ NOT_DOWNLOADED = {
     ("budgets.KeyHolder", "member"): "who holds a share of a ballot box key: public on the box's page "
                                      "by design (the council must be seen to hold it)",
     ("budgets.PhaseChange", "changed_by"): "who changed a process's phase: public on the process page",
+    ("ideas.SettingsChange", "actor"): "the staff member who changed the moderation settings: bookkeeping "
+                                       "of their work, shown to the municipality's staff",
 }
 # Relations whose rows should be in the download and are not yet (owners: see the app).
 KNOWN_GAPS: dict[tuple[str, str], str] = {}
