@@ -143,6 +143,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             return str(_("deleted user"))
         return self.display_name or str(_("Citizen"))
 
+    def save(self, *args, **kwargs) -> None:
+        # Django keeps a new password in `_password` until the row is saved: whichever way it
+        # changed (the form, a reset, the admin), the API tokens issued under the old one go.
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from restapi import tokens
+
+            tokens.revoke_all(self)
+
     def has_perm(self, perm, obj=None) -> bool:
         # Django grants an active superuser everything before asking any backend; here only
         # with a second factor (accounts.mfa). Without one the rules decide, as for anyone.
