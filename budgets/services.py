@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import census
+from accounts.models import CensusEntry
 from realtime.broadcast import group_name
 from realtime.coalesce import send_coalesced
 
@@ -30,6 +32,7 @@ from .models import (
     Phase,
     Project,
     ProjectUpdate,
+    Voters,
     VotingCode,
 )
 from .selectors import BoxKey, ballot_context_forget, ballot_projects, box_key
@@ -203,6 +206,11 @@ def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | N
         raise PermissionDenied(_("This process has only district budgets: choose your district's."))
     if user is None:
         return
+    if process.voters == Voters.CENSUS:
+        # The census decides who may vote, and a profile is not the census: an account
+        # votes here only once it is tied to a verified identity (issue: e-ID sign-in).
+        raise PermissionDenied(_("This vote is for the residents on the census: vote with the code in the letter "
+                                 "you received, or on paper at a citizen service centre."))
     if election is not None and election.district_budget is not None \
             and user.district_id != election.district_budget.district_id:
         raise PermissionDenied(_("Only residents of %(district)s can vote in its budget. Your district is set in "
@@ -354,16 +362,43 @@ def _paper_open(process: BudgetProcess) -> None:
 
 @transaction.atomic
 def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict,
-                       election: BudgetElection | None = None) -> PaperBallot:
+                       election: BudgetElection | None = None, person_id: str = "") -> PaperBallot:
     """Type in a paper ballot of one election (its district is on the paper); it goes into
     the ballot box once a second staff member confirms it. Until then what was typed is
-    sealed with a key outside the database."""
+    sealed with a key outside the database. In a census process staff look the voter up in
+    the census by their identity number: the paper is then that person's one ballot in the
+    election, as their letter code's would be (_census_voter)."""
     _paper_open(process)
     election = election or BudgetElection(process)
     content = clean_ballot(process, choice, ballot_projects(process=process, election=election),
                            limit=election.knapsack_limit)
+    voter_code_hash = _census_voter(process, election, person_id) if process.voters == Voters.CENSUS else ""
     return PaperBallot.objects.create(process=process, district_budget=election.district_budget,
-                                      sealed_content=secrecy.seal_paper(content), entered_by=staff)
+                                      sealed_content=secrecy.seal_paper(content), entered_by=staff,
+                                      voter_code_hash=voter_code_hash)
+
+
+def _census_voter(process: BudgetProcess, election: BudgetElection, person_id: str) -> str:
+    """The code hash that stands for a census person in this process, after checking that
+    they may vote in `election` and have not yet: what the census says, never a profile."""
+    entry = census.census_lookup(municipality=process.municipality, identifier=person_id or "")
+    if entry is None:
+        raise ValidationError({"person_id": _("This person is not on the census of %(municipality)s.")
+                               % {"municipality": process.municipality}})
+    if process.min_age and timezone.localdate().year - entry.birth_year < process.min_age:
+        raise ValidationError({"person_id": _("This person is under %(age)s and may not vote.")
+                               % {"age": process.min_age}})
+    if election.district_budget is not None and entry.district_id != election.district_budget.district_id:
+        raise ValidationError({"person_id": _("This person lives in another district and votes in its budget.")})
+    code = VotingCode.objects.filter(process=process, person_key=entry.person_key).first()
+    if code is None:
+        raise ValidationError({"person_id": _("Make the census's voting codes first: the paper ballot takes the "
+                                              "place of this person's code.")})
+    identity = secrecy.voter_hash(process.pk, f"code:{code.code_hash}", election.hash_scope)
+    if Ballot.objects.filter(process=process, voter_hash=identity).exists() or PaperBallot.objects.filter(
+            process=process, district_budget=election.district_budget, voter_code_hash=code.code_hash).exists():
+        raise ValidationError({"person_id": _("This person has already voted in this budget.")})
+    return code.code_hash
 
 
 @transaction.atomic
@@ -379,9 +414,20 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     _paper_open(paper.process)
     district_budget = paper.district_budget
     ciphertext, receipt = _sealed(None, paper.process, paper.content)
-    Ballot.objects.create(process=paper.process, district_budget=district_budget,
-                          voter_hash=secrecy.voter_hash(paper.process_id, f"paper:{uuid.uuid4()}"),
-                          receipt=receipt, ciphertext=ciphertext)
+    # A census voter's paper is their code's one ballot in the election: the unique voter
+    # hash refuses it if the code has voted there since the paper was typed in.
+    identity = f"code:{paper.voter_code_hash}" if paper.voter_code_hash else f"paper:{uuid.uuid4()}"
+    scope = BudgetElection(paper.process, district_budget).hash_scope
+    try:
+        with transaction.atomic():
+            Ballot.objects.create(process=paper.process, district_budget=district_budget,
+                                  voter_hash=secrecy.voter_hash(paper.process_id, identity, scope),
+                                  receipt=receipt, ciphertext=ciphertext)
+    except IntegrityError:
+        raise ValidationError(_("This person has voted with their letter code since the paper was typed in: "
+                                "the paper ballot cannot count.")) from None
+    if paper.voter_code_hash:
+        VotingCode.objects.filter(process=paper.process, code_hash=paper.voter_code_hash).update(used=True)
     Participation.objects.create(process=paper.process, district_budget=district_budget, channel=Channel.PAPER,
                                  district_id=district_budget.district_id if district_budget else None,
                                  voted_on=timezone.localdate())
@@ -389,6 +435,26 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     paper.sealed_content = b""
     paper.save(update_fields=["confirmed_by", "sealed_content"])
     transaction.on_commit(lambda: _send_turnout(paper.process_id))
+
+
+@transaction.atomic
+def codes_for_census(*, process: BudgetProcess) -> list[tuple[str, str]]:
+    """One voting code for each resident on the census who may vote and has none yet, bound
+    to their census district: (code, district name) for the letters, returned once."""
+    if process.voters != Voters.CENSUS:
+        raise ValidationError(_("This process does not use the census: its voters are set to accounts."))
+    year = process.voting_end.year
+    entries = (CensusEntry.objects.filter(municipality=process.municipality)
+               .exclude(person_key__in=VotingCode.objects.filter(process=process).exclude(person_key="")
+                        .values("person_key"))
+               .select_related("district").order_by("?"))  # no order that follows the upload's
+    if process.min_age:
+        entries = entries.filter(birth_year__lte=year - process.min_age)
+    made = [(secrecy.new_voting_code(), entry) for entry in entries]
+    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(code),
+                                               person_key=entry.person_key, district=entry.district,
+                                               batch="census") for code, entry in made], batch_size=2000)
+    return [(code, entry.district.name if entry.district else "") for code, entry in made]
 
 
 @transaction.atomic

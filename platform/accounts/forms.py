@@ -55,3 +55,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
         return password
+
+
+class CensusUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Census file (CSV)"),
+        help_text=_("One line per eligible resident: person_id (CPR or national identity number), birth_year, "
+                    "district (its name, or empty). The first line names the columns. Comma or semicolon."))

@@ -209,3 +209,26 @@ def deleted_user() -> User:
         defaults={"email": "deleted-user@invalid", "is_active": False},
     )
     return user
+
+
+class CensusEntry(models.Model):
+    """One eligible resident of a municipality, as staff uploaded them (CONSUL's local
+    census). The person's national identifier (CPR, fødselsnummer) is kept only as a keyed
+    hash whose key is not in the database (accounts.census.person_key): a reader of the
+    tables cannot tell who is on the list, and can check a guess only with the key."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="census",
+                                     verbose_name=_("municipality"))
+    person_key = models.CharField(max_length=64)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("district"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "person_key"], name="census_once_per_person")]
+        verbose_name = _("census entry")
+        verbose_name_plural = _("census entries")
+
+    def __str__(self) -> str:
+        return f"census entry {self.pk}"
