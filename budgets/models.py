@@ -434,9 +434,9 @@ class PaperBallot(models.Model):
     #: the typed ballot sealed with a key outside the database (budgets.secrecy.seal_pending)
     #: until a colleague confirms it; empty from then on
     sealed_content = models.BinaryField(blank=True, default=b"")
-    #: in a census process, the hash of the voter's letter code (budgets.secrecy.code_hash):
-    #: the paper ballot is that person's one ballot in its election, as their code's would be
-    voter_code_hash = models.CharField(max_length=64, blank=True, default="")
+    #: in a census process, the voter's census key (accounts.census.person_key): the paper
+    #: is that person's one ballot in its election, as their code's or e-ID's would be
+    voter_person_key = models.CharField(max_length=64, blank=True, default="")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
                                      blank=True, related_name="+")

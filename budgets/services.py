@@ -207,10 +207,8 @@ def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | N
     if user is None:
         return
     if process.voters == Voters.CENSUS:
-        # The census decides who may vote, and a profile is not the census: an account
-        # votes here only once it is tied to a verified identity (issue: e-ID sign-in).
-        raise PermissionDenied(_("This vote is for the residents on the census: vote with the code in the letter "
-                                 "you received, or on paper at a citizen service centre."))
+        census_voter_online(process=process, user=user, election=election)
+        return
     if election is not None and election.district_budget is not None \
             and user.district_id != election.district_budget.district_id:
         raise PermissionDenied(_("Only residents of %(district)s can vote in its budget. Your district is set in "
@@ -260,7 +258,8 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         projects = ballot_projects(process=process, election=election)
     content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
     ciphertext, receipt = _sealed(box, process, content)
-    if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
+    if process.allow_revote and not code and user is not None and connection.vendor == "postgresql" \
+            and process.voters == Voters.ACCOUNTS:
         # The common case of a surge: ballot and participation in one statement, atomic by
         # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
         # The rows' values without model instances: two of them, with their init signals, cost
@@ -290,7 +289,19 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                                                                                       process=process).exists():
                     raise ValidationError({"code": _("This voting code is for another district.")})
                 raise ValidationError({"code": _("This voting code is not valid or has already been used.")})
-            identity, channel = f"code:{hashed}", Channel.CODE
+            person = VotingCode.objects.filter(process=process, code_hash=hashed).values_list(
+                "person_key", flat=True).first()
+            identity = census_identity(person) if person else f"code:{hashed}"
+            channel = Channel.CODE
+        elif user is not None and process.voters == Voters.CENSUS:
+            entry = census_voter_online(process=process, user=user, election=election)
+            person, district = entry.person_key, entry.district_id
+            # The person's letter code, locked: a ballot by code (which claims it) and this
+            # one cannot pass each other, and one who voted by letter is told so.
+            if VotingCode.objects.select_for_update().filter(process=process, person_key=person, used=True).exists():
+                raise ValidationError(_("You have already voted with the code in your letter; your e-ID cannot "
+                                        "cast a second ballot."))
+            identity = census_identity(person)
         elif user is not None:
             identity = f"user:{user.pk}"
         else:
@@ -299,7 +310,12 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         ballot = Ballot(process=process, district_budget=election.district_budget, voter_hash=voter,
                         receipt=receipt, ciphertext=ciphertext)
         replaced = False
-        if process.allow_revote and not code:
+        # A census person's earlier ballot in this election may have come by letter or on
+        # paper: only their own earlier e-ID ballot (their participation says so) is replaced.
+        revote = process.allow_revote and not code and (
+            process.voters == Voters.ACCOUNTS or Participation.objects.filter(
+                process=process, user=user, district_budget=election.district_budget).exists())
+        if revote:
             replaced = _ballot_upsert(ballot)
         else:
             try:
@@ -309,6 +325,9 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                 if code:
                     raise ValidationError({"code": _("This voting code is not valid or has already been used.")}
                                           ) from None
+                if process.voters == Voters.CENSUS:
+                    raise ValidationError(_("You have already voted in this budget, with your letter code or on "
+                                            "paper.")) from None
                 raise ValidationError(_("You have already voted in this process.")) from None
         participation_record(process=process, user=user, channel=channel, election=election, district_id=district)
         transaction.on_commit(lambda: _send_turnout(process.pk))
@@ -372,15 +391,15 @@ def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict,
     election = election or BudgetElection(process)
     content = clean_ballot(process, choice, ballot_projects(process=process, election=election),
                            limit=election.knapsack_limit)
-    voter_code_hash = _census_voter(process, election, person_id) if process.voters == Voters.CENSUS else ""
+    person = _census_voter(process, election, person_id) if process.voters == Voters.CENSUS else ""
     return PaperBallot.objects.create(process=process, district_budget=election.district_budget,
                                       sealed_content=secrecy.seal_paper(content), entered_by=staff,
-                                      voter_code_hash=voter_code_hash)
+                                      voter_person_key=person)
 
 
 def _census_voter(process: BudgetProcess, election: BudgetElection, person_id: str) -> str:
-    """The code hash that stands for a census person in this process, after checking that
-    they may vote in `election` and have not yet: what the census says, never a profile."""
+    """The census key of the person a paper ballot is for, after checking that they may vote
+    in `election` and have not yet, by any channel: what the census says, never a profile."""
     entry = census.census_lookup(municipality=process.municipality, identifier=person_id or "")
     if entry is None:
         raise ValidationError({"person_id": _("This person is not on the census of %(municipality)s.")
@@ -390,15 +409,40 @@ def _census_voter(process: BudgetProcess, election: BudgetElection, person_id: s
                                % {"age": process.min_age}})
     if election.district_budget is not None and entry.district_id != election.district_budget.district_id:
         raise ValidationError({"person_id": _("This person lives in another district and votes in its budget.")})
-    code = VotingCode.objects.filter(process=process, person_key=entry.person_key).first()
-    if code is None:
-        raise ValidationError({"person_id": _("Make the census's voting codes first: the paper ballot takes the "
-                                              "place of this person's code.")})
-    identity = secrecy.voter_hash(process.pk, f"code:{code.code_hash}", election.hash_scope)
+    identity = secrecy.voter_hash(process.pk, census_identity(entry.person_key), election.hash_scope)
     if Ballot.objects.filter(process=process, voter_hash=identity).exists() or PaperBallot.objects.filter(
-            process=process, district_budget=election.district_budget, voter_code_hash=code.code_hash).exists():
+            process=process, district_budget=election.district_budget, voter_person_key=entry.person_key).exists():
         raise ValidationError({"person_id": _("This person has already voted in this budget.")})
-    return code.code_hash
+    return entry.person_key
+
+
+def census_identity(person_key: str) -> str:
+    """The voter identity (budgets.secrecy.voter_hash) of a census person in a census
+    process, whichever channel they vote through: letter code, e-ID or paper. One identity,
+    so the ballot box's unique voter hash keeps one ballot per person and election."""
+    return f"census:{person_key}"
+
+
+def census_voter_online(*, process: BudgetProcess, user, election: BudgetElection | None) -> CensusEntry:
+    """An account votes in a census process through its e-ID verification (accounts.eid)
+    when the census lists that person: the census decides district and age. Returns the
+    person's census entry."""
+    verification = getattr(user, "verification", None) if user is not None else None
+    if verification is None:
+        raise PermissionDenied(_("This vote is for the residents on the census: sign in with MitID (or your "
+                                 "national e-ID), vote with the code in the letter you received, or vote on paper "
+                                 "at a citizen service centre."))
+    entry = census.census_entry(municipality=process.municipality, person_key=verification.person_key)
+    if entry is None:
+        raise PermissionDenied(_("You are not on the census of %(municipality)s, so you cannot vote in this "
+                                 "process.") % {"municipality": process.municipality})
+    if process.min_age and timezone.localdate().year - entry.birth_year < process.min_age:
+        raise PermissionDenied(_("You must be at least %(age)s to vote.") % {"age": process.min_age})
+    if election is not None and election.district_budget is not None \
+            and entry.district_id != election.district_budget.district_id:
+        raise PermissionDenied(_("Only residents of %(district)s can vote in its budget; the census lists you "
+                                 "elsewhere.") % {"district": election.district.name})
+    return entry
 
 
 @transaction.atomic
@@ -416,7 +460,7 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     ciphertext, receipt = _sealed(None, paper.process, paper.content)
     # A census voter's paper is their code's one ballot in the election: the unique voter
     # hash refuses it if the code has voted there since the paper was typed in.
-    identity = f"code:{paper.voter_code_hash}" if paper.voter_code_hash else f"paper:{uuid.uuid4()}"
+    identity = census_identity(paper.voter_person_key) if paper.voter_person_key else f"paper:{uuid.uuid4()}"
     scope = BudgetElection(paper.process, district_budget).hash_scope
     try:
         with transaction.atomic():
@@ -426,8 +470,8 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     except IntegrityError:
         raise ValidationError(_("This person has voted with their letter code since the paper was typed in: "
                                 "the paper ballot cannot count.")) from None
-    if paper.voter_code_hash:
-        VotingCode.objects.filter(process=paper.process, code_hash=paper.voter_code_hash).update(used=True)
+    if paper.voter_person_key:  # the letter's code is spent: it would be refused anyway
+        VotingCode.objects.filter(process=paper.process, person_key=paper.voter_person_key).update(used=True)
     Participation.objects.create(process=paper.process, district_budget=district_budget, channel=Channel.PAPER,
                                  district_id=district_budget.district_id if district_budget else None,
                                  voted_on=timezone.localdate())

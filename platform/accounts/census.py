@@ -140,6 +140,10 @@ def census_lookup(*, municipality: Municipality, identifier: str) -> CensusEntry
             .filter(municipality=municipality, person_key=person_key(identifier)).first())
 
 
+def census_entry(*, municipality: Municipality, person_key: str) -> CensusEntry | None:
+    return CensusEntry.objects.filter(municipality=municipality, person_key=person_key).first()
+
+
 def census_summary(*, municipality: Municipality) -> dict:
     entries = CensusEntry.objects.filter(municipality=municipality)
     by_district = list(entries.values("district__name").annotate(n=Count("pk")).order_by("district__name"))

@@ -232,3 +232,24 @@ class CensusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"census entry {self.pk}"
+
+
+class Verification(models.Model):
+    """What a national e-ID (MitID, ID-porten) vouched for when the person signed in with it
+    (accounts.eid). The person's identifier is kept only as the census's keyed hash
+    (accounts.census.person_key), so a verified account finds its census entry without the
+    identifier being stored; one account per person. The profile cannot change these facts."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="verification", verbose_name=_("user"))
+    person_key = models.CharField(max_length=64, unique=True)
+    issuer = models.CharField(_("issuer"), max_length=200)
+    level_of_assurance = models.CharField(_("level of assurance"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"))
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+
+    def __str__(self) -> str:
+        return f"verification of {self.user_id}"
