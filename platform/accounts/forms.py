@@ -35,6 +35,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.select_related("municipality")
         self.fields["district"].label_from_instance = lambda d: f"{d.name} ({d.municipality.name})"
+        # What an e-ID vouched for is not the profile's to change (a disabled field keeps
+        # the stored value whatever is posted).
+        if getattr(self.instance, "verification", None) is not None and self.instance.verification.birth_year:
+            self.fields["birth_year"].disabled = True
+            self.fields["birth_year"].help_text = _("From your e-ID; it cannot be changed here.")
 
 
 class DeleteAccountForm(forms.Form):

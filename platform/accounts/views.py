@@ -31,7 +31,9 @@ def profile(request):
         # The profile's language becomes the site's language right away.
         response.delete_cookie("django_language")
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {
+        "form": form, "verification": getattr(request.user, "verification", None),
+        "eid_apps": selectors.eid_apps(municipality=request.user.municipality or request.municipality)})
 
 
 @login_required

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "accounts.eid",  # national e-ID sign-in over OpenID Connect (an allauth provider)
     "rules.apps.AutodiscoverRulesConfig",
     "ui",
     "accounts",
@@ -230,6 +232,17 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # The reverse proxies in front of the web processes (addresses or networks): only from them is
 # X-Forwarded-For believed (config.middleware.ClientAddressMiddleware). Empty: none.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# National e-ID (accounts.eid): only what the identity provider vouches for is kept, and
+# allauth stores no provider tokens; e-ID never links to an account by e-mail address alone.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Test-ID, a stand-in e-ID that lets anyone be any test person: the demo's and the tests'.
+EID_TEST_PROVIDER = env.bool("EID_TEST_PROVIDER", default=True)
+# The key of the keyed hashes that stand for national identity numbers (census entries and
+# e-ID verifications); empty: derived from SECRET_KEY. Keep it when rotating SECRET_KEY.
+IDENTITY_KEY = env("IDENTITY_KEY", default="")
 API_TOKEN_TTL = env.int("API_TOKEN_TTL_SECONDS", default=30 * 24 * 3600)
 PASSWORD_CHECK_SLOTS = env.int("PASSWORD_CHECK_SLOTS", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
