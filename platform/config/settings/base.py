@@ -227,8 +227,6 @@ ACCOUNT_RATE_LIMITS = {
 # made with the first one. accounts.mfa enforces it in the role predicates; see README, "MFA".
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-# How long an API token works (restapi.tokens), and how many password checks one process
-# runs at a time (accounts.passwords; 0: one less than the cores, at least one).
 # The reverse proxies in front of the web processes (addresses or networks): only from them is
 # X-Forwarded-For believed (config.middleware.ClientAddressMiddleware). Empty: none.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
@@ -243,6 +241,8 @@ EID_TEST_PROVIDER = env.bool("EID_TEST_PROVIDER", default=True)
 # The key of the keyed hashes that stand for national identity numbers (census entries and
 # e-ID verifications); empty: derived from SECRET_KEY. Keep it when rotating SECRET_KEY.
 IDENTITY_KEY = env("IDENTITY_KEY", default="")
+# How long an API token works (restapi.tokens), and how many password checks one process
+# runs at a time (accounts.passwords; 0: one less than the cores, at least one).
 API_TOKEN_TTL = env.int("API_TOKEN_TTL_SECONDS", default=30 * 24 * 3600)
 PASSWORD_CHECK_SLOTS = env.int("PASSWORD_CHECK_SLOTS", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

@@ -176,3 +176,16 @@ def test_a_client_that_is_not_the_proxy_cannot_name_its_address():
     codes = [obtain(APIClient(REMOTE_ADDR="203.0.113.66"), UserFactory().email, password="wrong",
                     HTTP_X_FORWARDED_FOR=f"172.30.57.{n}").status_code for n in range(11)]
     assert codes[10] == 429
+
+
+def test_forty_wrong_passwords_for_one_account_with_rotating_forwarded_for_are_refused_from_the_sixth():
+    """The attack of issue 14: a rotating X-Forwarded-For escaped every limit. Now the
+    account locks after five failures, whatever the header says, and stays locked for the
+    right password too."""
+    user = UserFactory()
+    codes = [obtain(APIClient(), user.email, password=f"guess {n}", HTTP_X_FORWARDED_FOR=f"10.1.{n}.7").status_code
+             for n in range(40)]
+    assert codes[:5] == [400] * 5
+    assert set(codes[5:]) == {429}, codes
+    assert obtain(APIClient(), user.email, HTTP_X_FORWARDED_FOR="10.2.0.1").status_code == 429
+    assert not ApiToken.objects.filter(user=user).exists()
