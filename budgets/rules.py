@@ -23,12 +23,15 @@ def is_authenticated(user) -> bool:
 # role without a second factor would be asked to set one up (accounts.mfa).
 rules.add_perm("budgets.propose_project", is_authenticated & _in_phase(Phase.PROPOSALS))
 @rules.predicate
-def votes_with_accounts(user, process) -> bool:
-    """A census process takes letter codes and paper, not profiles (budgets.models.Voters)."""
-    return process.voters == Voters.ACCOUNTS
+def votes_online(user, process) -> bool:
+    """An account votes online in a census process only with an e-ID verification (the
+    census then decides: budgets.services.census_voter_online), never on its profile."""
+    if process.voters == Voters.ACCOUNTS:
+        return True
+    return getattr(user, "verification", None) is not None
 
 
-rules.add_perm("budgets.vote", is_authenticated & _in_phase(Phase.VOTING) & votes_with_accounts)
+rules.add_perm("budgets.vote", is_authenticated & _in_phase(Phase.VOTING) & votes_online)
 rules.add_perm("budgets.manage_process", is_staff_member)
 rules.add_perm("budgets.review_project", _in_phase(Phase.PROPOSALS, Phase.REVIEW) & is_staff_member)
 rules.add_perm("budgets.generate_codes", ~_in_phase(Phase.RESULTS, Phase.IMPLEMENTATION) & is_staff_member)
