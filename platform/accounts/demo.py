@@ -84,8 +84,8 @@ def _seed_identity(municipalities: dict) -> list[str]:
         return []
     from allauth.socialaccount.models import SocialApp
 
-    for slug, municipality in municipalities.items():
-        app, created = SocialApp.objects.get_or_create(
+    for slug in municipalities:
+        app, _created = SocialApp.objects.get_or_create(
             provider="eid", provider_id=f"test-id-{slug}",
             defaults={"name": "Test-ID", "client_id": f"hoest-demo-{slug}", "secret": secrets.token_urlsafe(24)})
         app.settings = {"server_url": "/test-id", "municipality": slug, "scope": ["openid"],
