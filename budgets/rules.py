@@ -3,7 +3,7 @@ import rules
 
 from accounts.rules import is_council_member, is_staff_member
 
-from .models import Phase
+from .models import Phase, Voters
 
 
 def _in_phase(*phases):
@@ -22,7 +22,16 @@ def is_authenticated(user) -> bool:
 # The phase comes first: out of its phase an action is refused as such, before a privileged
 # role without a second factor would be asked to set one up (accounts.mfa).
 rules.add_perm("budgets.propose_project", is_authenticated & _in_phase(Phase.PROPOSALS))
-rules.add_perm("budgets.vote", is_authenticated & _in_phase(Phase.VOTING))
+@rules.predicate
+def votes_online(user, process) -> bool:
+    """An account votes online in a census process only with an e-ID verification (the
+    census then decides: budgets.services.census_voter_online), never on its profile."""
+    if process.voters == Voters.ACCOUNTS:
+        return True
+    return getattr(user, "verification", None) is not None
+
+
+rules.add_perm("budgets.vote", is_authenticated & _in_phase(Phase.VOTING) & votes_online)
 rules.add_perm("budgets.manage_process", is_staff_member)
 rules.add_perm("budgets.review_project", _in_phase(Phase.PROPOSALS, Phase.REVIEW) & is_staff_member)
 rules.add_perm("budgets.generate_codes", ~_in_phase(Phase.RESULTS, Phase.IMPLEMENTATION) & is_staff_member)

@@ -427,9 +427,8 @@ def _spec_url(key: str, route: Route, world: World, *, api: bool) -> str:
 def _clients(world: World) -> tuple[dict[str, Client], dict[str, Client], dict[str, Client]]:
     """Page clients signed in just now (with the second factor, for those who have one), page
     clients of sessions signed in long ago, and API clients with the role's token."""
-    from rest_framework.authtoken.models import Token
-
     from accounts import mfa
+    from tests.factories import api_token
 
     pages, stale, api = {}, {}, {}
     for role, user in world.users.items():
@@ -442,7 +441,7 @@ def _clients(world: World) -> tuple[dict[str, Client], dict[str, Client], dict[s
             else:
                 pages[role].force_login(user)
             stale[role].force_login(user)
-            headers["Authorization"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+            headers["Authorization"] = f"Token {api_token(user)}"
         api[role] = Client(raise_request_exception=False, headers=headers)
     return pages, stale, api
 
