@@ -328,7 +328,7 @@ def test_every_two_factor_page_renders_in_the_sites_layout(client, municipality)
     # Adding a key (the browser's part is in tests/e2e); then a key (its credential left out:
     # these pages only show its name and kind).
     add = client.get(reverse("mfa_add_webauthn")).content.decode()
-    for text in ('id="mfa_webauthn_add"', 'id="js_data"', "/static/mfa/js/webauthn.js", 'class="portal-header'):
+    for text in ('id="mfa_webauthn_add"', 'id="js_data"', "/static/mfa/js/webauthn.js", 'class="header hoest-header'):
         assert text in add
     key = Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN,
                                        data={"name": "Min telefon",
@@ -346,7 +346,7 @@ def test_every_two_factor_page_renders_in_the_sites_layout(client, municipality)
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         html = response.content.decode()
-        assert 'class="portal-header' in html, f"{name}: the site's layout"
+        assert 'class="header hoest-header' in html, f"{name}: the site's layout"
         for text in expected:
             assert text in html, f"{name}: {text!r}"
     for name in ("mfa_edit_webauthn", "mfa_remove_webauthn"):
