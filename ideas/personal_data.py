@@ -28,7 +28,7 @@ def collect(user) -> dict:
                     for f in Flag.objects.filter(user=user)],
         # What the person did as a moderator or as staff: their decisions and answers.
         "moderation_decisions": [
-            {"idea": e.idea_id, "comment": e.comment_id, "action": e.action, "reason": e.reason_display,
+            {"idea": e.idea_id, "comment": e.comment_id, "action": e.action, "reason": e.reason,
              "at": e.created_at.isoformat()}
             for e in ModerationEvent.objects.filter(actor=user)
         ],

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure  # noqa: E402 - after choosing the backend
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 # Sized for a phone: the figure is as wide as a phone's page at most twice over, so labels in
 # FONT_SIZE points stay readable when the page scales it down to the screen's width.
-WIDTH_INCHES = 6
+WIDTH_INCHES = 5
 FONT_SIZE = 13
 TITLE_SIZE = 15
 PNG_DPI = 150
@@ -40,9 +40,11 @@ def _save(fig: Figure, fmt: str, title: str, description: str) -> bytes:
     buffer = io.BytesIO()
     fig.tight_layout()
     if fmt == "png":
-        fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Title": title, "Description": description})
+        fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Title": title, "Description": description},
+                    bbox_inches="tight", pad_inches=0.15)
         return buffer.getvalue()
-    fig.savefig(buffer, format="svg", metadata={"Title": title, "Description": description, "Date": None})
+    fig.savefig(buffer, format="svg", metadata={"Title": title, "Description": description, "Date": None},
+                bbox_inches="tight", pad_inches=0.15)
     svg = buffer.getvalue().decode("utf-8")
     svg = re.sub(r"<svg ", '<svg role="img" aria-labelledby="chart-title chart-desc" ', svg, count=1)
     svg = re.sub(r"(<svg[^>]*>)", r'\1\n <title id="chart-title">' + escape(title).replace("\\", "\\\\")
@@ -73,7 +75,7 @@ def horizontal_bars(*, title: str, description: str, labels: Sequence[str], valu
         ax.set_xlabel("%")
     else:
         ax.set_xlim(0, max(numbers + [1]) * 1.15)
-    ax.set_title(_wrap(title, 40), loc="left", fontsize=TITLE_SIZE)
+    _title(fig, title)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, fmt, title, description)
 
@@ -93,7 +95,7 @@ def small_multiples(*, title: str, description: str, labels: Sequence[str], valu
         ax.annotate("–" if value is None else f"{value:g}", (number, 0), xytext=(4, 0),
                     textcoords="offset points", va="center")
         ax.spines[["top", "right", "left"]].set_visible(False)
-    fig.suptitle(_wrap(title, 40), x=0.02, ha="left", fontsize=TITLE_SIZE)
+    _title(fig, title)
     return _save(fig, fmt, title, description)
 
 
@@ -114,8 +116,8 @@ def paired_bars(*, title: str, description: str, labels: Sequence[str], series: 
     ax.set_yticks(base, [_wrap(label, 16) for label in labels])
     ax.set_xlim(0, 110)
     ax.set_xlabel("%")
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncol=2, frameon=False)
-    ax.set_title(_wrap(title, 40), loc="left", fontsize=TITLE_SIZE)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False)
+    _title(fig, title)
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, fmt, title, description)
 
@@ -136,12 +138,19 @@ def radar(*, title: str, description: str, labels: Sequence[str], series: dict[s
                 linestyle=["-", "--", ":", "-."][i % 4], marker="o", label=name)
         ax.fill(angles, points, color=COLOURS[i % len(COLOURS)], alpha=0.08)
     ax.set_xticks(angles[:-1], [_wrap(label, 14) for label in labels])
-    ax.tick_params(axis="x", pad=14)
+    ax.tick_params(axis="x", pad=18)
     ax.set_ylim(0, high)
     ax.set_yticks(range(int(low), int(high) + 1))
-    ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
-    ax.set_title(_wrap(title, 40), loc="left", fontsize=TITLE_SIZE, pad=24)
+    ax.set_rlabel_position(100)  # the scale between two axes, clear of their labels
+    ax.tick_params(axis="y", labelsize=FONT_SIZE - 3)
+    ax.legend(loc="upper left", bbox_to_anchor=(-0.1, -0.16), frameon=False)
+    _title(fig, title)
     return _save(fig, fmt, title, description)
+
+
+def _title(fig: Figure, title: str) -> None:
+    """The title over the whole figure, from its left edge, wrapped to the figure's width."""
+    fig.suptitle(_wrap(title, 34), x=0.01, ha="left", fontsize=TITLE_SIZE)
 
 
 def _wrap(text: str, width: int = 18) -> str:

@@ -43,6 +43,9 @@ def tick(last_runs: dict[str, datetime], now: datetime) -> list[str]:
     from config.celery import app
 
     names = due(last_runs, now)
+    if names:
+        # The apps' tasks modules (autodiscover_tasks is lazy; a worker imports them at start).
+        app.loader.import_default_modules()
     for name in names:
         task = app.conf.beat_schedule[name]["task"]
         close_old_connections()

@@ -24,11 +24,10 @@ DANISH_ONLY = ["af", "efter", "hvad", "nogen", "vælg", "gæster", "spørgsmål"
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo, seeded once for this module and rolled back after it."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("seed_demo", verbosity=0)
-            yield
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

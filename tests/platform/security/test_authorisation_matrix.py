@@ -124,6 +124,8 @@ AARHUS_SLUG = lambda w: {"slug": "aarhus"}  # noqa: E731
 PAGES: dict[str, Route] = {
     # Site-wide
     "healthz": Route(expected=expect(200)),
+    # Uploaded images in the embedded run mode (config.media): public files, nothing else.
+    "media": Route(expected=expect(404), kwargs=lambda w: {"path": "ideas/0/missing.png"}),
     "set_language": Route(expected=expect(302), method="POST", data=lambda w: {"language": "en"}),
     "javascript-catalog": Route(expected=expect(200)),
     "admin": Route(expected=expect(302)),
