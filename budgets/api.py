@@ -18,7 +18,7 @@ from restapi.renderers import SafeJSONRenderer
 
 from . import ballotbox, results, selectors, services
 from .elections import election_default, election_get
-from .models import BudgetProcess
+from .models import BudgetProcess, rule_label
 from .serializers import (
     BallotSerializer,
     CouncilSerializer,
@@ -167,6 +167,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
         comparison = selectors.rule_comparison(process=process, election=election)
         for row in comparison["rules"]:
             row["selected"] = sorted(row["selected"])
+            row["rule_label"] = rule_label(row["rule"])
         return Response(comparison)
 
     @extend_schema(request=CouncilSerializer, responses={204: None})

@@ -32,7 +32,7 @@ def clean_ballot(process: BudgetProcess, choice: dict, projects: dict[str, int],
             total = sum(projects[c] for c in chosen)
             if total > limit:
                 raise ValidationError(
-                    _("You chose %(total)s; the limit is %(limit)s. Remove a project or choose cheaper ones.")
+                    _("You chose projects for %(total)s, more than the limit of %(limit)s: remove a project or choose cheaper ones.")
                     % {"total": money(total, process.currency), "limit": money(limit, process.currency)},
                     code="over_limit")
         return {"projects": sorted(chosen)}

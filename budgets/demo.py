@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Municipality
+from accounts.models import Country, Language, Municipality
+from accounts.services import municipality_upsert
 
 from . import ballotbox, phases, results, selectors, services
 from .elections import BudgetElection
@@ -33,11 +34,30 @@ AARHUS_DISTRICT_BUDGETS = {
     "viby": ("Viby", 150_000, [("Bænke langs Viby Ringvej", 40_000), ("Legehus i Rosenhøj", 90_000),
                                ("Byttecentral ved Viby Torv", 35_000), ("Pumptrack i Viby Syd", 120_000)]),
 }
+#: the district each citywide demo project is in, by its title (None: no one district)
+AARHUS_PROJECT_DISTRICTS = {
+    "Legeplads i Gellerupparken": "Brabrand", "Lys på stien langs Brabrand Sø": "Brabrand",
+    "Bænke og skygge i Mølleparken": "Midtbyen", "Cykelværksted for unge i Viby": "Viby",
+    "Fællesspisning på biblioteket": None, "Træer på Ingerslevs Plads": "Midtbyen",
+    "Bytte-hylder i Aarhus N": "Aarhus N", "Udendørs fitness i Højbjerg": "Højbjerg",
+    "Ladcykel til dagplejerne": None, "Musikrum for unge i Midtbyen": "Midtbyen",
+    "Blomstereng ved skolen i Tilst": "Aarhus V", "Kajakhylder ved havnen": "Midtbyen",
+}
 BERGEN_PROJECTS = [
     ("Nye benker i Nordnesparken", 150_000), ("Lekeplass på Årstad", 600_000),
     ("Sykkelverksted på Laksevåg", 200_000), ("Turstier i Fana", 350_000),
     ("Gatekunst i Bergenhus", 120_000), ("Utendørs treningsapparater i Åsane", 280_000),
 ]
+BERGEN_PROJECT_DISTRICTS = {
+    "Nye benker i Nordnesparken": "Bergenhus", "Lekeplass på Årstad": "Årstad",
+    "Sykkelverksted på Laksevåg": "Laksevåg", "Turstier i Fana": "Fana",
+    "Gatekunst i Bergenhus": "Bergenhus", "Utendørs treningsapparater i Åsane": "Åsane",
+}
+PROJECT_DISTRICTS = {**AARHUS_PROJECT_DISTRICTS, **BERGEN_PROJECT_DISTRICTS}
+DESCRIPTIONS = {
+    "aarhus": "Borgerne foreslår, kommunen vurderer, borgerne stemmer, byrådet godkender.",
+    "bergen": "Innbyggerne foreslår, kommunen vurderer, innbyggerne stemmer, bystyret godkjenner.",
+}
 
 
 def _process(municipality, slug, title, projects, *, phase, total, currency, voting_days):
@@ -49,14 +69,30 @@ def _process(municipality, slug, title, projects, *, phase, total, currency, vot
     process = services.process_create(
         municipality=municipality, slug=slug, title=title, currency=currency, total_budget=total,
         tally_rule="equalshares/add1", ballot_type="knapsack",
-        description="Borgerne foreslår, kommunen vurderer, borgerne stemmer, byrådet godkender.",
+        description=DESCRIPTIONS[municipality.slug],
         proposals_start=start - timedelta(days=60), review_start=start - timedelta(days=30),
         voting_start=start, voting_end=start + timedelta(days=14), results_date=start + timedelta(days=30),
         phase=Phase.VOTING)
     for n, (name, cost) in enumerate(projects, start=1):
         Project.objects.create(process=process, code=str(n), title=name, cost=cost, feasibility="feasible",
-                               district=municipality.districts.order_by("?").first())
+                               district=_district(municipality, name))
     return process, True
+
+
+def _district(municipality, title: str):
+    name = PROJECT_DISTRICTS.get(title)
+    return municipality.districts.filter(name=name).first() if name else None
+
+
+def _fix_older_demo(process: BudgetProcess) -> None:
+    """An older demo database gave the projects random districts (a playground in
+    Gellerupparken in Aarhus N) and Bergen a Danish description: put them right."""
+    for project in process.projects.filter(district_budget__isnull=True, title__in=list(PROJECT_DISTRICTS)):
+        district = _district(process.municipality, project.title)
+        if project.district_id != (district.pk if district else None):
+            Project.objects.filter(pk=project.pk).update(district=district)
+    if process.description != DESCRIPTIONS[process.municipality.slug]:
+        BudgetProcess.objects.filter(pk=process.pk).update(description=DESCRIPTIONS[process.municipality.slug])
 
 
 DEMO_KEY_HOLDERS = ["Demo byrådsmedlem 1", "Demo byrådsmedlem 2", "Demo byrådsmedlem 3"]
@@ -137,6 +173,7 @@ def seed() -> list[str]:
                     spent += project.cost
             services.ballot_cast(process=process, user=neighbour, choice={"projects": choice})
     lines += _aarhus_districts(process)
+    _fix_older_demo(process)
     lines.append(f"Budget: {process.title} (voting, {process.ballots.count()} sealed ballots)")
 
     bergen_process, created = _process(bergen, "innbyggerbudsjett-2026", "Innbyggerbudsjett 2026",
@@ -166,12 +203,27 @@ def seed() -> list[str]:
         ballotbox.box_open(process=bergen_process, member=council,
                            shares=[f"{s.index} {s.words()}" for s in shares[:2]])
         results.council_review(process=bergen_process, member=council, decision="approved")
+    _fix_older_demo(bergen_process)
     lines.append(f"Budget: {bergen_process.title} (results published)")
 
-    assen = Path(settings.BASE_DIR).parent / "shared" / "pabulib" / "Netherlands_Assen_2024.pb"
-    if assen.exists() and not BudgetProcess.objects.filter(slug__startswith="assen").exists():
-        from .pabulib import process_import
-
-        imported = process_import(source=assen, municipality=aarhus, title="Assen 2024 (pabulib, imported)")
-        lines.append(f"Budget: {imported.title} imported ({selectors.counted_total(process=imported)} ballots)")
+    lines += _assen()
     return lines
+
+
+def _assen() -> list[str]:
+    """A real election (Assen, the Netherlands) from the shared pabulib files, under a
+    municipality of its own: it is no budget of Aarhus's and must not show on Aarhus's pages.
+    An older demo database had imported it into Aarhus; it is moved."""
+    source = Path(settings.BASE_DIR).parent / "shared" / "pabulib" / "Netherlands_Assen_2024.pb"
+    existing = BudgetProcess.objects.filter(slug__startswith="assen")
+    if not source.exists() and not existing.exists():
+        return []
+    assen = municipality_upsert(slug="assen", name="Gemeente Assen (pabulib)", country=Country.OTHER,
+                                default_language=Language.ENGLISH)
+    existing.exclude(municipality=assen).update(municipality=assen)
+    if existing.exists():
+        return []
+    from .pabulib import process_import
+
+    imported = process_import(source=source, municipality=assen, title="Assen 2024 (pabulib, imported)")
+    return [f"Budget: {imported.title} imported ({selectors.counted_total(process=imported)} ballots)"]

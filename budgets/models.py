@@ -41,8 +41,23 @@ class BallotType(models.TextChoices):
 
 
 class TallyRule(models.TextChoices):
-    GREEDY = "greedy", _("Greedy: most votes first, while the money lasts")
-    EQUAL_SHARES = "equalshares/add1", _("Method of Equal Shares (add1 completion)")
+    GREEDY = "greedy", _("Most votes first, while the money lasts")
+    EQUAL_SHARES = "equalshares/add1", _("Equal shares: every voter gets an equal part of the budget")
+
+
+#: Every rule the tally engine names (budgets.tally), in plain words: the council compares
+#: them side by side, so the ones that are not a process's own rule need words too.
+RULE_LABELS = {
+    "greedy": TallyRule.GREEDY.label,
+    "mes": _("Equal shares, money left over is not spent"),
+    "equalshares": _("Equal shares, money left over is not spent"),
+    "equalshares/add1": _("Equal shares, money left over is used as well"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """A tally rule's name in plain words (the engine's code for an unknown one)."""
+    return str(RULE_LABELS.get(rule, rule))
 
 
 class Voters(models.TextChoices):

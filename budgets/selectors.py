@@ -6,6 +6,7 @@ import contextlib
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
@@ -211,6 +212,16 @@ def elections_for_voter(*, process: BudgetProcess, user) -> list[BudgetElection]
     """The elections a signed-in voter may vote in: the citywide one and their district's."""
     district_id = getattr(user, "district_id", None)
     return [e for e in process_elections(process) if e.is_citywide or e.district_budget.district_id == district_id]
+
+
+def voter_participations(*, process: BudgetProcess, user) -> dict[str, date]:
+    """That the signed-in person voted, by election key ("" citywide), with the day of their
+    first ballot in it; never what they voted."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = Participation.objects.filter(process=process, user=user).values_list(
+        "district_budget__slug", "voted_on")
+    return {slug or "": voted_on for slug, voted_on in rows}
 
 
 def results_visible(*, process: BudgetProcess, user) -> bool:

@@ -70,13 +70,15 @@ def process_detail(request, pk: int):
     user = request.user
     sections = selectors.project_sections(process=process)
     mine = {e.key for e in selectors.elections_for_voter(process=process, user=user)} if user.is_authenticated else set()
+    voted = selectors.voter_participations(process=process, user=user)
     result = getattr(process, "result", None) if process.results_public else None
     outcomes = {e["key"]: e for e in result.elections} if result else {}
     # Made again from the database on every view: a change made with SQL shows at once.
     check = results.result_check(process, result) if result else None
     context = {
         "process": process,
-        "sections": [{"election": e, "projects": projects, "mine": e.key in mine, "result": outcomes.get(e.key)}
+        "sections": [{"election": e, "projects": projects, "mine": e.key in mine, "result": outcomes.get(e.key),
+                      "voted_on": voted.get(e.key)}
                      for e, projects in sections],
         "can_post_progress": user.has_perm("budgets.post_progress", process),
         "can_vote": user.has_perm("budgets.vote", process),
@@ -131,9 +133,13 @@ def _vote(request, process, election, *, with_code: bool):
         else:
             return _receipt(request, process, election, result, with_code=with_code)
     others = [e for e in process_elections(process) if e.key != election.key]
+    # The other budgets this voter votes in: a resident of a district without a budget of its
+    # own votes in the citywide one only (a code may vote in any, see the template).
+    also = ([e for e in selectors.elections_for_voter(process=process, user=request.user) if e.key != election.key]
+            if code_form is None else others)
     return render(request, "budgets/vote.html", {"process": process, "election": election, "projects": projects,
                                                  "form": form, "code_form": code_form, "others": others,
-                                                 "several": len(others) > 0})
+                                                 "also": [e.name for e in also], "several": len(others) > 0})
 
 
 @login_required
@@ -169,7 +175,10 @@ def _receipt(request, process, election, result, *, with_code: bool):
     or a log (a reload asks the browser to send the ballot again, which replaces it with a
     new sealed copy of the same choices)."""
     if request.user.is_authenticated and not with_code:
-        elections = selectors.elections_for_voter(process=process, user=request.user)
+        # Only the budgets this person may still vote in: not those they have voted in.
+        voted = selectors.voter_participations(process=process, user=request.user)
+        elections = [e for e in selectors.elections_for_voter(process=process, user=request.user)
+                     if e.key not in voted]
     else:
         elections = process_elections(process)
     others = [e for e in elections if e.key != election.key]

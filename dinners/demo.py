@@ -3,7 +3,7 @@ guests, a waiting list, one dinner waiting for approval, and two reports whose i
 Høst. Idempotent."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -24,13 +24,20 @@ GUESTS = [  # display name, birth year
     ("Eva Sørensen", 1969), ("Faisal Khan", 1979), ("Gitte Mørk", 1958), ("Hans Jørgensen", 1945),
     ("Ida Poulsen", 2001), ("Jonas Bech", 1990), ("Karin Dahl", 1975), ("Lars Vinther", 1983),
 ]
-DINNERS = [  # title, venue, days from now, seats, private seats, host index
-    ("Suppe og snak i Trøjborg", VenueType.HOME, 5, 6, 2, 0),
-    ("Fællesspisning i beboerforeningen", VenueType.ASSOCIATION, 7, 8, 0, 1),
-    ("Frokostdialog hos Aarhus Vand", VenueType.WORKPLACE, 9, 6, 0, 2),
-    ("Aftensmad på VIA University College", VenueType.EDUCATION, 11, 8, 0, 3),
-    ("Grill i kolonihaven", VenueType.OTHER, 12, 3, 0, 4),
+DINNERS = [  # title, venue, days from now, local start time (hour, minute), seats, private seats, host index
+    ("Suppe og snak i Trøjborg", VenueType.HOME, 5, (18, 0), 6, 2, 0),
+    ("Fællesspisning i beboerforeningen", VenueType.ASSOCIATION, 7, (17, 30), 8, 0, 1),
+    ("Frokostdialog hos Aarhus Vand", VenueType.WORKPLACE, 9, (12, 0), 6, 0, 2),
+    ("Aftensmad på VIA University College", VenueType.EDUCATION, 11, (18, 30), 8, 0, 3),
+    ("Grill i kolonihaven", VenueType.OTHER, 12, (17, 0), 3, 0, 4),
 ]
+#: the district of each dinner, by its title (where the name says where it is)
+DINNER_DISTRICTS = {
+    "Suppe og snak i Trøjborg": "Aarhus N", "Fællesspisning i beboerforeningen": "Brabrand",
+    "Frokostdialog hos Aarhus Vand": "Aarhus V", "Aftensmad på VIA University College": "Aarhus N",
+    "Grill i kolonihaven": "Højbjerg", "Lasagne og lokaldemokrati i Viby": "Viby",
+    "Spisning i idrætsforeningen": "Aarhus V",
+}
 REPORTED = [  # title, venue, days ago, host index, ideas
     ("Lasagne og lokaldemokrati i Viby", VenueType.HOME, 6, 5, [
         ("Fællesværksted i det gamle fyrrum", "Et sted hvor naboer kan låne værktøj og hjælpe hinanden med at reparere."),
@@ -58,9 +65,31 @@ def _people(municipality) -> list:
     return people
 
 
+def _at(days: int, hour: int, minute: int = 0):
+    """`days` from today at a local clock time (a lunch at noon, a dinner in the evening),
+    whatever the server's clock or time zone says now."""
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _fix_older_demo(programme: Programme) -> None:
+    """An older demo database started every dinner at the server's UTC hour 18 and the
+    lunch too (19:20 in Copenhagen): put the upcoming ones at their local times."""
+    for title, _venue, _days, (hour, minute), *_rest in DINNERS:
+        for dinner in programme.dinners.filter(title=title, starts_at__gt=timezone.now()):
+            local = timezone.localtime(dinner.starts_at)
+            if (local.hour, local.minute) != (hour, minute):
+                starts = timezone.make_aware(datetime.combine(local.date(), time(hour, minute)))
+                Dinner.objects.filter(pk=dinner.pk).update(starts_at=starts)
+
+
 def seed() -> list[str]:
     aarhus = Municipality.objects.filter(slug="aarhus").first()
-    if aarhus is None or Programme.objects.filter(municipality=aarhus, slug="kommunen-forfra").exists():
+    if aarhus is None:
+        return []
+    existing = Programme.objects.filter(municipality=aarhus, slug="kommunen-forfra").first()
+    if existing is not None:
+        _fix_older_demo(existing)
         return []
     now = timezone.now()
     programme = services.programme_create(
@@ -81,7 +110,8 @@ def seed() -> list[str]:
     def offer(title, venue, when, seats, private, host):
         dinner = services.dinner_offer(
             programme=programme, host=host, title=title, venue_type=venue, starts_at=when,
-            district=districts[len(title) % len(districts)], seats=seats, private_seats=private,
+            district=next((d for d in districts if d.name == DINNER_DISTRICTS.get(title)), districts[0]),
+            seats=seats, private_seats=private,
             address=f"{title.split()[-1]}vej {len(title)}, 8000 Aarhus C", language="da",
             menu="Det, værten har lyst til at lave", diets="Vegetarisk", accessibility="Niveaufri adgang",
             welcome="Velkommen til bords – vi glæder os til at tale med jer.")
@@ -89,17 +119,17 @@ def seed() -> list[str]:
         return dinner
 
     lines = []
-    for title, venue, days, seats, private, host_index in DINNERS:
-        dinner = offer(title, venue, now + timedelta(days=days, hours=18 - now.hour), seats, private, people[host_index])
+    for title, venue, days, (hour, minute), seats, private, host_index in DINNERS:
+        dinner = offer(title, venue, _at(days, hour, minute), seats, private, people[host_index])
         guests = [p for p in people if p != dinner.host][: seats + 2 if venue == VenueType.OTHER else seats // 2]
         for guest in guests:
             services.seat_book(dinner=dinner, guest=guest, diet="Vegetar" if guest.birth_year % 3 == 0 else "")
     for title, venue, days_ago, host_index, ideas in REPORTED:
         # Booked while they were ahead; moved back in time so the demo has evenings to report.
-        dinner = offer(title, venue, now + timedelta(days=1), 6, 0, people[host_index])
+        dinner = offer(title, venue, _at(1, 18), 6, 0, people[host_index])
         for guest in [p for p in people if p != dinner.host][host_index: host_index + 5]:
             services.seat_book(dinner=dinner, guest=guest)
-        Dinner.objects.filter(pk=dinner.pk).update(starts_at=now - timedelta(days=days_ago))
+        Dinner.objects.filter(pk=dinner.pk).update(starts_at=_at(-days_ago, 18))
         dinner.refresh_from_db()
         services.report_file(
             dinner=dinner, author=dinner.host, participants=6, themes="Fællesskab, tillid, lokale mødesteder",
@@ -107,6 +137,6 @@ def seed() -> list[str]:
             ideas=ideas)
     services.dinner_offer(
         programme=programme, host=people[7], title="Kaffe og kage hos Hans", venue_type=VenueType.HOME,
-        starts_at=now + timedelta(days=14), district=districts[0], seats=5, address="Hans' vej 1, 8200 Aarhus N")
+        starts_at=_at(14, 15), district=districts[0], seats=5, address="Hans' vej 1, 8200 Aarhus N")
     lines.append(f"Dinner dialogues: “{programme.title}” with {programme.dinners.count()} dinners")
     return lines

@@ -55,9 +55,14 @@ def free_open_seats(dinner: Dinner) -> int:
     return max(0, min(free_total, free_open))
 
 
+UPCOMING, PAST = "upcoming", "past"
+
+
 def dinner_list(*, programme: Programme, user, district: int | None = None, venue_type: str = "",
-                free_only: bool = False) -> QuerySet[Dinner]:
-    """Public dinners of a programme (and the person's own pending ones), without addresses."""
+                free_only: bool = False, when: str | None = None) -> QuerySet[Dinner]:
+    """Public dinners of a programme (and the person's own pending ones), without addresses:
+    all of them, or (`when`) those still to come, soonest first, or those that have begun,
+    latest first."""
     visible = Q(status__in=[DinnerStatus.APPROVED, DinnerStatus.CANCELLED])
     if getattr(user, "is_authenticated", False):
         visible |= Q(host=user)
@@ -71,6 +76,10 @@ def dinner_list(*, programme: Programme, user, district: int | None = None, venu
         queryset = queryset.filter(venue_type=venue_type)
     if free_only:
         queryset = queryset.filter(status=DinnerStatus.APPROVED, starts_at__gt=timezone.now())
+    if when == UPCOMING:
+        queryset = queryset.filter(starts_at__gt=timezone.now())
+    elif when == PAST:
+        return with_seat_counts(queryset.filter(starts_at__lte=timezone.now())).order_by("-starts_at", "-pk")
     return with_seat_counts(queryset).order_by("starts_at", "pk")
 
 

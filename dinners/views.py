@@ -65,13 +65,13 @@ def programme_detail(request, pk: int):
     user = request.user
     district = request.GET.get("district", "")
     venue = request.GET.get("venue", "")
-    dinners = list(selectors.dinner_list(programme=programme, user=user,
-                                         district=whole_number(district),
-                                         venue_type=venue if venue in VenueType.values else ""))
+    chosen = {"district": whole_number(district), "venue_type": venue if venue in VenueType.values else ""}
+    dinners = list(selectors.dinner_list(programme=programme, user=user, when=selectors.UPCOMING, **chosen))
     for dinner in dinners:
         dinner.free = selectors.free_open_seats(dinner) if dinner.is_bookable else 0
     return render(request, "dinners/programme.html", {
         "programme": programme, "dinners": dinners, "venue_types": VenueType.choices,
+        "past_dinners": selectors.dinner_list(programme=programme, user=user, when=selectors.PAST, **chosen),
         "districts": programme.districts.all() or programme.municipality.districts.all(),
         "chosen_district": district, "chosen_venue": venue,
         "can_host": user.has_perm("dinners.host_dinner", programme),

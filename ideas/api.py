@@ -259,11 +259,17 @@ class ModerationQueueView(APIView):
         municipality = _municipality(request)
         _require(request, "ideas.moderate", municipality)
         queue = selectors.moderation_queue(municipality=municipality)
-        items = [{"id": i.pk, "kind": "idea", "title": i.title, "body": i.body, "author": i.author.public_name,
-                  "flags": [f.reason for f in i.flags.all()], "created_at": i.created_at} for i in queue["ideas"]]
-        items += [{"id": c.pk, "kind": "comment", "title": c.idea.title, "body": c.body,
-                   "author": c.author.public_name, "flags": [f.reason for f in c.flags.all()],
-                   "created_at": c.created_at} for c in queue["comments"]]
+        def item(target, kind: str, title: str) -> dict:
+            return {"id": target.pk, "kind": kind, "title": title, "body": target.body,
+                    "author": target.author.public_name, "visibility": target.visibility,
+                    "flag_count": target.open_flag_count,
+                    "flags": [f.reason for f in target.open_flags],
+                    "reports": [{"reason": f.reason, "reason_display": f.get_reason_display(),
+                                 "explanation": f.explanation} for f in target.open_flags],
+                    "created_at": target.created_at}
+
+        items = [item(i, "idea", i.title) for i in queue["ideas"]]
+        items += [item(c, "comment", c.idea.title) for c in queue["comments"]]
         return Response(QueueItemSerializer(items, many=True).data)
 
 

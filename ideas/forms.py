@@ -47,8 +47,14 @@ class IdeaForm(forms.ModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaign_list_open(municipality=municipality)
-        self.fields["campaign"].empty_label = None
+        campaigns = campaign_list_open(municipality=municipality)
+        self.fields["campaign"].queryset = campaigns
+        # Never a campaign the person did not choose: without one named (?campaign=), the
+        # standing idea box, or (none) an empty choice they must make.
+        if not self.initial.get("campaign"):
+            box = next((c for c in campaigns if c.is_general_idea_box), None)
+            self.initial["campaign"] = box.pk if box else None
+        self.fields["campaign"].empty_label = None if self.initial.get("campaign") else _("Choose a campaign")
         self.fields["category"].queryset = category_list(municipality=municipality)
         self.fields["district"].queryset = municipality.districts.all()
         self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-similar-source": "true"})

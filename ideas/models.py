@@ -1,6 +1,8 @@
 """Campaigns, ideas and what citizens and staff do with them."""
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,6 +36,11 @@ class IdeaSettings(models.Model):
     promoted_supports = models.PositiveIntegerField(
         _("supports that suggest “promoted”"), default=25,
         help_text=_("Supports plus comments from citizens at which the platform suggests that citizens promoted an idea."),
+    )
+    contact_email = models.EmailField(
+        _("contact for moderation questions"), blank=True,
+        help_text=_("Where citizens write when they disagree with a moderator's decision. Høst's e-mails "
+                    "come from an address nobody reads, so they name this one."),
     )
 
     class Meta:
@@ -133,6 +140,10 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     IMPLEMENTED = "implemented", _("Implemented")
     NOT_PURSUED = "not_pursued", _("Not pursued")
+
+
+#: statuses after which an idea's course is settled; the platform no longer asks for support
+CLOSED_STATUSES = (Status.IMPLEMENTED, Status.NOT_PURSUED)
 
 
 class Visibility(models.TextChoices):
@@ -242,6 +253,11 @@ class Idea(CitizenRoles):
     @property
     def is_public(self) -> bool:
         return self.visibility == Visibility.VISIBLE and self.merged_into_id is None
+
+    @property
+    def is_closed(self) -> bool:
+        """Answered for good (implemented, or not pursued): support no longer changes it."""
+        return self.status in CLOSED_STATUSES
 
     @property
     def author_name(self) -> str:
@@ -396,6 +412,38 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.idea_id or self.comment_id}"
+
+    @staticmethod
+    def platform_reason(**data) -> str:
+        """A reason the platform gives (roles changed, hidden after flags), kept as data and
+        worded in the reader's language when shown (`reason_display`)."""
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in the active language: a moderator's reason is their own words; the
+        platform's own are worded here (older events kept the words of their time)."""
+        from django.utils.translation import gettext, ngettext
+
+        data = None
+        if self.reason.startswith("{"):
+            try:
+                data = json.loads(self.reason)
+            except ValueError:
+                data = None
+        if not isinstance(data, dict):
+            return self.reason
+        if "flags" in data:
+            n = int(data["flags"])
+            return ngettext("Reported %(n)s time.", "Reported %(n)s times.", n) % {"n": n}
+        parts = []
+        for name, value in (data.get("roles") or {}).items():
+            label = str(Idea._meta.get_field(name).verbose_name)
+            if isinstance(value, bool):
+                parts.append(f"{label}: {gettext('yes') if value else gettext('no')}")
+            else:
+                parts.append(f"{label}: “{value}”")
+        return "; ".join(parts)
 
 
 class StatusChange(models.Model):

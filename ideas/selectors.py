@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -17,6 +17,7 @@ from .models import (
     Comment,
     Flag,
     Idea,
+    IdeaImage,
     IdeaSettings,
     Innovation,
     ModerationEvent,
@@ -132,6 +133,14 @@ def idea_similar(*, municipality: Municipality, text: str, exclude_id: int | Non
     return [idea for idea in ranked if overlap(idea) >= max(1, len(words) // 2)][:limit]
 
 
+def first_images(*, idea_ids) -> dict[int, IdeaImage]:
+    """The first image of each idea (for the cards in lists), in one query for a page."""
+    first: dict[int, IdeaImage] = {}
+    for image in IdeaImage.objects.filter(idea_id__in=list(idea_ids)).order_by("idea_id", "pk"):
+        first.setdefault(image.idea_id, image)
+    return first
+
+
 def idea_get(*, pk: int) -> Idea | None:
     return Idea.objects.select_related(
         "municipality", "campaign", "category", "district", "author", "merged_into").defer(
@@ -180,18 +189,28 @@ def user_follows(*, user, idea: Idea) -> bool:
 
 
 def moderation_queue(*, municipality: Municipality) -> dict[str, list]:
-    """What waits for a moderator: pending ideas and comments, oldest first, with their
-    open flags."""
+    """What waits for a moderator: pending ideas and comments, and visible ones that people
+    have reported (below the threshold that hides them), oldest first, each with its open
+    flags (`open_flags`, with the reporters' reasons) and their number (`open_flag_count`)."""
     open_flags = Flag.objects.filter(resolved=False).order_by("created_at")
+    open_count = Count("flags", filter=Q(flags__resolved=False))
+
+    def waiting(kind: str) -> Q:
+        reported = Exists(Flag.objects.filter(**{kind: OuterRef("pk")}, resolved=False))
+        return Q(visibility=Visibility.PENDING) | (Q(visibility=Visibility.VISIBLE) & reported)
+
     ideas = list(
-        Idea.objects.filter(municipality=municipality, visibility=Visibility.PENDING,
-                            merged_into__isnull=True)
-        .select_related("author", "campaign").prefetch_related(Prefetch("flags", queryset=open_flags))
+        Idea.objects.filter(waiting("idea"), municipality=municipality, merged_into__isnull=True)
+        .annotate(open_flag_count=open_count)
+        .select_related("author", "campaign")
+        .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
         .order_by("created_at")[:200]
     )
     comments = list(
-        Comment.objects.filter(idea__municipality=municipality, visibility=Visibility.PENDING)
-        .select_related("author", "idea").prefetch_related(Prefetch("flags", queryset=open_flags))
+        Comment.objects.filter(waiting("comment"), idea__municipality=municipality)
+        .annotate(open_flag_count=open_count)
+        .select_related("author", "idea")
+        .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
         .order_by("created_at")[:200]
     )
     return {"ideas": ideas, "comments": comments}

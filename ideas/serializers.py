@@ -139,7 +139,7 @@ class ModerationSerializer(serializers.Serializer):
 
 class ModerationEventSerializer(serializers.Serializer):
     action = serializers.CharField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(source="reason_display")
     actor = serializers.SerializerMethodField()
     comment = serializers.IntegerField(source="comment_id", allow_null=True)
     created_at = serializers.DateTimeField()
@@ -148,11 +148,22 @@ class ModerationEventSerializer(serializers.Serializer):
         return event.actor.public_name if event.actor_id else None
 
 
+class FlagReportSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    reason_display = serializers.CharField()
+    explanation = serializers.CharField()
+
+
 class QueueItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     title = serializers.CharField()
     body = serializers.CharField()
     author = serializers.CharField()
-    flags = serializers.ListField(child=serializers.CharField())
+    #: "pending" (waits for approval) or "visible" (published, and reported)
+    visibility = serializers.CharField()
+    #: open reports, not yet dealt with by a moderator
+    flag_count = serializers.IntegerField()
+    flags = serializers.ListField(child=serializers.CharField(), help_text="The open reports' reasons.")
+    reports = FlagReportSerializer(many=True)
     created_at = serializers.DateTimeField()

@@ -117,8 +117,9 @@ def _done(failed: bool) -> dict:
 @shared_task(acks_late=True)
 def notify_hidden(moderation_event_id: int) -> int:
     from .models import ModerationEvent
+    from .selectors import idea_settings_for
 
-    event = (ModerationEvent.objects.select_related("idea", "comment__idea")
+    event = (ModerationEvent.objects.select_related("idea__municipality", "comment__idea__municipality")
              .filter(pk=moderation_event_id, notified_at__isnull=True, mail_failed_at__isnull=True).first())
     if event is None:
         return 0
@@ -130,7 +131,9 @@ def notify_hidden(moderation_event_id: int) -> int:
         key = f"hidden:{event.pk}"
         outcome = send_each(key, lambda: _send(
             user=author, template="hidden", idea=idea, key=key,
-            context={"event": event, "item": item, "is_comment": event.comment_id is not None}))
+            context={"event": event, "item": item, "is_comment": event.comment_id is not None,
+                     "contact_email": idea_settings_for(idea.municipality).contact_email,
+                     "municipality": idea.municipality}))
     ModerationEvent.objects.filter(pk=event.pk).update(**_done(outcome is None))
     return int(outcome is True)
 

@@ -17,7 +17,7 @@ from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.ratelimit import allow
 
-from . import selectors, services
+from . import selectors, services, upload_stash
 from .forms import (
     CampaignForm,
     CommentForm,
@@ -56,6 +56,9 @@ def _paginated_ideas(request, municipality, filters):
     page = Paginator(selectors.idea_list(municipality=municipality, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page"))
     supported = selectors.supported_idea_ids(user=request.user, idea_ids=[i.pk for i in page])
+    images = selectors.first_images(idea_ids=[i.pk for i in page])
+    for idea in page:
+        idea.first_image = images.get(idea.pk)
     return page, supported
 
 
@@ -91,6 +94,13 @@ def _submit(request, form_class, template: str, *, source_from_form: bool):
     form = form_class(request.POST or None, request.FILES or None, municipality=municipality,
                       initial={"campaign": request.GET.get("campaign")})
     similar = []
+    if request.method == "GET":
+        upload_stash.discard(request)  # a fresh form starts without images kept from before
+    # Images kept from an earlier answer with an error, still ticked (upload_stash).
+    kept = upload_stash.stashed(request, request.POST.getlist("keep_image")) if request.method == "POST" else []
+    if request.method == "POST":
+        upload_stash.discard(request, {e["token"] for e in upload_stash.stashed(request)}
+                             - {e["token"] for e in kept})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if "check" in request.POST:
@@ -101,12 +111,13 @@ def _submit(request, form_class, template: str, *, source_from_form: bool):
         else:
             if not request.user.has_perm("ideas.submit_idea", data["campaign"]):
                 raise PermissionDenied
+            uploads = upload_stash.files(request, [e["token"] for e in kept]) + list(data["images"])
             try:
                 idea = services.idea_submit(
                     author=request.user, campaign=data["campaign"], title=data["title"],
                     body=data["body"], category=data["category"], district=data["district"],
                     latitude=data["latitude"], longitude=data["longitude"],
-                    images=[(f, data["image_description"]) for f in data["images"]],
+                    images=[(f, data["image_description"]) for f in uploads],
                     source=data["source"] if source_from_form else Source.PLATFORM,
                     citizen_name=data.get("citizen_name", ""),
                     submission_key=data.get("submission_key"),
@@ -114,6 +125,7 @@ def _submit(request, form_class, template: str, *, source_from_form: bool):
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
+                upload_stash.discard(request)
                 if idea.is_public:
                     messages.success(request, _("Thank you! Your idea is published."))
                 else:
@@ -121,7 +133,10 @@ def _submit(request, form_class, template: str, *, source_from_form: bool):
                 return redirect("ideas:detail", pk=idea.pk)
     elif request.method == "POST" and form.data.get("title"):
         similar = selectors.idea_similar(municipality=municipality, text=form.data["title"])
-    return render(request, template, {"form": form, "similar": similar})
+    if request.method == "POST":
+        # The form comes back: keep the images that were fine, so they need not be picked again.
+        kept += upload_stash.stash(request, request.FILES.getlist("images"))
+    return render(request, template, {"form": form, "similar": similar, "kept_images": kept})
 
 
 @login_required

@@ -94,7 +94,7 @@ def flag_add(*, user, reason: str, explanation: str = "", idea: Idea | None = No
             and target.flag_count >= idea_settings_for(municipality).flag_threshold):
         _set_visibility(target, Visibility.PENDING)
         _log(target=target, actor=None, action=ModerationAction.AUTO_HIDE,
-             reason=_("Reported %(n)s times.") % {"n": target.flag_count})
+             reason=ModerationEvent.platform_reason(flags=target.flag_count))
     events.queue_changed(municipality.pk, "flag")
     return flag
 

@@ -102,22 +102,19 @@ def idea_roles_record(*, actor, idea: Idea, **roles) -> Idea:
     unknown = set(roles) - set(ROLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown role fields: {sorted(unknown)}")
-    changes = []
+    changes = {}
     for name, value in roles.items():
         old = getattr(idea, name)
         if old != value:
-            label = Idea._meta.get_field(name).verbose_name
-            if isinstance(value, bool):
-                changes.append(f"{label}: {_('yes') if value else _('no')}")
-            else:
-                changes.append(f"{label}: “{value}”")
+            changes[name] = value
             setattr(idea, name, value)
     if not changes:
         return idea
     idea.full_clean()
     idea.save(update_fields=[*roles, "updated_at"])
+    # Worded when shown, in the reader's language (ModerationEvent.reason_display).
     ModerationEvent.objects.create(idea=idea, actor=actor, action=ModerationAction.ROLES,
-                                   reason="; ".join(changes))
+                                   reason=ModerationEvent.platform_reason(roles=changes))
     return idea
 
 

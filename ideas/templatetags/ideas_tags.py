@@ -7,11 +7,12 @@ from __future__ import annotations
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -44,7 +45,7 @@ def _comment(comment, *, ctx: dict, reply: bool) -> SafeString:
         '<time datetime="{iso}">{date}</time>{status}</p><div class="hoest-comment-body">{body}</div>'
         '{links}{moderation}{replies}</li>',
         pk=comment.pk, author=comment.author.public_name, iso=created.isoformat(),
-        date=f"{local.day}. {ctx['months'][local.month - 1]} {local.year} {local:%H:%M}", status=status,
+        date=dateformat.format(local, ctx["datetime_format"]), status=status,
         body=mark_safe(comment.body_html),  # noqa: S308 - cleaned by ui.markdown when written  # nosec B703 B308
         links=links, moderation=mark_safe(moderation),  # noqa: S308 - rendered by a template  # nosec B703 B308
         replies=_replies(comment, ctx) if not reply else "",
@@ -65,9 +66,32 @@ def comment_thread(context, comments) -> SafeString:
         "user": context["user"], "request": context.get("request"), "csrf_token": context.get("csrf_token"),
         "can_comment": context.get("can_comment"), "is_moderator": context.get("is_moderator"),
         "reply_label": _("Reply"), "report_label": _("Report"), "moderate_label": _("Moderate"),
-        # Month names translated once per page, not once per comment ("j. F Y H:i").
-        "months": [str(MONTHS[n]) for n in range(1, 13)],
+        # The language's own date format, looked up once per page, not once per comment.
+        "datetime_format": get_format("DATETIME_FORMAT"),
     }
     if not comments:
         return format_html("<li>{}</li>", _("No comments yet."))
     return format_html_join("", "{}", ((_comment(c, ctx=ctx, reply=False),) for c in comments))
+
+
+COUNTED = {
+    "support": lambda n: ngettext("supporter", "supporters", n),
+    "comment": lambda n: ngettext("comment", "comments", n),
+}
+
+
+@register.simple_tag
+def counted(kind: str, n: int, idea_pk: int) -> SafeString:
+    """"3 supporters": the number, which updates live (static/js/ideas.js), and the word in
+    the plural form for it, with both forms for the script (da, en and nb have two)."""
+    word = COUNTED[kind]
+    return format_html(
+        '<span data-count="{kind}" data-idea="{pk}">{n}</span> '
+        '<span data-count-word="{kind}" data-idea="{pk}" data-one="{one}" data-other="{other}">{word}</span>',
+        kind=kind, pk=idea_pk, n=n, one=word(1), other=word(2), word=word(n))
+
+
+@register.filter
+def open_ideas(ideas) -> list:
+    """The ideas still open for support (not implemented, not turned down)."""
+    return [idea for idea in ideas if not idea.is_closed]

@@ -8,11 +8,12 @@ from django.utils.functional import SimpleLazyObject
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
-def _chosen_language(request) -> str:
+def _chosen_language(request, municipality=None) -> str:
     # An explicit choice (the language switcher's cookie) wins, then the account's
-    # preference, then Danish. The browser's Accept-Language is deliberately not used: the
-    # site's language is the municipality's until a person picks another. API clients are
-    # the exception: they state their language explicitly in Accept-Language.
+    # preference, then the language of the municipality whose pages these are, then Danish.
+    # The browser's Accept-Language is deliberately not used: the site's language is the
+    # municipality's until a person picks another. API clients are the exception: they state
+    # their language explicitly in Accept-Language.
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in SUPPORTED:
         return cookie
@@ -28,10 +29,24 @@ def _chosen_language(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.preferred_language in SUPPORTED:
         return user.preferred_language
-    return settings.LANGUAGE_CODE
+    if municipality is None and not request.path.startswith(("/api/", "/media/")):
+        municipality = getattr(request, "municipality", None)
+    language = getattr(municipality, "default_language", None) if municipality else None
+    return language if language in SUPPORTED else settings.LANGUAGE_CODE
+
+
+def use_municipality_language(request, municipality) -> None:
+    """A page of `municipality` (chosen by its URL, not yet remembered in the session)
+    speaks its language, unless the person chose another."""
+    language = _chosen_language(request, municipality)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 class LanguageMiddleware:
+    """Activates the language (after MunicipalityMiddleware: the municipality's language is
+    the default for its pages)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -40,7 +55,8 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # The language the page was rendered in (a view may have switched it).
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         response.headers.setdefault("Vary", "Cookie")
         return response
 

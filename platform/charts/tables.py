@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 from ui.spreadsheets import csv_writer, spreadsheet_cell
@@ -25,7 +26,8 @@ def render_table(*, title: str, header: Sequence[str], rows: Sequence[Sequence],
 
         book = Workbook()
         sheet = book.active
-        sheet.title = title[:31] or "table"
+        # Excel refuses []:*?/\ in a sheet's name ("Participation funnel: ideas").
+        sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "table"
         sheet.append([spreadsheet_cell(h) for h in header])
         for row in rows:
             sheet.append([spreadsheet_cell(v) for v in row])

@@ -17,6 +17,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from config import scheduler  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from realtime.origins import OriginValidator  # noqa: E402
 
@@ -27,3 +28,6 @@ application = ProtocolTypeRouter(
         "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# The embedded run mode has no Celery beat: the periodic jobs run in this process.
+scheduler.start()

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import language_set
+from config.media import media
 from health.views import healthz
 
 handler400 = "restapi.errors.bad_request"
@@ -36,5 +36,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("dashboard.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # The embedded run mode has no reverse proxy for uploads (production: deploy/nginx.conf).
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", media, name="media"))

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from accounts.middleware import use_municipality_language
 from accounts.selectors import municipality_get, municipality_list
 from budgets import selectors as budget_selectors
 from budgets.models import Phase
@@ -45,6 +46,7 @@ def municipality_home(request, slug: str):
     # Remember the choice: `/` and the header show this municipality from now on.
     request.session["municipality"] = municipality.slug
     request.municipality = municipality
+    use_municipality_language(request, municipality)
     return _front_page(request, municipality)
 
 

@@ -28,18 +28,22 @@ VALUE_LABELS = {
     "citizen_involvement": gettext_lazy("More citizen involvement"),
     "political_goals": gettext_lazy("Political goals met"),
 }
+# The funnel counts ideas from submission to implementation, one scale; how many people took
+# part in each way is another figure, each number on its own scale (people, not ideas).
 FUNNEL_LABELS = {
     "submitted": gettext_lazy("Ideas submitted"),
     "published": gettext_lazy("Ideas published"),
     "answered": gettext_lazy("Ideas answered"),
     "accepted": gettext_lazy("Ideas accepted"),
     "implemented": gettext_lazy("Ideas implemented"),
-    "supporters": gettext_lazy("Supporters"),
+}
+PARTICIPATION_LABELS = {
+    "supporters": gettext_lazy("Supporters of ideas (people)"),
     "budget_voters": gettext_lazy("Budget turnout (voters)"),
     "dinner_guests": gettext_lazy("Dinner guests"),
     "dinner_harvested_ideas": gettext_lazy("Ideas harvested at dinners"),
 }
-TABLES = ["roles", "values", "countries", "municipalities", "funnel"]
+TABLES = ["roles", "values", "countries", "municipalities", "funnel", "participation"]
 
 
 def _number(value: float, places: int) -> str:
@@ -79,11 +83,13 @@ class Table:
     rows: list[list]  # shown on the page
     data: list[list] = field(default_factory=list)  # downloaded (numbers as numbers)
     chart: dict = field(default_factory=dict)
+    chart_width: int = render.DISPLAY_WIDTH
 
     def render_chart(self, fmt: str) -> bytes:
         kind = self.chart["kind"]
         args = {k: v for k, v in self.chart.items() if k != "kind"}
-        draw = {"hbar": render.horizontal_bars, "paired": render.paired_bars, "radar": render.radar}[kind]
+        draw = {"hbar": render.horizontal_bars, "paired": render.paired_bars, "radar": render.radar,
+                "multiples": render.small_multiples}[kind]
         return draw(title=self.title, description=self.description, fmt=fmt, **args)
 
 
@@ -174,9 +180,20 @@ def funnel_table(funnel: dict) -> Table:
     rows.append([_("Median days from submission to the first public answer"), median_text])
     data = [[label, funnel[k]] for label, k in zip(labels, keys, strict=True)]
     data.append([_("Median days from submission to the first public answer"), median])
-    return Table(name="funnel", title=_("Participation funnel"), description=description,
-                 header=[_("Step"), _("Number")], rows=rows, data=data,
+    return Table(name="funnel", title=_("Participation funnel: ideas"), description=description,
+                 header=[_("Step"), _("Ideas")], rows=rows, data=data,
                  chart={"kind": "hbar", "labels": labels, "values": [funnel[k] for k in keys], "as_percent": False})
+
+
+def participation_table(funnel: dict) -> Table:
+    keys = list(PARTICIPATION_LABELS)
+    labels = [str(PARTICIPATION_LABELS[k]) for k in keys]
+    description = " ".join(f"{label}: {funnel[k]}." for label, k in zip(labels, keys, strict=True))
+    return Table(name="participation", title=_("Other ways citizens took part"), description=description,
+                 header=[_("Way of taking part"), _("Number")],
+                 rows=[[label, _number(funnel[k], 0)] for label, k in zip(labels, keys, strict=True)],
+                 data=[[label, funnel[k]] for label, k in zip(labels, keys, strict=True)],
+                 chart={"kind": "multiples", "labels": labels, "values": [funnel[k] for k in keys]})
 
 
 def cocreation_table(profile: dict, title: str) -> Table:
@@ -208,4 +225,5 @@ def dashboard_tables(report: dict, funnel: dict | None, names: dict) -> dict[str
               "municipalities": municipalities_table(report, names)}
     if funnel is not None:
         tables["funnel"] = funnel_table(funnel)
+        tables["participation"] = participation_table(funnel)
     return tables

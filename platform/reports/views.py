@@ -30,7 +30,7 @@ from .models import COCREATION_VALUES, SCORE_FIELDS, Party
 PAGE_SIZE = 50
 
 
-def _municipality(request, slug: str, perm: str = "reports.view_reports") -> Municipality:
+def _municipality(request, slug: str, perm: str) -> Municipality:
     municipality = municipality_get(slug=slug)
     if municipality is None:
         raise Http404
@@ -62,7 +62,6 @@ def _dashboard_data(request, municipality):
 
 
 @require_safe
-@login_required
 def index(request):
     municipality = request.municipality
     if municipality is None:
@@ -71,9 +70,8 @@ def index(request):
 
 
 @require_safe
-@login_required
 def dashboard(request, slug: str):
-    municipality = _municipality(request, slug)
+    municipality = _municipality(request, slug, "reports.view_barometer")
     selection, report, figure_tables = _dashboard_data(request, municipality)
     query = selection.query_string()
     share_url = request.build_absolute_uri(reverse("reports:dashboard", args=[slug]) + "?" + query)
@@ -86,9 +84,8 @@ def dashboard(request, slug: str):
 
 
 @require_safe
-@login_required
 def chart(request, slug: str, name: str, fmt: str):
-    municipality = _municipality(request, slug)
+    municipality = _municipality(request, slug, "reports.view_barometer")
     _selection, _report, figure_tables = _dashboard_data(request, municipality)
     if name not in figure_tables or fmt not in chart_render.FORMATS:
         raise Http404
@@ -106,9 +103,8 @@ def _table_response(table: tables.Table, fmt: str, filename: str) -> HttpRespons
 
 
 @require_safe
-@login_required
 def table(request, slug: str, name: str, fmt: str):
-    municipality = _municipality(request, slug)
+    municipality = _municipality(request, slug, "reports.view_barometer")
     _selection, _report, figure_tables = _dashboard_data(request, municipality)
     if name not in figure_tables:
         raise Http404

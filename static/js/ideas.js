@@ -28,6 +28,12 @@
     pairs.forEach(function (pair) {
       document.querySelectorAll('[data-count="' + pair[0] + '"][data-idea="' + payload.idea + '"]')
         .forEach(function (node) { node.textContent = String(pair[1]); });
+      // The word after it, in the plural form for the new number (Danish, English and
+      // Norwegian have two: one, and every other number).
+      document.querySelectorAll('[data-count-word="' + pair[0] + '"][data-idea="' + payload.idea + '"]')
+        .forEach(function (node) {
+          node.textContent = node.getAttribute(pair[1] === 1 ? "data-one" : "data-other");
+        });
     });
   }
 

@@ -87,7 +87,7 @@ def test_a_resident_votes_citywide_and_in_their_district_once_each(process, dist
     # district ballot, and the district's own limit applies.
     with pytest.raises(ValidationError, match="not on this ballot"):
         services.ballot_cast(process=process, user=resident, choice={"projects": ["A"]}, election=nordby)
-    with pytest.raises(ValidationError, match="50,000 kr.; the limit is 40,000 kr."):
+    with pytest.raises(ValidationError, match="for 50,000 kr., more than the limit of 40,000 kr.:"):
         services.ballot_cast(process=process, user=resident, choice={"projects": ["N1", "N2"]}, election=nordby)
     with pytest.raises(PermissionDenied, match="Sydby"):
         services.ballot_cast(process=process, user=resident, choice={"projects": ["S2"]}, election=districts["sydby"])

@@ -135,7 +135,11 @@ def test_council_holds_the_key_citizen_votes_two_members_open_the_box_and_approv
     assert f"/budgets/{process.pk}/council/" in council_page.url
     council_page.goto(f"/budgets/{process.pk}/council/")
     table = council_page.locator("table").first.inner_text()
-    assert "greedy" in table and "equalshares/add1" in table and "mes" in table
+    # The three rules side by side, in plain words (budgets.models.rule_label), never their codes.
+    assert "Flest stemmer først, så længe pengene rækker" in table
+    assert "Lige andele, penge til overs bliver også brugt" in table
+    assert "Lige andele, penge til overs bliver ikke brugt" in table
+    assert "greedy" not in table and "equalshares" not in table
     council_page.screenshot(path=str(screenshot_dir / "budget-council.png"), full_page=True)
     council_page.locator('input[name="decision"][value="approved"]').check()
     with council_page.expect_navigation():

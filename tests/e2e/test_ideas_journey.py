@@ -48,6 +48,8 @@ def test_submit_similar_support_live_and_approve_from_live_queue(browser, munici
         suggestion.wait_for()
         page.screenshot(path=str(screenshot_dir / "ideas-similar.png"), full_page=True)
         page.get_by_label("Beskrivelse").fill("En bus, som borgerne selv kører.")
+        # No standing idea box here: nothing is chosen for the citizen (ideas.forms.IdeaForm).
+        page.get_by_label("Kampagne").select_option(label="Hvordan bliver landsbyerne bedre?")
         with page.expect_navigation():
             page.get_by_role("button", name="Indsend idé").click()
         assert "moderator" in page.locator(".hoest-messages").inner_text().lower()

@@ -211,7 +211,9 @@ def test_roles_are_recorded_with_a_log_and_promoted_is_suggested(idea, staff, mu
     idea.refresh_from_db()
     assert idea.citizens_promoted and not selectors.promoted_suggested(idea=idea)
     event = ModerationEvent.objects.get(idea=idea, action=ModerationAction.ROLES)
-    assert "citizens promoted it" in event.reason and "200 støtter på en uge" in event.reason
+    with translation.override("en"):
+        assert "citizens promoted it: yes" in event.reason_display
+        assert "200 støtter på en uge" in event.reason_display
     assert event.actor == staff
 
 

@@ -24,6 +24,8 @@ def test_staff_make_personal_links_and_respondents_see_the_profile_after_answeri
     assert "Mette" in staff_client.get(f"/reports/innovations/{innovation.pk}/cocreation/").content.decode()
 
     client.logout()
+    # Signed out, the page would speak the municipality's language (Danish): ask for English.
+    client.cookies["django_language"] = "en"
     answer_url = f"/reports/cocreation/{invitation.token}/"
     form = client.get(answer_url)
     assert form.status_code == 200 and "Legeplads bygget sammen" in form.content.decode()

@@ -19,10 +19,10 @@ def test_seed_demo_adds_innovation_records_like_the_chapters_once(client):
     assert aarhus["outcomes"]["citizen_involvement"]["adjusted"].significant
     client.login(email="council@example.dk", password="demo-password-1")
     # The demo's council member is asked to set up a second factor first (accounts.mfa).
-    assert client.get("/reports/m/aarhus/")["Location"] == "/accounts/2fa/"
+    assert client.get("/reports/m/aarhus/innovations/")["Location"] == "/accounts/2fa/"
     from django.contrib.auth import get_user_model
 
     from tests.factories import second_factor_add
 
     second_factor_add(get_user_model().objects.get(email="council@example.dk"))
-    assert client.get("/reports/m/aarhus/").status_code == 200
+    assert client.get("/reports/m/aarhus/innovations/").status_code == 200

@@ -18,33 +18,58 @@ def data(municipality, bergen):
     save(records(120, seed=10, municipality="bergen", country="NO"), {"bergen": bergen})
 
 
-@pytest.mark.parametrize("role, allowed", [
-    (None, False), (Role.CITIZEN, False), (Role.MODERATOR, False), (Role.STAFF, True), (Role.COUNCIL, True),
-    (Role.ADMIN, True),
+@pytest.mark.parametrize("role, staff_or_council", [
+    ("anonymous", False), (None, False), (Role.CITIZEN, False), (Role.MODERATOR, False), (Role.STAFF, True),
+    (Role.COUNCIL, True), (Role.ADMIN, True),
 ])
-def test_staff_and_council_of_the_municipality_see_the_dashboard(client, municipality, data, role, allowed):
-    user = UserFactory(municipality=municipality) if role is None else member(municipality, role)
-    client.force_login(user)
-    for url in (DASHBOARD, DASHBOARD + "chart/roles.png", DASHBOARD + "table/values.csv", "/api/v1/reports/aarhus/barometer/"):
-        assert client.get(url).status_code == (200 if allowed else 403), url
+def test_everyone_sees_the_outcome_figures_and_only_staff_and_council_the_records(
+        client, municipality, data, role, staff_or_council):
+    if role != "anonymous":
+        client.force_login(UserFactory(municipality=municipality) if role is None else member(municipality, role))
+    # The Innovation Barometer's outcome figures: public, as the README says.
+    for url in (DASHBOARD, DASHBOARD + "chart/roles.png", DASHBOARD + "chart/participation.svg",
+                DASHBOARD + "table/values.csv", DASHBOARD + "table/participation.csv"):
+        assert client.get(url).status_code == 200, url
+    # The innovation records behind them, their export and the reports API: staff and council.
+    refused = 302 if role == "anonymous" else 403
+    for url in (DASHBOARD + "innovations/", DASHBOARD + "innovations/export.csv"):
+        assert client.get(url).status_code == (200 if staff_or_council else refused), url
+    api = client.get("/api/v1/reports/aarhus/barometer/").status_code
+    assert api == (200 if staff_or_council else 403)
+    page = client.get(DASHBOARD).content.decode()
+    assert ("/reports/m/aarhus/innovations/" in page) == (role in (Role.STAFF, Role.ADMIN)), \
+        "the link to the records only for those who manage them"
 
 
-def test_staff_of_another_municipality_do_not_see_this_one(client, municipality, bergen, data):
+def test_staff_of_another_municipality_see_its_figures_not_its_records(client, municipality, bergen, data):
     client.force_login(member(bergen, Role.STAFF))
-    assert client.get(DASHBOARD).status_code == 403
-    assert client.get("/reports/m/bergen/").status_code == 200
+    assert client.get(DASHBOARD).status_code == 200
+    assert client.get(DASHBOARD + "innovations/").status_code == 403
+    assert client.get("/reports/m/bergen/innovations/").status_code == 200
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client, data):
-    response = client.get(DASHBOARD)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+def test_the_funnel_counts_ideas_and_the_other_ways_of_taking_part_are_a_figure_of_their_own(client, data):
+    html = client.get(DASHBOARD).content.decode()
+    funnel = html.split('id="figure-funnel"')[1].split("</section>")[0]
+    participation = html.split('id="figure-participation"')[1].split("</section>")[0]
+    assert "Ideas submitted" in funnel and "Budget turnout" not in funnel and "Dinner guests" not in funnel
+    assert "Budget turnout (voters)" in participation and "Dinner guests" in participation
+    assert "Ideas submitted" not in participation
+
+
+def test_tables_scroll_sideways_in_a_focusable_region(client, data):
+    html = client.get(DASHBOARD).content.decode()
+    for name in ("roles", "values", "countries", "municipalities", "funnel", "participation"):
+        figure = html.split(f'id="figure-{name}"')[1].split("</section>")[0]
+        assert (f'<div class="table--responsive-scroll" tabindex="0" role="region" '
+                f'aria-labelledby="figure-{name}-title">') in figure
 
 
 def test_the_dashboard_shows_every_figure_with_table_text_and_downloads(staff_client, data):
     page = staff_client.get(DASHBOARD + "?year_from=2015")
     assert page.status_code == 200
     html = page.content.decode()
-    for name in ("roles", "values", "countries", "municipalities", "funnel"):
+    for name in ("roles", "values", "countries", "municipalities", "funnel", "participation"):
         assert f'id="figure-{name}"' in html
         assert f"chart/{name}.png?" in html and f"chart/{name}.svg?" in html
         assert f"table/{name}.csv?" in html and f"table/{name}.xlsx?" in html

@@ -25,7 +25,13 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="embedded-default-not-secret-" + "x" * 40)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails. Without SITE_URL it follows HOST and PORT, which `./hoest serve` serves on
+# (a wildcard bind address is reached as 127.0.0.1 from the same machine).
+_RUN_HOST = env("HOST", default="127.0.0.1")
+_RUN_HOST = "127.0.0.1" if _RUN_HOST in ("0.0.0.0", "::", "") else _RUN_HOST  # noqa: S104  # nosec B104 - compared, not bound
+if ":" in _RUN_HOST and not _RUN_HOST.startswith("["):
+    _RUN_HOST = f"[{_RUN_HOST}]"
+SITE_URL = env("SITE_URL", default=f"http://{_RUN_HOST}:{env('PORT', default='8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",  # makes `runserver` speak ASGI (websockets) in development
@@ -79,13 +85,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the language: a municipality's language is the default for its pages.
+    "accounts.middleware.MunicipalityMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # A privileged action refused for want of a second factor: sent to set one up.
     "accounts.middleware.SecondFactorMiddleware",
-    "accounts.middleware.MunicipalityMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -268,6 +275,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language: Django's own for Danish and Norwegian, ours for English.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -286,6 +295,9 @@ if DKFDS_DIST.exists():
 WHITENOISE_USE_FINDERS = DJANGO_ENV != "production"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploads served by Høst itself (config.media) in the embedded mode, which has no reverse
+# proxy; production leaves /media/ to nginx.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DJANGO_ENV != "production")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

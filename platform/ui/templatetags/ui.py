@@ -92,3 +92,14 @@ def markdown_filter(text: str):
     from ui.markdown import render_markdown
 
     return render_markdown(text or "")
+
+
+@register.filter
+def weekday_datetime(value):
+    """"Tuesday 8 December 2026, 18:00" in the active language's own date format (the
+    weekday, then DATETIME_FORMAT): `date:"l j. F Y H:i"` is Danish order in every language."""
+    if not value:
+        return ""
+    from django.template.defaultfilters import date
+
+    return f"{date(value, 'l')} {date(value, 'DATETIME_FORMAT')}"

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     Role.MODERATOR: lambda m: reverse("ideas:moderation"),
     Role.STAFF: lambda m: reverse("dinners:programme-new"),
-    Role.COUNCIL: lambda m: reverse("reports:dashboard", args=[m.slug]),
+    Role.COUNCIL: lambda m: reverse("reports:innovations", args=[m.slug]),
     Role.ADMIN: lambda m: reverse("ideas:enter-for-citizen"),
 }
 API = {

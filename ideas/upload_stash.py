@@ -1,0 +1,83 @@
+"""Images kept across a form that comes back with an error, so people need not pick them again.
+
+A browser cannot refill a file input, so the images that were fine are checked (and stripped
+of metadata, ui.images.clean_image), written outside MEDIA_ROOT (never served) and listed in
+the person's session; the form shows them with a box to untick to leave one out. Only the
+session that uploaded an image can use it; the idea takes them on success and the files go.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ui.images import clean_image
+
+SESSION_KEY = "idea_image_stash"
+MAX_STASHED = 3
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def _folder() -> Path:
+    folder = Path(settings.VAR_DIR) / "upload-stash"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _entries(request) -> dict[str, dict]:
+    return dict(request.session.get(SESSION_KEY) or {})
+
+
+def _path(token: str, entry: dict) -> Path:
+    return _folder() / f"{token}.{entry['ext']}"
+
+
+def stashed(request, tokens=None) -> list[dict]:
+    """The session's kept images ({"token", "name"}), all or those named in `tokens`."""
+    entries = _entries(request)
+    wanted = entries if tokens is None else [t for t in dict.fromkeys(tokens) if t in entries]
+    return [{"token": t, "name": entries[t]["name"]} for t in wanted if _path(t, entries[t]).exists()]
+
+
+def stash(request, uploads) -> list[dict]:
+    """Keep the uploads that are images we accept (the others stay errors); returns them."""
+    entries = _entries(request)
+    kept = []
+    for upload in uploads:
+        if len(entries) >= MAX_STASHED:
+            break
+        try:
+            upload.seek(0)
+            clean = clean_image(upload)
+        except (ValidationError, OSError):
+            continue
+        token = secrets.token_urlsafe(16)
+        entries[token] = {"name": Path(upload.name or "image").name[:100], "ext": clean.extension}
+        _path(token, entries[token]).write_bytes(clean.content.read())
+        kept.append({"token": token, "name": entries[token]["name"]})
+    request.session[SESSION_KEY] = entries
+    return kept
+
+
+def files(request, tokens) -> list[SimpleUploadedFile]:
+    """The kept images named in `tokens` (this session's only), as uploads for the service."""
+    entries = _entries(request)
+    out = []
+    for item in stashed(request, tokens):
+        entry = entries[item["token"]]
+        out.append(SimpleUploadedFile(item["name"], _path(item["token"], entry).read_bytes(),
+                                      content_type=CONTENT_TYPES.get(entry["ext"], "application/octet-stream")))
+    return out
+
+
+def discard(request, tokens=None) -> None:
+    """Forget kept images (all of them by default) and delete their files."""
+    entries = _entries(request)
+    for token in list(entries if tokens is None else tokens):
+        entry = entries.pop(token, None)
+        if entry is not None:
+            _path(token, entry).unlink(missing_ok=True)
+    request.session[SESSION_KEY] = entries
