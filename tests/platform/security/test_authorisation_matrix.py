@@ -178,6 +178,27 @@ PAGES: dict[str, Route] = {
     "account-profile": Route(expected=expect(200, anonymous=LOGIN)),
     "account-data": Route(expected=expect(200, anonymous=LOGIN)),
     "account-delete": Route(expected=expect(200, anonymous=LOGIN)),
+    # The census: its municipality's staff only (accounts.rules manage_census).
+    "account-census": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
+    # National e-ID (accounts.eid): a provider that is not configured is no page at all.
+    "eid_login": Route(expected=expect(404), kwargs=lambda w: {"provider_id": "not-configured"}),
+    "eid_callback": Route(expected=expect(404), kwargs=lambda w: {"provider_id": "not-configured"}),
+    # allauth's pages around a social sign-in (its old /social/ addresses redirect to them).
+    "socialaccount_connections": Route(expected=expect(200, anonymous=LOGIN)),
+    "accounts/social/connections/": Route(expected=expect(301)),
+    "socialaccount_signup": Route(expected=expect(LOGIN)),  # only with a sign-in under way
+    "accounts/social/signup/": Route(expected=expect(301)),
+    "socialaccount_login_cancelled": Route(expected=expect(200)),
+    "accounts/social/login/cancelled/": Route(expected=expect(301)),
+    "socialaccount_login_error": Route(expected=expect(401)),  # allauth's error page answers 401
+    "accounts/social/login/error/": Route(expected=expect(301)),
+    # Test-ID, the demo's stand-in e-ID: its public protocol documents; its sign-in page and
+    # token endpoint answer only a configured client, userinfo only a token it issued.
+    "test-id-configuration": Route(expected=expect(200)),
+    "test-id-jwks": Route(expected=expect(200)),
+    "test-id-authorize": Route(expected=expect(404), query=lambda w: {"client_id": "not-configured"}),
+    "test-id-token": Route(expected=expect(400), method="POST", data=lambda w: {"code": "stolen"}),
+    "test-id-userinfo": Route(expected=expect(401)),
     # Ideas
     "ideas:list": Route(expected=expect(200)),
     "ideas:submit": Route(expected=expect(200, anonymous=LOGIN)),
@@ -309,6 +330,8 @@ PAGES: dict[str, Route] = {
 API: dict[str, Route] = {
     "POST /api/v1/auth/token/": Route(expected=expect(400), data=lambda w: {"email": "nobody@example.org", "password": "wrong"}),
     "GET /api/v1/me/": Route(expected=expect(200, anonymous=403)),
+    "GET /api/v1/auth/tokens/": Route(expected=expect(200, anonymous=403)),
+    "DELETE /api/v1/auth/tokens/{id}/": Route(expected=expect(404, anonymous=403), kwargs=lambda w: {"pk": 999999}),
     # Ideas
     "GET /api/v1/campaigns/": Route(expected=expect(200)),
     "POST /api/v1/campaigns/": Route(expected=members(201, *STAFF, default=403, anonymous=403), data=lambda w: {
@@ -407,6 +430,10 @@ API: dict[str, Route] = {
     "GET /api/v1/dinners/dinners/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
     "GET /api/v1/innovations/ @bergen": Route(expected=expect(403), query=lambda w: {"municipality": "bergen"}),
     "GET /api/v1/reports/{slug}/funnel/ @bergen": Route(expected=expect(403), kwargs=lambda w: {"slug": "bergen"}),
+    # Last, as they revoke the role's own token: whoever presents a token revokes it, or all
+    # of their own (tests/platform/restapi/test_tokens.py); a token request has no session.
+    "DELETE /api/v1/auth/tokens/": Route(expected=expect(204, anonymous=403)),
+    "DELETE /api/v1/auth/token/": Route(expected=expect(204, anonymous=401)),
 }
 
 
@@ -420,6 +447,8 @@ def _spec_url(key: str, route: Route, world: World, *, api: bool) -> str:
     if not api:
         if key == "admin":
             return "/admin/"
+        if "/" in key:  # an unnamed pattern (allauth's own aliases), named by its path
+            return "/" + key
         return reverse(key, kwargs=route.kwargs(world))
     _method, path = key.split(" ", 1)
     values = route.kwargs(world)
