@@ -13,7 +13,13 @@ from accounts.models import Role
 from budgets import phases, selectors, setup
 from budgets.models import BudgetProcess, Phase
 from tests.budgets.factories import BudgetProcessFactory
-from tests.factories import DistrictFactory, MembershipFactory, MunicipalityFactory, UserFactory, sign_in_recently
+from tests.factories import (
+    DistrictFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    UserFactory,
+    sign_in_recently,
+)
 
 ROLES = ["anonymous", "citizen", "moderator", "staff", "council", "admin", "other_staff"]
 SET_UP = {"staff", "admin"}
