@@ -102,10 +102,14 @@ def setup_step(request, pk: int, step: str):
     if step not in setup.STEPS:
         raise Http404
     Form = setup_form_class(step)
-    action = ("remove-district" if "remove_district" in request.POST else
-              "add-district" if "district-amount" in request.POST else "save") if request.method == "POST" else ""
-    if step != "basics" and action != "save":
-        action = "save" if request.method == "POST" else ""
+    # The basics page holds three forms: the step's, adding and removing a district budget.
+    action = ""
+    if request.method == "POST":
+        action = "save"
+        if step == "basics" and "remove_district" in request.POST:
+            action = "remove-district"
+        elif step == "basics" and "district-amount" in request.POST:
+            action = "add-district"
     if action == "remove-district":
         return _district_remove(request, process)
     posted = action == "save"

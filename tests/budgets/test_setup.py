@@ -246,8 +246,11 @@ def test_the_check_page_lists_problems_and_refuses_to_publish(client, municipali
                                   amount=10_000 + n)
     sign_in_recently(client, staff)
     client.cookies["django_language"] = "en"
+    # Constant in the number of district budgets (they are read with their districts at once).
     with django_assert_max_num_queries(20):
         page = client.get(f"/budgets/{process.pk}/setup/check/").content.decode()
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/budgets/{process.pk}/setup/basics/").status_code == 200
     assert "write a description" in page and "is not saved yet" in page
     response = client.post(f"/budgets/{process.pk}/setup/check/", follow=True)
     assert "The budget is not published" in response.content.decode()
