@@ -344,7 +344,7 @@ API: dict[str, Route] = {
         data=lambda w: {"district": "trojborg", "name": "Trøjborg, store projekter", "amount": 10_000}),
     "DELETE /api/v1/budgets/{id}/district-budgets/{key}/": Route(
         expected=members(204, *STAFF, default=404, anonymous=403),
-        kwargs=lambda w: {"pk": w.objects["draft"].pk, "key": "trojborg"}),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "key": w.objects["draft"].district_budgets.get().slug}),
     "POST /api/v1/budgets/{id}/ballot/": Route(expected=expect(201, anonymous=403, outsider=403), kwargs=process("voting"), data=lambda w: {"projects": ["A"]}),
     "GET /api/v1/budgets/{id}/comparison/": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
     # The API is called with a token: the decision's recent authentication is a current code.
