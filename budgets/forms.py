@@ -32,9 +32,16 @@ class ReviewForm(forms.ModelForm):
         widgets = {"feasibility_reason": forms.Textarea(attrs={"rows": 3})}
 
 
-def ballot_form_class(process, projects):
-    """A form whose fields match the process's ballot design; no JavaScript needed."""
+def ballot_form_class(process, projects, *, paper: bool = False):
+    """A form whose fields match the process's ballot design; no JavaScript needed. A paper
+    ballot of a census process also asks for the voter's identity number (the census entry)."""
     fields = {}
+    if paper and process.voters == "census":
+        fields["person_id"] = forms.CharField(
+            label=_("The voter's CPR number"), max_length=12,
+            help_text=_("From the voter's health card or ID: the census says whether and where they may vote. "
+                        "Høst keeps only a keyed fingerprint of it."),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
     kind = process.ballot_type
     if kind in (BallotType.APPROVAL, BallotType.KNAPSACK):
         fields["projects"] = forms.MultipleChoiceField(

@@ -49,6 +49,14 @@ def budget_image_path(instance, filename: str) -> str:
     return f"budgets/{instance.municipality_id}/{timezone.now():%Y%m%d%H%M%S%f}.{filename.rsplit('.', 1)[-1]}"
 
 
+class Voters(models.TextChoices):
+    """Who may vote in a process, shown in plain words on its pages."""
+    ACCOUNTS = "accounts", _("Anyone with a confirmed account who lives in the municipality, as their profile says "
+                             "(for a consultative vote)")
+    CENSUS = "census", _("The residents on the municipality's census: with the code in their letter, or on paper "
+                         "at a citizen service centre")
+
+
 class BudgetProcess(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="budget_processes",
                                      verbose_name=_("municipality"))
@@ -72,6 +80,7 @@ class BudgetProcess(models.Model):
     points = models.PositiveSmallIntegerField(_("points to spread (cumulative)"), default=10)
     max_points_per_project = models.PositiveSmallIntegerField(_("most points on one project"), default=5)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
+    voters = models.CharField(_("who may vote"), max_length=10, choices=Voters.choices, default=Voters.ACCOUNTS)
     residents_only = models.BooleanField(_("only residents of the municipality may vote online"), default=True)
     allow_revote = models.BooleanField(_("a new ballot replaces the earlier one until voting closes"), default=True)
     citywide = models.BooleanField(
@@ -335,7 +344,14 @@ class VotingCode(models.Model):
     #: ballot: the code votes in that district's budgets only
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     used = models.BooleanField(default=False)
+    #: the census person the code was made for (accounts.census.person_key), or empty for a
+    #: code made without the census: one code per person per process
+    person_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process", "person_key"], condition=~Q(person_key=""),
+                                               name="voting_code_once_per_person")]
 
     def __str__(self) -> str:
         return f"voting code {self.pk} ({'used' if self.used else 'unused'})"
@@ -430,6 +446,9 @@ class PaperBallot(models.Model):
     #: the typed ballot sealed with a key outside the database (budgets.secrecy.seal_pending)
     #: until a colleague confirms it; empty from then on
     sealed_content = models.BinaryField(blank=True, default=b"")
+    #: in a census process, the voter's census key (accounts.census.person_key): the paper
+    #: is that person's one ballot in its election, as their code's or e-ID's would be
+    voter_person_key = models.CharField(max_length=64, blank=True, default="")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
                                      blank=True, related_name="+")

@@ -3,7 +3,7 @@ import rules
 
 from accounts.rules import is_council_member, is_staff_member
 
-from .models import Phase
+from .models import Phase, Voters
 
 
 def _in_phase(*phases):
@@ -25,6 +25,15 @@ def is_authenticated(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.is_active
 
 
+@rules.predicate
+def votes_online(user, process) -> bool:
+    """An account votes online in a census process only with an e-ID verification (the
+    census then decides: budgets.services.census_voter_online), never on its profile."""
+    if process.voters == Voters.ACCOUNTS:
+        return True
+    return getattr(user, "verification", None) is not None
+
+
 # The phase comes first: out of its phase an action is refused as such, before a privileged
 # role without a second factor would be asked to set one up (accounts.mfa).
 rules.add_perm("budgets.view_process", ~is_draft | is_staff_member)
@@ -32,7 +41,7 @@ rules.add_perm("budgets.view_process", ~is_draft | is_staff_member)
 rules.add_perm("budgets.create_process", is_staff_member)
 rules.add_perm("budgets.set_up_process", is_draft & is_staff_member)
 rules.add_perm("budgets.propose_project", is_authenticated & ~is_draft & _in_phase(Phase.PROPOSALS))
-rules.add_perm("budgets.vote", is_authenticated & ~is_draft & _in_phase(Phase.VOTING))
+rules.add_perm("budgets.vote", is_authenticated & ~is_draft & _in_phase(Phase.VOTING) & votes_online)
 rules.add_perm("budgets.manage_process", is_staff_member)
 rules.add_perm("budgets.review_project", ~is_draft & _in_phase(Phase.PROPOSALS, Phase.REVIEW) & is_staff_member)
 rules.add_perm("budgets.generate_codes", ~is_draft & ~_in_phase(Phase.RESULTS, Phase.IMPLEMENTATION)

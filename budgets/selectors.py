@@ -363,3 +363,38 @@ def phase_index(process: BudgetProcess) -> int:
 def phase_history(*, process: BudgetProcess) -> list:
     """The process's public history of phase changes and extensions, oldest first."""
     return list(PhaseChange.objects.filter(process=process).select_related("changed_by"))
+
+
+# --- For the staff home (dashboard.views.staff_home) -------------------------------------------
+PHASE_DATES = [
+    ("proposals_start", Phase.PROPOSALS), ("review_start", Phase.REVIEW), ("voting_start", Phase.VOTING),
+    ("voting_end", Phase.COUNCIL_REVIEW), ("results_date", Phase.RESULTS),
+]
+
+
+def phase_dates_coming(*, municipality: Municipality, days: int = 7, now=None) -> list[dict]:
+    """The phase changes of the municipality's processes that the calendar brings in the next
+    `days` days (from the start of today), soonest first: one query."""
+    now = now or timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = now + timezone.timedelta(days=days)
+    within = Q()
+    for field, _phase in PHASE_DATES:
+        within |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    processes = (BudgetProcess.objects.filter(within, municipality=municipality)
+                 .exclude(phase=Phase.IMPLEMENTATION)
+                 .only("id", "title", "phase", *(field for field, _phase in PHASE_DATES)))
+    coming = [{"process": process, "phase": phase, "phase_label": Phase(phase).label,
+               "at": getattr(process, field)}
+              for process in processes for field, phase in PHASE_DATES
+              if start <= getattr(process, field) < end]
+    return sorted(coming, key=lambda row: (row["at"], row["process"].pk))
+
+
+def projects_awaiting_review(*, municipality: Municipality, limit: int = 10) -> dict:
+    """Proposed projects nobody has reviewed yet, in processes where they can still be
+    reviewed (proposals or review phase), oldest first, with their number: two queries."""
+    qs = (Project.objects.filter(process__municipality=municipality, feasibility=Feasibility.PENDING,
+                                 process__phase__in=[Phase.PROPOSALS, Phase.REVIEW])
+          .select_related("process").only("id", "title", "created_at", "process__id", "process__title"))
+    return {"count": qs.count(), "items": list(qs.order_by("created_at", "pk")[:limit])}

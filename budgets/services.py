@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import census
+from accounts.models import CensusEntry
 from realtime.broadcast import group_name
 from realtime.coalesce import send_coalesced
 
@@ -30,6 +32,7 @@ from .models import (
     Phase,
     Project,
     ProjectUpdate,
+    Voters,
     VotingCode,
 )
 from .selectors import BoxKey, ballot_context_forget, ballot_projects, box_key
@@ -203,6 +206,9 @@ def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | N
         raise PermissionDenied(_("This process has only district budgets: choose your district's."))
     if user is None:
         return
+    if process.voters == Voters.CENSUS:
+        census_voter_online(process=process, user=user, election=election)
+        return
     if election is not None and election.district_budget is not None \
             and user.district_id != election.district_budget.district_id:
         raise PermissionDenied(_("Only residents of %(district)s can vote in its budget. Your district is set in "
@@ -252,7 +258,8 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         projects = ballot_projects(process=process, election=election)
     content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
     ciphertext, receipt = _sealed(box, process, content)
-    if process.allow_revote and not code and user is not None and connection.vendor == "postgresql":
+    if process.allow_revote and not code and user is not None and connection.vendor == "postgresql" \
+            and process.voters == Voters.ACCOUNTS:
         # The common case of a surge: ballot and participation in one statement, atomic by
         # itself, so no BEGIN/COMMIT round trips (docs/BENCHMARKS.md, vote surge).
         # The rows' values without model instances: two of them, with their init signals, cost
@@ -282,7 +289,19 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                                                                                       process=process).exists():
                     raise ValidationError({"code": _("This voting code is for another district.")})
                 raise ValidationError({"code": _("This voting code is not valid or has already been used.")})
-            identity, channel = f"code:{hashed}", Channel.CODE
+            person = VotingCode.objects.filter(process=process, code_hash=hashed).values_list(
+                "person_key", flat=True).first()
+            identity = census_identity(person) if person else f"code:{hashed}"
+            channel = Channel.CODE
+        elif user is not None and process.voters == Voters.CENSUS:
+            entry = census_voter_online(process=process, user=user, election=election)
+            person, district = entry.person_key, entry.district_id
+            # The person's letter code, locked: a ballot by code (which claims it) and this
+            # one cannot pass each other, and one who voted by letter is told so.
+            if VotingCode.objects.select_for_update().filter(process=process, person_key=person, used=True).exists():
+                raise ValidationError(_("You have already voted with the code in your letter; your e-ID cannot "
+                                        "cast a second ballot."))
+            identity = census_identity(person)
         elif user is not None:
             identity = f"user:{user.pk}"
         else:
@@ -291,7 +310,12 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         ballot = Ballot(process=process, district_budget=election.district_budget, voter_hash=voter,
                         receipt=receipt, ciphertext=ciphertext)
         replaced = False
-        if process.allow_revote and not code:
+        # A census person's earlier ballot in this election may have come by letter or on
+        # paper: only their own earlier e-ID ballot (their participation says so) is replaced.
+        revote = process.allow_revote and not code and (
+            process.voters == Voters.ACCOUNTS or Participation.objects.filter(
+                process=process, user=user, district_budget=election.district_budget).exists())
+        if revote:
             replaced = _ballot_upsert(ballot)
         else:
             try:
@@ -301,6 +325,9 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                 if code:
                     raise ValidationError({"code": _("This voting code is not valid or has already been used.")}
                                           ) from None
+                if process.voters == Voters.CENSUS:
+                    raise ValidationError(_("You have already voted in this budget, with your letter code or on "
+                                            "paper.")) from None
                 raise ValidationError(_("You have already voted in this process.")) from None
         participation_record(process=process, user=user, channel=channel, election=election, district_id=district)
         transaction.on_commit(lambda: _send_turnout(process.pk))
@@ -354,16 +381,68 @@ def _paper_open(process: BudgetProcess) -> None:
 
 @transaction.atomic
 def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict,
-                       election: BudgetElection | None = None) -> PaperBallot:
+                       election: BudgetElection | None = None, person_id: str = "") -> PaperBallot:
     """Type in a paper ballot of one election (its district is on the paper); it goes into
     the ballot box once a second staff member confirms it. Until then what was typed is
-    sealed with a key outside the database."""
+    sealed with a key outside the database. In a census process staff look the voter up in
+    the census by their identity number: the paper is then that person's one ballot in the
+    election, as their letter code's would be (_census_voter)."""
     _paper_open(process)
     election = election or BudgetElection(process)
     content = clean_ballot(process, choice, ballot_projects(process=process, election=election),
                            limit=election.knapsack_limit)
+    person = _census_voter(process, election, person_id) if process.voters == Voters.CENSUS else ""
     return PaperBallot.objects.create(process=process, district_budget=election.district_budget,
-                                      sealed_content=secrecy.seal_paper(content), entered_by=staff)
+                                      sealed_content=secrecy.seal_paper(content), entered_by=staff,
+                                      voter_person_key=person)
+
+
+def _census_voter(process: BudgetProcess, election: BudgetElection, person_id: str) -> str:
+    """The census key of the person a paper ballot is for, after checking that they may vote
+    in `election` and have not yet, by any channel: what the census says, never a profile."""
+    entry = census.census_lookup(municipality=process.municipality, identifier=person_id or "")
+    if entry is None:
+        raise ValidationError({"person_id": _("This person is not on the census of %(municipality)s.")
+                               % {"municipality": process.municipality}})
+    if process.min_age and timezone.localdate().year - entry.birth_year < process.min_age:
+        raise ValidationError({"person_id": _("This person is under %(age)s and may not vote.")
+                               % {"age": process.min_age}})
+    if election.district_budget is not None and entry.district_id != election.district_budget.district_id:
+        raise ValidationError({"person_id": _("This person lives in another district and votes in its budget.")})
+    identity = secrecy.voter_hash(process.pk, census_identity(entry.person_key), election.hash_scope)
+    if Ballot.objects.filter(process=process, voter_hash=identity).exists() or PaperBallot.objects.filter(
+            process=process, district_budget=election.district_budget, voter_person_key=entry.person_key).exists():
+        raise ValidationError({"person_id": _("This person has already voted in this budget.")})
+    return entry.person_key
+
+
+def census_identity(person_key: str) -> str:
+    """The voter identity (budgets.secrecy.voter_hash) of a census person in a census
+    process, whichever channel they vote through: letter code, e-ID or paper. One identity,
+    so the ballot box's unique voter hash keeps one ballot per person and election."""
+    return f"census:{person_key}"
+
+
+def census_voter_online(*, process: BudgetProcess, user, election: BudgetElection | None) -> CensusEntry:
+    """An account votes in a census process through its e-ID verification (accounts.eid)
+    when the census lists that person: the census decides district and age. Returns the
+    person's census entry."""
+    verification = getattr(user, "verification", None) if user is not None else None
+    if verification is None:
+        raise PermissionDenied(_("This vote is for the residents on the census: sign in with MitID (or your "
+                                 "national e-ID), vote with the code in the letter you received, or vote on paper "
+                                 "at a citizen service centre."))
+    entry = census.census_entry(municipality=process.municipality, person_key=verification.person_key)
+    if entry is None:
+        raise PermissionDenied(_("You are not on the census of %(municipality)s, so you cannot vote in this "
+                                 "process.") % {"municipality": process.municipality})
+    if process.min_age and timezone.localdate().year - entry.birth_year < process.min_age:
+        raise PermissionDenied(_("You must be at least %(age)s to vote.") % {"age": process.min_age})
+    if election is not None and election.district_budget is not None \
+            and entry.district_id != election.district_budget.district_id:
+        raise PermissionDenied(_("Only residents of %(district)s can vote in its budget; the census lists you "
+                                 "elsewhere.") % {"district": election.district.name})
+    return entry
 
 
 @transaction.atomic
@@ -379,9 +458,20 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     _paper_open(paper.process)
     district_budget = paper.district_budget
     ciphertext, receipt = _sealed(None, paper.process, paper.content)
-    Ballot.objects.create(process=paper.process, district_budget=district_budget,
-                          voter_hash=secrecy.voter_hash(paper.process_id, f"paper:{uuid.uuid4()}"),
-                          receipt=receipt, ciphertext=ciphertext)
+    # A census voter's paper is their code's one ballot in the election: the unique voter
+    # hash refuses it if the code has voted there since the paper was typed in.
+    identity = census_identity(paper.voter_person_key) if paper.voter_person_key else f"paper:{uuid.uuid4()}"
+    scope = BudgetElection(paper.process, district_budget).hash_scope
+    try:
+        with transaction.atomic():
+            Ballot.objects.create(process=paper.process, district_budget=district_budget,
+                                  voter_hash=secrecy.voter_hash(paper.process_id, identity, scope),
+                                  receipt=receipt, ciphertext=ciphertext)
+    except IntegrityError:
+        raise ValidationError(_("This person has voted with their letter code since the paper was typed in: "
+                                "the paper ballot cannot count.")) from None
+    if paper.voter_person_key:  # the letter's code is spent: it would be refused anyway
+        VotingCode.objects.filter(process=paper.process, person_key=paper.voter_person_key).update(used=True)
     Participation.objects.create(process=paper.process, district_budget=district_budget, channel=Channel.PAPER,
                                  district_id=district_budget.district_id if district_budget else None,
                                  voted_on=timezone.localdate())
@@ -389,6 +479,26 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     paper.sealed_content = b""
     paper.save(update_fields=["confirmed_by", "sealed_content"])
     transaction.on_commit(lambda: _send_turnout(paper.process_id))
+
+
+@transaction.atomic
+def codes_for_census(*, process: BudgetProcess) -> list[tuple[str, str]]:
+    """One voting code for each resident on the census who may vote and has none yet, bound
+    to their census district: (code, district name) for the letters, returned once."""
+    if process.voters != Voters.CENSUS:
+        raise ValidationError(_("This process does not use the census: its voters are set to accounts."))
+    year = process.voting_end.year
+    entries = (CensusEntry.objects.filter(municipality=process.municipality)
+               .exclude(person_key__in=VotingCode.objects.filter(process=process).exclude(person_key="")
+                        .values("person_key"))
+               .select_related("district").order_by("?"))  # no order that follows the upload's
+    if process.min_age:
+        entries = entries.filter(birth_year__lte=year - process.min_age)
+    made = [(secrecy.new_voting_code(), entry) for entry in entries]
+    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(code),
+                                               person_key=entry.person_key, district=entry.district,
+                                               batch="census") for code, entry in made], batch_size=2000)
+    return [(code, entry.district.name if entry.district else "") for code, entry in made]
 
 
 @transaction.atomic

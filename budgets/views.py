@@ -345,6 +345,19 @@ def codes(request, pk: int):
     process = _process(request, pk)
     if not request.user.has_perm("budgets.generate_codes", process):
         raise PermissionDenied
+    if request.method == "POST" and "census" in request.POST:
+        try:
+            letters = services.codes_for_census(process=process)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("budgets:codes", pk=process.pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="census-voting-codes-{process.pk}.csv"'
+        response["Cache-Control"] = "no-store"
+        writer = csv_writer(response)
+        writer.writerow(["code", "district"])
+        writer.writerows(letters)
+        return response
     form = CodesForm(request.POST or None, process=process)
     if request.method == "POST" and form.is_valid():
         generated = services.codes_generate(process=process, **form.cleaned_data)
@@ -356,7 +369,7 @@ def codes(request, pk: int):
         writer.writerow(["code", "batch", "district"])
         writer.writerows([c, form.cleaned_data["batch"], district.name if district else ""] for c in generated)
         return response
-    return render(request, "budgets/codes.html", {"process": process, "form": form,
+    return render(request, "budgets/codes.html", {"process": process, "form": form, "census": process.voters == "census",
                                                   "existing": process.voting_codes.count(),
                                                   "used": process.voting_codes.filter(used=True).count()})
 
@@ -405,7 +418,7 @@ def paper_ballots(request, pk: int):
     if election is None:
         raise Http404
     projects = list(selectors.ballot_project_list(process=process, election=election).order_by("pk"))
-    BallotForm = ballot_form_class(process, projects)
+    BallotForm = ballot_form_class(process, projects, paper=True)
     form = BallotForm(request.POST or None) if "confirm" not in request.POST else BallotForm()
     if request.method == "POST":
         if "confirm" in request.POST:
@@ -425,7 +438,8 @@ def paper_ballots(request, pk: int):
         if form.is_valid():
             try:
                 services.paper_ballot_enter(process=process, staff=request.user, election=election,
-                                            choice=ballot_choice(process, form.cleaned_data))
+                                            choice=ballot_choice(process, form.cleaned_data),
+                                            person_id=form.cleaned_data.get("person_id", ""))
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:

@@ -214,3 +214,10 @@ def participation_figures(*, municipality) -> dict:
         "harvested_ideas": HarvestedIdea.objects.filter(report__dinner__programme__municipality=municipality).count(),
     }
 
+
+
+def dinners_awaiting_approval(*, municipality, limit: int = 10) -> dict:
+    """For the staff home: dinners hosts offered that wait for a decision, oldest first, with
+    their number (no addresses): two queries."""
+    qs = pending_dinners(municipality=municipality).defer("address")
+    return {"count": qs.count(), "items": list(qs[:limit])}

@@ -5,8 +5,11 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Category, Comment, FlagReason, Idea, Source, Status
+from ui.forms import FilterForm
+
+from .models import Campaign, Category, Comment, FlagReason, Idea, IdeaSettings, Source, Status
 from .selectors import campaign_list_open, category_list
+from .services.campaigns import CAMPAIGN_FIELDS, MODERATION_SETTINGS_FIELDS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -122,7 +125,7 @@ class MergeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class SearchForm(forms.Form):
+class SearchForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
@@ -140,3 +143,42 @@ class SearchForm(forms.Form):
         self.fields["campaign"].queryset = campaign_list(municipality=municipality)
         self.fields["category"].queryset = category_list(municipality=municipality)
         self.fields["district"].queryset = municipality.districts.all()
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's own date and time picker; without it, the same text in ISO form."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class CampaignForm(forms.ModelForm):
+    """A campaign and its frame, on the staff pages: the fields the API takes
+    (CAMPAIGN_FIELDS), validated by the model as the service validates them."""
+
+    class Meta:
+        model = Campaign
+        fields = CAMPAIGN_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "open_to_influence": forms.Textarea(attrs={"rows": 3}),
+            "fixed_frame": forms.Textarea(attrs={"rows": 3}),
+            "answer_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens_at": DateTimeLocalInput(),
+            "closes_at": DateTimeLocalInput(),
+        }
+        help_texts = {
+            "title": _("The question citizens are asked, e.g. “How should the harbour be used?”"),
+            "open_to_influence": _("What citizens' ideas can change."),
+            "decided_by": _("E.g. the city council or a committee."),
+            "answer_by": _("The date by which every idea gets a public answer."),
+        }
+
+
+class ModerationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = IdeaSettings
+        fields = MODERATION_SETTINGS_FIELDS
+        widgets = {"moderation_mode": forms.RadioSelect}

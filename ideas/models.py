@@ -44,6 +44,24 @@ class IdeaSettings(models.Model):
         return str(self.municipality)
 
 
+class SettingsChange(models.Model):
+    """The log of changes to a municipality's idea settings: who changed what, from what to
+    what, and when. Shown to staff on the settings page."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
+                              blank=True, related_name="+")
+    #: {field name: [old value, new value]}
+    changes = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {sorted(self.changes)}"
+
+
 class Category(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="idea_categories")
     name = models.CharField(_("name"), max_length=80)
@@ -91,9 +109,20 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        # The check constraint says the same; this says it beside the field, in words.
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"closes_at": _("The campaign must close after it opens.")})
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.is_general_idea_box or self.opens_at <= now < self.closes_at
+
+    def has_closed(self, now=None) -> bool:
+        now = now or timezone.now()
+        return not self.is_general_idea_box and self.closes_at <= now
 
 
 class Status(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -20,6 +20,7 @@ from .models import (
     IdeaSettings,
     Innovation,
     ModerationEvent,
+    SettingsChange,
     Status,
     StatusChange,
     Support,
@@ -209,3 +210,41 @@ def innovation_list(*, municipality: Municipality) -> QuerySet[Innovation]:
 
 def innovation_get(*, pk: int) -> Innovation | None:
     return Innovation.objects.select_related("municipality").prefetch_related("ideas").filter(pk=pk).first()
+
+
+def campaign_get(*, pk: int) -> Campaign | None:
+    return Campaign.objects.select_related("municipality").filter(pk=pk).first()
+
+
+def settings_history(*, municipality: Municipality, limit: int = 20) -> list[SettingsChange]:
+    return list(SettingsChange.objects.filter(municipality=municipality).select_related("actor")[:limit])
+
+
+# --- For the staff home (dashboard.views.staff_home): what needs someone today ------------------
+def ideas_awaiting_answer(*, municipality: Municipality, limit: int = 10) -> dict:
+    """Public ideas that have no answer from the municipality yet (still "published"), the
+    longest waiting first, with their number: two queries."""
+    qs = (_public_ideas().filter(municipality=municipality, status=Status.PUBLISHED)
+          .select_related("campaign").only("id", "title", "created_at", "campaign__title", "campaign__answer_by"))
+    return {"count": qs.count(), "items": list(qs.order_by("created_at", "pk")[:limit])}
+
+
+def moderation_summary(*, municipality: Municipality, limit: int = 10) -> dict:
+    """The moderation queue's size and the items citizens reported (open reports), the most
+    reported first, each with its number of open reports: four queries."""
+    pending = Idea.objects.filter(municipality=municipality, visibility=Visibility.PENDING,
+                                  merged_into__isnull=True).count()
+    pending_comments = Comment.objects.filter(idea__municipality=municipality,
+                                              visibility=Visibility.PENDING).count()
+    open_flags = Count("flags", filter=Q(flags__resolved=False))
+    flagged_ideas = list(
+        Idea.objects.filter(municipality=municipality, flags__resolved=False).exclude(visibility=Visibility.HIDDEN)
+        .annotate(open_flags=open_flags).only("id", "title", "visibility")
+        .order_by("-open_flags", "pk")[:limit])
+    flagged_comments = list(
+        Comment.objects.filter(idea__municipality=municipality, flags__resolved=False)
+        .exclude(visibility=Visibility.HIDDEN).annotate(open_flags=open_flags)
+        .select_related("idea").only("id", "body", "visibility", "idea__id", "idea__title")
+        .order_by("-open_flags", "pk")[:limit])
+    return {"pending_ideas": pending, "pending_comments": pending_comments,
+            "flagged_ideas": flagged_ideas, "flagged_comments": flagged_comments}

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from accounts.models import District, Municipality
 
 from .models import Campaign, Category, Comment, FlagReason, Idea, Source, Status, StatusChange
+from .services.campaigns import CAMPAIGN_FIELDS
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -22,12 +23,14 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignWriteSerializer(serializers.ModelSerializer):
+    """The campaign's fields as the staff pages' form has them (CAMPAIGN_FIELDS); the service
+    validates the whole campaign (Campaign.clean) for both."""
+
     municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all())
 
     class Meta:
         model = Campaign
-        fields = ["municipality", "title", "description", "open_to_influence", "fixed_frame",
-                  "decided_by", "answer_by", "opens_at", "closes_at", "is_general_idea_box"]
+        fields = ["municipality", *CAMPAIGN_FIELDS]
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

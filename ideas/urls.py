@@ -10,6 +10,12 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("staff/new/", views.idea_enter_for_citizen, name="enter-for-citizen"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    # Staff pages, per municipality: campaigns with their frame, moderation settings.
+    path("staff/m/<slug:slug>/campaigns/", views.staff_campaigns, name="staff-campaigns"),
+    path("staff/m/<slug:slug>/campaigns/new/", views.campaign_edit, name="campaign-new"),
+    path("staff/campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign-edit"),
+    path("staff/campaigns/<int:pk>/close/", views.campaign_close, name="campaign-close"),
+    path("staff/m/<slug:slug>/settings/", views.moderation_settings, name="settings"),
     path("<int:pk>/", views.idea_detail, name="detail"),
     path("<int:pk>/support/", views.idea_support, name="support"),
     path("<int:pk>/follow/", views.idea_follow, name="follow"),

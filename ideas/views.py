@@ -12,23 +12,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.selectors import municipality_get
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.ratelimit import allow
 
 from . import selectors, services
 from .forms import (
+    CampaignForm,
     CommentForm,
     FlagForm,
     IdeaForm,
     MergeForm,
     ModerationForm,
+    ModerationSettingsForm,
     RolesForm,
     SearchForm,
     StaffIdeaForm,
     StatusForm,
 )
 from .models import Campaign, Comment, Idea, Source
+from .services.campaigns import CAMPAIGN_FIELDS, MODERATION_SETTINGS_FIELDS
 from .services.staff import allowed_next_statuses
 from .tasks import read_unsubscribe_token
 
@@ -361,6 +365,97 @@ def merge(request, pk: int):
     return render(request, "ideas/staff_form.html", {"idea": duplicate, "form": form,
                                                      "title": _("Merge into another idea"), "action": "ideas:merge"},
                   status=400)
+
+
+# --- Staff pages: campaigns and moderation settings of one municipality -----------------------
+def _staff_municipality(request, slug: str, perm: str):
+    municipality = municipality_get(slug=slug)
+    if municipality is None:
+        raise Http404
+    if not request.user.has_perm(perm, municipality):
+        raise PermissionDenied
+    return municipality
+
+
+def _staff_campaign(request, pk: int) -> Campaign:
+    """A campaign for its municipality's staff; for anyone else it does not exist here."""
+    campaign = selectors.campaign_get(pk=pk)
+    if campaign is None or not request.user.has_perm("ideas.manage_campaigns", campaign.municipality):
+        raise Http404
+    return campaign
+
+
+@login_required
+@require_safe
+def staff_campaigns(request, slug: str):
+    municipality = _staff_municipality(request, slug, "ideas.manage_campaigns")
+    return render(request, "ideas/staff_campaigns.html", {
+        "municipality": municipality, "campaigns": selectors.campaign_list(municipality=municipality),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, slug: str = "", pk: int | None = None):
+    """Create (under a municipality's address) or edit a campaign and its frame."""
+    if pk is None:
+        campaign = None
+        municipality = _staff_municipality(request, slug, "ideas.manage_campaigns")
+    else:
+        campaign = _staff_campaign(request, pk)
+        municipality = campaign.municipality
+    form = CampaignForm(request.POST or None, instance=Campaign.objects.get(pk=pk) if campaign else None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in CAMPAIGN_FIELDS}
+        try:
+            if campaign is None:
+                campaign = services.campaign_create(municipality=municipality, **fields)
+            else:
+                campaign = services.campaign_update(campaign=campaign, **fields)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The campaign is saved."))
+            return redirect("ideas:staff-campaigns", slug=municipality.slug)
+    return render(request, "ideas/staff_campaign_form.html", {
+        "municipality": municipality, "campaign": campaign, "form": form,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def campaign_close(request, pk: int):
+    campaign = _staff_campaign(request, pk)
+    try:
+        services.campaign_close(campaign=campaign)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("“%(title)s” is closed for new ideas.") % {"title": campaign.title})
+    return redirect("ideas:staff-campaigns", slug=campaign.municipality.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation_settings(request, slug: str):
+    municipality = _staff_municipality(request, slug, "ideas.manage_settings")
+    current = selectors.idea_settings_for(municipality)
+    form = ModerationSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_settings_update(
+                municipality=municipality, actor=request.user,
+                **{name: form.cleaned_data[name] for name in MODERATION_SETTINGS_FIELDS})
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The moderation settings are saved."))
+            return redirect("ideas:settings", slug=municipality.slug)
+    return render(request, "ideas/staff_settings.html", {
+        "municipality": municipality, "form": form,
+        "history": selectors.settings_history(municipality=municipality),
+    }, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

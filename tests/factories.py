@@ -82,12 +82,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):
+        """A confirmed e-mail address, unless UserFactory(verified=False)."""
         if not create:
             return
         from allauth.account.models import EmailAddress
 
         obj.save()
-        EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+        EmailAddress.objects.create(user=obj, email=obj.email, verified=extracted is not False, primary=True)
 
     @factory.post_generation
     def second_factor(obj, create, extracted, **kwargs):
@@ -113,3 +114,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         MembershipFactory(..., second_factor=False)."""
         if create and extracted is not False and obj.role != Role.CITIZEN:
             second_factor_add(obj.user)
+
+
+def api_token(user) -> str:
+    """A new API token for `user` (restapi.tokens), as the token endpoint would issue it."""
+    from restapi import tokens
+
+    return tokens.issue(user)[0]

@@ -36,3 +36,12 @@ def need_redis() -> None:
 
 def need_chromium() -> None:
     need(bool(CHROMIUM), "needs Debian's chromium for browser tests (apt-get install chromium)")
+
+
+def need_oidc_provider() -> None:
+    """The e-ID tests' OpenID Connect provider: Node and npm's oidc-provider (`./hoest setup`)."""
+    from pathlib import Path
+
+    installed = (Path(__file__).resolve().parent.parent / "node_modules" / "oidc-provider").is_dir()
+    need(bool(shutil.which("node")) and installed,
+         "needs Node 20 and npm's oidc-provider (./hoest setup installs it) for the e-ID tests")

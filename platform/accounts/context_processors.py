@@ -12,6 +12,9 @@ def municipality(request) -> dict:
         # Roles in the municipality being shown, for the menu (evaluated only if used).
         "can_moderate": SimpleLazyObject(
             lambda: bool(user and current and user.has_perm("accounts.moderate", current))),
+        # Staff and admins have a staff home (dashboard.views.staff_home).
+        "can_work_as_staff": SimpleLazyObject(
+            lambda: bool(user and current and user.has_perm("accounts.work_as_staff", current))),
         # Staff and council see the reports (the Innovation Barometer).
         "can_report": SimpleLazyObject(
             lambda: bool(user and current and (user.has_perm("accounts.work_as_staff", current)

@@ -35,6 +35,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.select_related("municipality")
         self.fields["district"].label_from_instance = lambda d: f"{d.name} ({d.municipality.name})"
+        # What an e-ID vouched for is not the profile's to change (a disabled field keeps
+        # the stored value whatever is posted).
+        if getattr(self.instance, "verification", None) is not None and self.instance.verification.birth_year:
+            self.fields["birth_year"].disabled = True
+            self.fields["birth_year"].help_text = _("From your e-ID; it cannot be changed here.")
 
 
 class DeleteAccountForm(forms.Form):
@@ -55,3 +60,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
         return password
+
+
+class CensusUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Census file (CSV)"),
+        help_text=_("One line per eligible resident: person_id (CPR or national identity number), birth_year, "
+                    "district (its name, or empty). The first line names the columns. Comma or semicolon."))

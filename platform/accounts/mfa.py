@@ -191,14 +191,15 @@ def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> No
     and would carry the privileges it unlocks, so they are withdrawn (a new one asks for a
     code, restapi.auth)."""
     from allauth.mfa.models import Authenticator
-    from rest_framework.authtoken.models import Token
+
+    from restapi import tokens
 
     forget(user)
     if getattr(request, "user", None) is not None:
         forget(request.user)
     if authenticator.type in SECOND_FACTOR_TYPES and Authenticator.objects.filter(
             user_id=user.pk, type__in=SECOND_FACTOR_TYPES).count() == 1:
-        Token.objects.filter(user_id=user.pk).delete()
+        tokens.revoke_all(user)
 
 
 def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:

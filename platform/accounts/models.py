@@ -143,6 +143,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             return str(_("deleted user"))
         return self.display_name or str(_("Citizen"))
 
+    def save(self, *args, **kwargs) -> None:
+        # Django keeps a new password in `_password` until the row is saved: whichever way it
+        # changed (the form, a reset, the admin), the API tokens issued under the old one go.
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from restapi import tokens
+
+            tokens.revoke_all(self)
+
     def has_perm(self, perm, obj=None) -> bool:
         # Django grants an active superuser everything before asking any backend; here only
         # with a second factor (accounts.mfa). Without one the rules decide, as for anyone.
@@ -199,3 +209,47 @@ def deleted_user() -> User:
         defaults={"email": "deleted-user@invalid", "is_active": False},
     )
     return user
+
+
+class CensusEntry(models.Model):
+    """One eligible resident of a municipality, as staff uploaded them (CONSUL's local
+    census). The person's national identifier (CPR, fødselsnummer) is kept only as a keyed
+    hash whose key is not in the database (accounts.census.person_key): a reader of the
+    tables cannot tell who is on the list, and can check a guess only with the key."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="census",
+                                     verbose_name=_("municipality"))
+    person_key = models.CharField(max_length=64)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("district"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "person_key"], name="census_once_per_person")]
+        verbose_name = _("census entry")
+        verbose_name_plural = _("census entries")
+
+    def __str__(self) -> str:
+        return f"census entry {self.pk}"
+
+
+class Verification(models.Model):
+    """What a national e-ID (MitID, ID-porten) vouched for when the person signed in with it
+    (accounts.eid). The person's identifier is kept only as the census's keyed hash
+    (accounts.census.person_key), so a verified account finds its census entry without the
+    identifier being stored; one account per person. The profile cannot change these facts."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="verification", verbose_name=_("user"))
+    person_key = models.CharField(max_length=64, unique=True)
+    issuer = models.CharField(_("issuer"), max_length=200)
+    level_of_assurance = models.CharField(_("level of assurance"), max_length=100, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"))
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+
+    def __str__(self) -> str:
+        return f"verification of {self.user_id}"

@@ -37,9 +37,9 @@ def sections() -> dict[str, Collector]:
 def account_data(user) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
-    from rest_framework.authtoken.models import Token
 
-    token = Token.objects.filter(user=user).first()
+    from restapi.models import ApiToken
+
     return {
         "email": user.email,
         "display_name": user.display_name,
@@ -57,7 +57,12 @@ def account_data(user) -> dict[str, Any]:
             {"municipality": m.municipality.name, "role": m.role, "since": m.created_at.isoformat()}
             for m in user.memberships.select_related("municipality")
         ],
-        "api_token_created": token.created.isoformat() if token else None,
+        # When each API token was issued and until when it works, never the token.
+        "api_tokens": [
+            {"begins_with": t.prefix, "name": t.name, "issued": t.created_at.isoformat(),
+             "expires": t.expires_at.isoformat()}
+            for t in ApiToken.objects.filter(user=user)
+        ],
         # Which second factors the account has, never their secrets.
         "second_factors": [
             {"type": a.type, "added": a.created_at.isoformat(),

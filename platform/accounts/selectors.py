@@ -45,3 +45,13 @@ def user_for_api(*, user_id: int):
         get_user_model().objects.select_related("municipality", "district")
         .prefetch_related("memberships__municipality").get(pk=user_id)
     )
+
+
+def eid_apps(*, municipality) -> list:
+    """The e-ID providers (allauth SocialApps of provider "eid") a municipality's residents
+    sign in with: those whose settings name the municipality."""
+    from allauth.socialaccount.models import SocialApp
+
+    slug = getattr(municipality, "slug", None)
+    return [app for app in SocialApp.objects.filter(provider="eid").order_by("name")
+            if (app.settings or {}).get("municipality") == slug]

@@ -6,17 +6,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from . import census as census_service
 from . import selectors, services
-from .forms import DeleteAccountForm, ProfileForm
+from .forms import CensusUploadForm, DeleteAccountForm, ProfileForm
 
 
 @login_required
@@ -30,7 +31,9 @@ def profile(request):
         # The profile's language becomes the site's language right away.
         response.delete_cookie("django_language")
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {
+        "form": form, "verification": getattr(request.user, "verification", None),
+        "eid_apps": selectors.eid_apps(municipality=request.user.municipality or request.municipality)})
 
 
 @login_required
@@ -72,3 +75,27 @@ def language_set(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.user_language_set(user=request.user, language=language)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def census(request, slug: str):
+    """Staff upload their municipality's census of eligible residents (accounts.census)."""
+    municipality = selectors.municipality_get(slug=slug)
+    if municipality is None:
+        raise Http404
+    if not request.user.has_perm("accounts.manage_census", municipality):
+        raise PermissionDenied
+    form = CensusUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = census_service.census_replace(municipality=municipality, data=form.cleaned_data["file"].read())
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            messages.success(request, _("The census now lists %(count)s residents.") % {"count": count})
+            return redirect("account-census", slug=municipality.slug)
+    return render(request, "accounts/census.html", {
+        "municipality": municipality, "form": form,
+        "summary": census_service.census_summary(municipality=municipality)})

@@ -2,7 +2,7 @@
 from django.urls import include, path
 
 from accounts.api import MeView
-from restapi.auth import ObtainTokenView
+from restapi.auth import ObtainTokenView, TokenDetailView, TokenListView
 
 urlpatterns = [
     # Budgets first: a vote surge is the API's busiest moment, and every include tried
@@ -10,6 +10,8 @@ urlpatterns = [
     # prefixes are disjoint, so the order changes nothing else.
     path("", include("budgets.api_urls")),
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("ideas.api_urls")),
     path("", include("dinners.api_urls")),

@@ -2,6 +2,7 @@
 does not set itself (Content-Security-Policy per path, Permissions-Policy)."""
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import time
@@ -151,3 +152,44 @@ class PermissionsPolicyMiddleware(MiddlewareMixin):
             response.headers.setdefault(
                 "Permissions-Policy", ", ".join(f"{feature}=()" for feature in disabled))
         return response
+
+
+class ClientAddressMiddleware(MiddlewareMixin):
+    """REMOTE_ADDR becomes the client's address when the request came through a proxy named
+    in TRUSTED_PROXIES: the rightmost address in X-Forwarded-For that is not itself a trusted
+    proxy (nginx's $proxy_add_x_forwarded_for appends the address it saw; anything to the
+    left of it was written by the client). From any other peer the header is ignored, so
+    the rate limits (DRF's, allauth's, ui.ratelimit) count real addresses, never a header a
+    client can rotate."""
+
+    def process_request(self, request):
+        proxies = _trusted_proxies()
+        if not proxies:
+            return
+        peer = _address(request.META.get("REMOTE_ADDR", ""))
+        if peer is None or not any(peer in network for network in proxies):
+            return
+        for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+            address = _address(hop.strip())
+            if address is None:
+                return  # a malformed entry: keep the proxy's own address rather than guess
+            if not any(address in network for network in proxies):
+                request.META["REMOTE_ADDR"] = str(address)
+                return
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+_proxies_cache: dict[tuple, tuple] = {}
+
+
+def _trusted_proxies() -> tuple:
+    configured = tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ())
+    if configured not in _proxies_cache:
+        _proxies_cache[configured] = tuple(ipaddress.ip_network(n, strict=False) for n in configured)
+    return _proxies_cache[configured]

@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    # Test-ID, the demo's and the tests' stand-in national e-ID (off in production).
+    path("test-id/", include("accounts.eid.test_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script as a file (?script=), not inline, so the
     # docs work under the Content-Security-Policy without 'unsafe-inline' scripts.

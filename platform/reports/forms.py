@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Country
 from ideas.models import Idea, Innovation, SectorLevel, Status, Subsector
 from ideas.services.innovations import EDITABLE_FIELDS
+from ui.forms import FilterForm
 
 from .models import COCREATION_VALUES, STATEMENTS, Party
 
 
-class SelectionForm(forms.Form):
+class SelectionForm(FilterForm):
     """The selection behind every figure (a GET form: its URL is the share link)."""
 
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)

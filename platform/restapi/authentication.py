@@ -1,10 +1,9 @@
 """Token authentication with one lean query.
 
-DRF's TokenAuthentication builds `Token.objects.select_related("user").get(key=...)` with
-the ORM on every request: 0.5 ms of CPU. Here the same join is one plain SQL statement and
-the user is built from its row with `Model.from_db`, as the ORM itself does, but without
-compiling a query or a RawQuerySet's column mapping each time: ~0.1 ms (measured for
-tests/load/bench_vote_surge.py, where every ballot pays it). Same answers, same errors.
+The token's digest (restapi.tokens) is looked up in one plain SQL statement that also
+refuses an expired token, and the user is built from its row with `Model.from_db`, as the
+ORM itself does, but without compiling a query or a RawQuerySet's column mapping on every
+request: every ballot of a vote surge pays for this (docs/BENCHMARKS.md, vote surge).
 """
 from __future__ import annotations
 
@@ -12,12 +11,15 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 
 # DRF's own messages, translated by DRF's catalogues; under this name makemessages leaves
 # them out of Høst's.
 from django.utils.translation import gettext_lazy as drf_message
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
+
+from .models import ApiToken
+from .tokens import digest
 
 # Left out of the user read for a request (Django loads a deferred field if it is used, as
 # for .defer()): no API request needs them, and a timestamp costs more to load than the
@@ -34,16 +36,16 @@ def _user_query() -> tuple[str, list[str], list]:
     fields = [field for field in user_model._meta.concrete_fields if field.attname not in DEFERRED]
     columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
     sql = (f"SELECT {columns} FROM {quote(user_model._meta.db_table)} u "  # noqa: S608  # nosec B608 - model names
-           f"JOIN {quote(Token._meta.db_table)} t ON t.user_id = u.{quote(user_model._meta.pk.column)} "
-           f"WHERE t.key = %s")
+           f"JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.{quote(user_model._meta.pk.column)} "
+           f"WHERE t.digest = %s AND t.expires_at > %s")
     return sql, [field.attname for field in fields], [getattr(field, "from_db_value", None) for field in fields]
 
 
 def user_for_token(key: str):
-    """The user holding API token `key`, or None."""
+    """The user holding API token `key` (unexpired), or None."""
     sql, attnames, converters = _user_query()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
+        cursor.execute(sql, [digest(key), timezone.now()])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -54,7 +56,7 @@ def user_for_token(key: str):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    model = Token
+    """`Authorization: Token <token>`; request.auth is the token itself (for revoking it)."""
 
     def authenticate_credentials(self, key):
         user = user_for_token(key)
@@ -62,4 +64,4 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(drf_message("Invalid token."))
         if not user.is_active:
             raise exceptions.AuthenticationFailed(drf_message("User inactive or deleted."))
-        return user, Token(key=key, user=user)
+        return user, key

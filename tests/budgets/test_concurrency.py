@@ -7,11 +7,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from budgets import services
 from budgets.models import Ballot, BudgetProcess, Participation, VotingCode
 from tests.budgets.factories import unsealed
+from tests.factories import api_token
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
@@ -53,7 +53,7 @@ def server():
 
 
 def test_two_hundred_simultaneous_ballots_of_one_voter_leave_one(server, process, voter):
-    token = Token.objects.create(user=voter).key
+    token = api_token(voter)
     choices = [["A"], ["B"], ["C", "D"], ["A", "C"]]
     statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
                       [{"projects": choices[n % 4]} for n in range(200)], {"Authorization": f"Token {token}"})
@@ -65,7 +65,7 @@ def test_two_hundred_simultaneous_ballots_of_one_voter_leave_one(server, process
 
 def test_racing_knapsack_ballots_never_exceed_the_limit(server, process, voter):
     BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="knapsack", allow_revote=True)
-    token = Token.objects.create(user=voter).key
+    token = api_token(voter)
     within, over = {"projects": ["A", "C"]}, {"projects": ["A", "B"]}  # 90,000 and 110,000
     statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
                       [within if n % 2 else over for n in range(60)], {"Authorization": f"Token {token}"})
@@ -101,7 +101,7 @@ def district_election(process, voter):
 
 def test_one_voter_racing_in_the_citywide_and_their_district_election_keeps_one_ballot_in_each(
         server, process, voter, district_election):
-    token = Token.objects.create(user=voter).key
+    token = api_token(voter)
     bodies = [{"projects": ["N1"], "district": "nordby"}, {"projects": ["N2", "N3"], "district": "nordby"},
               {"projects": ["A"]}, {"projects": ["B", "C"]}]
     statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/", [bodies[n % 4] for n in range(200)],
@@ -117,7 +117,7 @@ def test_one_voter_racing_in_the_citywide_and_their_district_election_keeps_one_
 
 def test_without_revotes_racing_district_ballots_of_one_voter_leave_one(server, process, voter, district_election):
     BudgetProcess.objects.filter(pk=process.pk).update(allow_revote=False)
-    token = Token.objects.create(user=voter).key
+    token = api_token(voter)
     statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
                       [{"projects": ["N1"] if n % 2 else ["N2"], "district": "nordby"} for n in range(100)],
                       {"Authorization": f"Token {token}"})

@@ -9,13 +9,12 @@ import time
 import pytest
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from budgets import phases, services
 from budgets.models import BudgetProcess, Phase, Result
 from tests.budgets.factories import open_box, share_texts
-from tests.factories import PASSWORD, UserFactory, sign_in_recently, totp_code
+from tests.factories import PASSWORD, UserFactory, api_token, sign_in_recently, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +123,7 @@ def test_opening_the_ballot_box_confirms_first_and_never_keeps_the_shares(client
 
 def test_the_api_decision_needs_a_current_code_from_a_token_client(reviewing, council):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=council).key}", HTTP_ACCEPT_LANGUAGE="en")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(council)}", HTTP_ACCEPT_LANGUAGE="en")
     url = f"/api/v1/budgets/{reviewing.pk}/council/"
     without = api.post(url, {"decision": "approved"}, format="json")
     assert without.status_code == 403 and without.json()["code"] == "reauthentication_required"

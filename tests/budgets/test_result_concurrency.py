@@ -11,13 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Role
 from budgets import phases, results, services
 from budgets.models import CouncilReview, Phase, Result
 from tests.budgets.factories import open_box
-from tests.factories import MembershipFactory, UserFactory, sign_in_recently, totp_code
+from tests.factories import MembershipFactory, UserFactory, api_token, sign_in_recently, totp_code
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
@@ -72,7 +71,7 @@ def test_two_council_members_approving_through_the_api_at_once_make_one_result(r
     # Eight members: each decision carries a current code of its member's authenticator app (the
     # recent authentication it needs), and a code counts once per member.
     members = [council] + [council_member(municipality) for _ in range(7)]
-    tokens = [Token.objects.create(user=u).key for u in members]
+    tokens = [api_token(u) for u in members]
     body = json.dumps({"decision": "approved", "code": totp_code()}).encode()
     with serve_wsgi(workers=8) as server:
         answers = post_all([(f"{server}/api/v1/budgets/{ready.pk}/council/", body,

@@ -6,11 +6,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from dinners import services
 from dinners.models import Seat, SeatStatus
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
@@ -48,7 +47,7 @@ def test_a_hundred_simultaneous_sign_ups_for_the_last_three_seats(dinner, munici
     for _ in range(dinner.seats - 3):
         services.seat_book(dinner=dinner, guest=UserFactory(municipality=municipality))
     people = [UserFactory(municipality=municipality) for _ in range(100)]
-    tokens = [Token.objects.create(user=p).key for p in people]
+    tokens = [api_token(p) for p in people]
     with serve_wsgi() as server:
         answers = hammer(f"{server}/api/v1/dinners/dinners/{dinner.pk}/seats/", tokens)
     assert {status for status, _body in answers} == {201}, "every request answered, none failed"
@@ -59,7 +58,7 @@ def test_a_hundred_simultaneous_sign_ups_for_the_last_three_seats(dinner, munici
 
 
 def test_one_persons_simultaneous_sign_ups_give_one_place(dinner, municipality):
-    token = Token.objects.create(user=UserFactory(municipality=municipality)).key
+    token = api_token(UserFactory(municipality=municipality))
     with serve_wsgi() as server:
         answers = hammer(f"{server}/api/v1/dinners/dinners/{dinner.pk}/seats/", [token] * 30)
     assert {status for status, _body in answers} == {201}

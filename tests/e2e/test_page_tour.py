@@ -3,10 +3,15 @@
 For each (page, role, language) the tour checks the answer that role should get (the page
 itself, or the refusal: the sign-in page for a signed-out person on a sign-in-only page, an
 "access denied" or "not found" page otherwise), that the page speaks the language asked for
-(`<html lang>`), and runs axe-core's WCAG 2.1 A and AA rules on it: refusal pages are pages
-too. Every visit leaves a full-page screenshot in
-test-artifacts/tour/{language}/{role}/{page}.png. Problems are collected and reported
-together at the end, so one run shows all of them.
+(`<html lang>`), that nothing makes the page wider than the window (no sideways scrolling),
+and runs axe-core's WCAG 2.1 A and AA rules on it: refusal pages are pages too. Every visit
+leaves a full-page screenshot in test-artifacts/tour/{language}/{role}/{page}.png.
+Problems are collected and reported together at the end, so one run shows all of them.
+
+The tour runs on a desktop window (1280 px wide) for every role, and again on a phone
+(390 x 844) for the signed-out person and the citizen, the roles that mostly come by phone
+(screenshots in test-artifacts/tour/phone/...): the privileged roles' pages are the same
+templates and would double the tour's time for little more.
 
 The world is built once (tests/platform/security/world.py, the authorisation matrix's
 world, plus what only the tour needs), and each role and language gets its own browser
@@ -39,6 +44,11 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ["da", "en"]
 ROLES = ["anonymous", "citizen", "moderator", "staff", "council"]
+DESKTOP = {"width": 1280, "height": 720}
+# A phone-sized window rather than Playwright's phone emulation: an emulated phone zooms out
+# to fit a page that is too wide (its innerWidth grows with the page), hiding the overflow.
+PHONE = {"width": 390, "height": 844}
+PHONE_ROLES = ["anonymous", "citizen"]  # the roles also toured on a phone
 TOUR_ARTIFACTS = ARTIFACTS / "tour"
 PARALLEL = 3  # browser contexts toured at the same time
 
@@ -46,6 +56,9 @@ PARALLEL = 3  # browser contexts toured at the same time
 LOGIN = "login"  # a redirect to the sign-in page (which is then shown)
 FRONT = "front"  # a redirect to the front page (a signed-in person asking for sign-in or sign-up)
 
+
+# How much wider than the window the page is (0: no sideways scrolling).
+OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 # Returns null when axe-core is not on the page yet; with it, the page's language and axe's
 # WCAG 2.1 A and AA violations, in one round trip.
@@ -78,7 +91,7 @@ class Tour:
     world: object
     search_word: str
     hosted_past_dinner: object  # a dinner the citizen hosted that took place: its report is due
-    voting_codes: dict  # language -> a fresh voting code for the signed-out voter
+    voting_codes: dict  # (language, phone?) -> a fresh voting code for the signed-out voter
 
     def o(self, name: str):
         return self.world.objects[name]
@@ -114,20 +127,21 @@ def build_tour() -> Tour:
     past = make_dinner(world.objects["programme"], citizen, district=citizen.district, title="Suppe i Trøjborg")
     dinner_services.seat_book(dinner=past, guest=world.objects["guest"])
     Dinner.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(hours=3))
-    codes = budget_services.codes_generate(process=world.objects["process"]["voting"], count=len(LANGUAGES))
+    visits = [(language, phone) for language in LANGUAGES for phone in (False, True)]
+    codes = budget_services.codes_generate(process=world.objects["process"]["voting"], count=len(visits))
     return Tour(world=world, search_word="bænke", hosted_past_dinner=Dinner.objects.get(pk=past.pk),
-                voting_codes=dict(zip(LANGUAGES, codes, strict=True)))
+                voting_codes=dict(zip(visits, codes, strict=True)))
 
 
 # --- Visiting -------------------------------------------------------------------------------
-async def cast_ballot(page, tour, process_url, *, language, role):
+async def cast_ballot(page, tour, process_url, *, language, role, phone):
     """The receipt is shown once, as the answer to the ballot itself (at the ballot's own
     address): cast one in the browser (signed out, with a voting code from a letter)."""
     response = await page.goto(ballot_url(process_url, role))
     if response.status != 200:
         return response
     if role == "anonymous":
-        await page.locator("#id_code").fill(tour.voting_codes[language])
+        await page.locator("#id_code").fill(tour.voting_codes[language, phone])
     await page.locator("#project-A").check()
     async with page.expect_navigation() as navigation:
         await page.get_by_role("button", name={"da": "Afgiv min stemme", "en": "Cast my ballot"}[language]).click()
@@ -198,6 +212,13 @@ PAGES = table(
     ("pending-idea",          lambda t: f"/ideas/{t.o('pending_idea').pk}/",                      404,   404,   200,   200,   404,   None),
     ("moderation-queue",      lambda t: "/ideas/moderation/",                                     LOGIN, 403,   200,   200,   403,   None),
     ("idea-for-citizen",      lambda t: "/ideas/staff/new/",                                      LOGIN, 403,   403,   200,   403,   None),
+    # Staff pages: the staff home, campaigns with their frame, moderation settings
+    ("staff-home",            lambda t: "/staff/m/aarhus/",                                       LOGIN, 403,   403,   200,   403,   None),
+    ("staff-campaigns",       lambda t: "/ideas/staff/m/aarhus/campaigns/",                       LOGIN, 403,   403,   200,   403,   None),
+    ("campaign-new",          lambda t: "/ideas/staff/m/aarhus/campaigns/new/",                   LOGIN, 403,   403,   200,   403,   None),
+    ("campaign-with-errors",  lambda t: "/ideas/staff/m/aarhus/campaigns/new/",                   LOGIN, 403,   403,   400,   403,   "empty"),
+    ("campaign-edit",         lambda t: f"/ideas/staff/campaigns/{t.o('campaign').pk}/edit/",     LOGIN, 404,   404,   200,   404,   None),
+    ("moderation-settings",   lambda t: "/ideas/staff/m/aarhus/settings/",                        LOGIN, 403,   403,   200,   403,   None),
     # Participatory budgets
     ("budget-list",           lambda t: "/budgets/",                                              200,   200,   200,   200,   200,   None),
     ("budget",                lambda t: f"/budgets/{voting(t)}/",                                 200,   200,   200,   200,   200,   None),
@@ -257,17 +278,21 @@ PAGES = table(
 
 
 class Visitor:
-    """One browser context for one role in one language, and what went wrong in it."""
+    """One browser context for one role in one language on a desktop or a phone window, and
+    what went wrong in it."""
 
-    def __init__(self, tour: Tour, role: str, language: str, session: str | None, problems, found):
+    def __init__(self, tour: Tour, role: str, language: str, session: str | None, problems, found,
+                 *, phone: bool = False):
         self.tour, self.role, self.language, self.session = tour, role, language, session
-        self.problems, self.found = problems, found
-        self.folder = TOUR_ARTIFACTS / language / role
+        self.problems, self.found, self.phone = problems, found, phone
+        self.viewport = PHONE if phone else DESKTOP
+        self.folder = (TOUR_ARTIFACTS / "phone" if phone else TOUR_ARTIFACTS) / language / role
         self.folder.mkdir(parents=True, exist_ok=True)
         self.visits = 0
 
     async def tour_all(self, browser, base_url: str) -> None:
-        self.context = await browser.new_context(base_url=base_url, locale="da-DK", accept_downloads=True)
+        self.context = await browser.new_context(base_url=base_url, locale="da-DK", accept_downloads=True,
+                                                 viewport=self.viewport)
         cookies = [{"name": "django_language", "value": self.language, "url": base_url}]
         if self.session is not None:
             cookies.append({"name": "sessionid", "value": self.session, "url": base_url})
@@ -283,19 +308,20 @@ class Visitor:
         await self.context.close()
 
     def where(self, page_type: PageType) -> str:
-        return f"{page_type.name} as {self.role} in {self.language}"
+        return f"{page_type.name} as {self.role} in {self.language}" + (" on a phone" if self.phone else "")
 
     async def visit(self, page_type: PageType) -> None:
         url = page_type.url(self.tour)
         expected = page_type.expected[self.role]
         if page_type.visit == "download" and expected == 200:
             response = await self._download(page_type, url)
-        elif page_type.visit == "empty" and expected == 200:
+        elif page_type.visit == "empty" and expected in (200, 400):  # staff forms answer errors with 400
             response = await send_empty(self.page, url)
             if not await self.page.locator("#error-summary").is_visible():
                 self.problems.append(f"{self.where(page_type)}: the form sent empty shows no error summary")
         elif page_type.visit == "ballot" and expected == 200:
-            response = await cast_ballot(self.page, self.tour, url, language=self.language, role=self.role)
+            response = await cast_ballot(self.page, self.tour, url, language=self.language, role=self.role,
+                                         phone=self.phone)
             if response.status == 200 and not (await self.page.locator("#receipt-code").inner_text()).strip():
                 self.problems.append(f"{self.where(page_type)}: the receipt page shows no receipt code")
         else:
@@ -304,8 +330,13 @@ class Visitor:
         lang, found = await audit(self.page)
         if lang != self.language:
             self.problems.append(f"{self.where(page_type)}: <html lang={lang!r}>, expected {self.language!r}")
+        overflow = await self.page.evaluate(OVERFLOW)
+        if overflow > 0:
+            self.problems.append(f"{self.where(page_type)}: the page is {overflow} px wider than the "
+                                 f"{self.viewport['width']} px window (it scrolls sideways)")
         for violation in found:
-            self.found.append({"page": page_type.name, "role": self.role, "language": self.language,
+            self.found.append({"page": page_type.name, "role": self.role,
+                               "language": self.language + (" on a phone" if self.phone else ""),
                                "url": self.page.url, **violation})
         await self.page.screenshot(path=str(self.folder / f"{page_type.name}.png"), full_page=True)
 
@@ -390,7 +421,7 @@ def session_cookie(user) -> str | None:
     return client.cookies["sessionid"].value
 
 
-def test_every_page_type_as_every_role_in_danish_and_english(live_server, settings):
+def test_every_page_type_as_every_role_in_danish_and_english_on_desktop_and_phone(live_server, settings):
     """Playwright's async API rather than the e2e `browser` fixture (sync), so that several
     contexts are toured at once: on two busy cores that took about a third less time."""
     need_chromium()
@@ -401,13 +432,15 @@ def test_every_page_type_as_every_role_in_danish_and_english(live_server, settin
     settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 3600
     problems: list[str] = []
     found: list[dict] = []
-    visitors = [Visitor(tour, role, language, session_cookie(tour.world.users[role]), problems, found)
-                for language in LANGUAGES for role in ROLES]
+    visitors = [Visitor(tour, role, language, session_cookie(tour.world.users[role]), problems, found, phone=phone)
+                for phone in (False, True) for language in LANGUAGES
+                for role in (PHONE_ROLES if phone else ROLES)]
     built = time.monotonic()
     asyncio.run(run_tour(live_server.url, visitors))
     visits = sum(visitor.visits for visitor in visitors)
-    print(f"\npage tour: {len(PAGES)} page types x {len(ROLES)} roles x {len(LANGUAGES)} languages: "
-          f"{visits} visits; world built in {built - started:.1f} s, toured in {time.monotonic() - built:.1f} s")
-    assert visits == len(PAGES) * len(ROLES) * len(LANGUAGES)
+    print(f"\npage tour: {len(PAGES)} page types x ({len(ROLES)} roles on a desktop + {len(PHONE_ROLES)} on a "
+          f"phone) x {len(LANGUAGES)} languages: {visits} visits; world built in {built - started:.1f} s, "
+          f"toured in {time.monotonic() - built:.1f} s")
+    assert visits == len(PAGES) * (len(ROLES) + len(PHONE_ROLES)) * len(LANGUAGES)
     if problems or found:
         pytest.fail(report(problems, found), pytrace=False)

@@ -6,9 +6,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from ideas.models import Support
+from tests.factories import api_token
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
@@ -23,7 +23,7 @@ def test_fifty_simultaneous_supports_leave_one(idea, citizen, monkeypatch):
 
     monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {**WriteRateThrottle.THROTTLE_RATES,
                                                               "write": "100000/min"})
-    token = Token.objects.create(user=citizen).key
+    token = api_token(citizen)
     path = f"/api/v1/ideas/{idea.pk}/support/"
     start = threading.Barrier(50)
 

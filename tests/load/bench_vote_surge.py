@@ -237,7 +237,6 @@ def fill(total_voters: int) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import Municipality
 
@@ -250,18 +249,19 @@ def fill(total_voters: int) -> None:
         users = User.objects.bulk_create(
             [User(email=EMAIL.format(n), password=unusable, municipality=municipality, birth_year=1980)
              for n in range(have, total_voters)], batch_size=2000)
-        Token.objects.bulk_create([Token(key=secrets.token_hex(20), user=u) for u in users], batch_size=2000)
+        loadkit.tokens_ensure(u.pk for u in users)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_row (id bigserial PRIMARY KEY, v int)")
         cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
 
 
 def voter_tokens(first: int, count: int) -> list[tuple[int, str]]:
-    from rest_framework.authtoken.models import Token
+    from django.contrib.auth import get_user_model
 
     emails = [EMAIL.format(n) for n in range(first, first + count)]
-    rows = dict(Token.objects.filter(user__email__in=emails).values_list("user__email", "key"))
-    return [(n, rows[EMAIL.format(n)]) for n in range(first, first + count)]
+    ids = dict(get_user_model().objects.filter(email__in=emails).values_list("email", "pk"))
+    loadkit.tokens_ensure(ids.values())
+    return [(n, loadkit.bench_token(ids[EMAIL.format(n)])) for n in range(first, first + count)]
 
 
 def process_new(label: str):

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -47,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "accounts.eid",  # national e-ID sign-in over OpenID Connect (an allauth provider)
     "rules.apps.AutodiscoverRulesConfig",
     "ui",
     "accounts",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Behind a proxy named in TRUSTED_PROXIES, REMOTE_ADDR becomes the client's address.
+    "config.middleware.ClientAddressMiddleware",
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
@@ -223,6 +226,25 @@ ACCOUNT_RATE_LIMITS = {
 # must have a second factor: an authenticator app (TOTP) or a passkey; recovery codes are
 # made with the first one. accounts.mfa enforces it in the role predicates; see README, "MFA".
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# The reverse proxies in front of the web processes (addresses or networks): only from them is
+# X-Forwarded-For believed (config.middleware.ClientAddressMiddleware). Empty: none.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# National e-ID (accounts.eid): only what the identity provider vouches for is kept, and
+# allauth stores no provider tokens; e-ID never links to an account by e-mail address alone.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Test-ID, a stand-in e-ID that lets anyone be any test person: the demo's and the tests'.
+EID_TEST_PROVIDER = env.bool("EID_TEST_PROVIDER", default=True)
+# The key of the keyed hashes that stand for national identity numbers (census entries and
+# e-ID verifications); empty: derived from SECRET_KEY. Keep it when rotating SECRET_KEY.
+IDENTITY_KEY = env("IDENTITY_KEY", default="")
+# How long an API token works (restapi.tokens), and how many password checks one process
+# runs at a time (accounts.passwords; 0: one less than the cores, at least one).
+API_TOKEN_TTL = env.int("API_TOKEN_TTL_SECONDS", default=30 * 24 * 3600)
+PASSWORD_CHECK_SLOTS = env.int("PASSWORD_CHECK_SLOTS", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 # A passkey (user verification required) is a sign-in of its own, with both factors.
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -340,6 +362,10 @@ REST_FRAMEWORK = {
         "restapi.throttling.WriteRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
+    # The client's address is REMOTE_ADDR, never a header a client can write: behind a proxy,
+    # the ASGI server (uvicorn's --forwarded-allow-ips, naming only the proxy) sets it from
+    # the proxy's X-Forwarded-For. DRF would otherwise read X-Forwarded-For itself.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "read": env("API_READ_RATE", default="600/min"),
         "write": env("API_WRITE_RATE", default="60/min"),

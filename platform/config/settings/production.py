@@ -35,6 +35,11 @@ if _result_seed is None:
     )
 del _result_seed
 
+# Test-ID lets anyone sign in as anyone: never in production.
+EID_TEST_PROVIDER = False
+if env.bool("EID_TEST_PROVIDER", default=False):
+    raise ImproperlyConfigured("EID_TEST_PROVIDER lets anyone sign in as any person: it cannot run in production.")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -12,23 +12,79 @@ INPUT_CLASSES = {
     "file": "form-file-input",
 }
 
+# Widgets drawn as a group of DKFDS radio buttons or checkboxes in a fieldset
+# (templates/forms/field.html): the class each option's input gets.
+CHOICE_GROUPS = {"radioselect": "form-radio", "checkboxselectmultiple": "form-checkbox"}
+
+
+def _described_by(field) -> list[str]:
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_hint")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+    return described
+
 
 @register.simple_tag
 def widget(field):
     """A field's widget with the design system's class and its hint/error wired up for
     screen readers (aria-describedby, aria-invalid)."""
     attrs = {"class": INPUT_CLASSES.get(field.widget_type, "form-input")}
-    described = []
-    if field.help_text:
-        described.append(f"{field.auto_id}_hint")
+    described = _described_by(field)
     if field.errors:
-        described.append(f"{field.auto_id}_error")
         attrs["aria-invalid"] = "true"
     if described:
         attrs["aria-describedby"] = " ".join(described)
     if field.field.required and field.widget_type not in ("checkbox",):
         attrs["aria-required"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def choice_group(field) -> bool:
+    return field.widget_type in CHOICE_GROUPS
+
+
+@register.filter
+def described_by(field) -> str:
+    return " ".join(_described_by(field))
+
+
+@register.simple_tag
+def option_input(option, field):
+    """One option of a radio or checkbox group as DKFDS draws it: the bare <input> (the
+    label follows it, as `.form-radio + label` expects), with the widget's own attributes."""
+    attrs = {**option.data["attrs"], "class": CHOICE_GROUPS[field.widget_type]}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    context = {"widget": {**option.data, "attrs": attrs, "wrap_label": False}}
+    return option.parent_widget._render(option.template_name, context, option.renderer)
+
+
+# The meaning a status carries, as a DKFDS badge variant: success (done, open to you),
+# warning (waiting), error (stopped, refused), info (under way); "neutral" is Høst's own
+# light badge for states that say nothing good or bad. Keyed by kind, then stored value.
+BADGES = {
+    "idea": {"submitted": "neutral", "published": "neutral", "under_review": "warning",
+             "accepted": "info", "in_progress": "info", "implemented": "success", "not_pursued": "error"},
+    "phase": {"proposals": "success", "review": "neutral", "voting": "success",
+              "council_review": "neutral", "results": "info", "implementation": "info"},
+    "feasibility": {"pending": "warning", "feasible": "success", "not_feasible": "error"},
+    "dinner": {"pending": "warning", "approved": "success", "declined": "error", "cancelled": "error"},
+    "seat": {"confirmed": "success", "waiting": "warning", "cancelled": "error"},
+    "match": {"open": "warning", "planned": "info", "placed": "success", "unplaced": "error",
+              "cancelled": "error"},
+    "decision": {"approved": "success", "sent_back": "warning"},
+    "funded": {True: "success", False: "neutral"},
+}
+
+
+@register.filter
+def badge(value, kind: str) -> str:
+    """The badge classes for a status: `<span class="{{ idea.status|badge:'idea' }}">`."""
+    variant = BADGES.get(kind, {}).get(value, "neutral")
+    return f"badge badge-{variant}"
 
 
 @register.filter(name="markdown")

@@ -15,15 +15,16 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 from accounts import mfa
 from accounts.models import Role
+from restapi.models import ApiToken
 from tests.factories import (
     PASSWORD,
     TOTP_SECRET,
     MembershipFactory,
     UserFactory,
+    api_token,
     second_factor_add,
     totp_code,
 )
@@ -85,7 +86,7 @@ def test_a_privileged_page_without_a_second_factor_sends_the_person_to_set_one_u
 @pytest.mark.parametrize("role", list(API))
 def test_a_privileged_api_operation_without_a_second_factor_is_403_with_a_clear_code(municipality, role):
     user = member(municipality, role, second_factor=False)
-    api = Client(headers={"Authorization": f"Token {Token.objects.create(user=user).key}",
+    api = Client(headers={"Authorization": f"Token {api_token(user)}",
                           "Accept-Language": "en"})
     response = api.get(API[role](municipality))
     assert response.status_code == 403
@@ -293,7 +294,7 @@ def test_the_token_endpoint_asks_an_account_with_a_second_factor_for_its_code(cl
 def test_the_first_second_factor_withdraws_tokens_issued_on_a_password_alone(
         client, municipality, django_capture_on_commit_callbacks):
     user = member(municipality, Role.STAFF, second_factor=False)
-    token = Token.objects.create(user=user)
+    token = api_token(user)
     sign_in = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert sign_in.status_code == 302
     client.post(client.get(reverse("mfa_activate_totp"))["Location"], {"password": PASSWORD})
@@ -301,7 +302,9 @@ def test_the_first_second_factor_withdraws_tokens_issued_on_a_password_alone(
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals after the commit
         client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert Authenticator.objects.filter(user=user, type="totp").exists()
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
+    api = Client(headers={"Authorization": f"Token {token}"})
+    assert api.get("/api/v1/me/").status_code in (401, 403)
 
 
 # --- The two-factor pages ---------------------------------------------------------------------
@@ -325,7 +328,7 @@ def test_every_two_factor_page_renders_in_the_sites_layout(client, municipality)
     # Adding a key (the browser's part is in tests/e2e); then a key (its credential left out:
     # these pages only show its name and kind).
     add = client.get(reverse("mfa_add_webauthn")).content.decode()
-    for text in ('id="mfa_webauthn_add"', 'id="js_data"', "/static/mfa/js/webauthn.js", 'class="portal-header'):
+    for text in ('id="mfa_webauthn_add"', 'id="js_data"', "/static/mfa/js/webauthn.js", 'class="header hoest-header'):
         assert text in add
     key = Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN,
                                        data={"name": "Min telefon",
@@ -343,7 +346,7 @@ def test_every_two_factor_page_renders_in_the_sites_layout(client, municipality)
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         html = response.content.decode()
-        assert 'class="portal-header' in html, f"{name}: the site's layout"
+        assert 'class="header hoest-header' in html, f"{name}: the site's layout"
         for text in expected:
             assert text in html, f"{name}: {text!r}"
     for name in ("mfa_edit_webauthn", "mfa_remove_webauthn"):

@@ -57,6 +57,9 @@ def test_front_page_queries_do_not_grow_with_municipalities(client, municipality
                                                              django_assert_max_num_queries):
     for _ in range(30):
         MunicipalityFactory()
+    # The headline figures are counted by the reports (five queries) and cached there.
+    with django_assert_max_num_queries(11):
+        assert client.get("/").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
 
@@ -70,3 +73,26 @@ def test_signed_in_persons_language_choice_is_kept_on_the_account(client, citize
     fresh_device = client.__class__()
     fresh_device.force_login(citizen)
     assert '<html lang="en">' in fresh_device.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_front_page_leads_with_the_open_vote_and_its_deadline(client, municipality):
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from budgets.models import Phase
+    from tests.budgets.factories import BudgetProcessFactory
+
+    closes = timezone.localtime(timezone.now() + timedelta(days=9)).replace(hour=20, minute=0)
+    vote = BudgetProcessFactory(municipality=municipality, phase=Phase.VOTING, voting_end=closes,
+                                title="Borgerbudget for Midtbyen")
+    BudgetProcessFactory(municipality=municipality, phase=Phase.PROPOSALS, title="Forslag til Viby")
+    with translation.override("en"):
+        client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        html = client.get("/").content.decode()
+    call = html.split('class="hoest-cta"')[1].split("</section>")[0]
+    assert "Vote now: Borgerbudget for Midtbyen" in call
+    assert f"Voting closes on {closes.day}. {closes:%B %Y} at 20:00." in call
+    assert reverse("budgets:detail", args=[vote.pk]) in call
+    assert html.count('class="hoest-cta"') == 1  # the process taking proposals is no vote

@@ -1,9 +1,8 @@
 """API tokens: the right person, and a clear translated refusal for a wrong or dead token."""
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +15,8 @@ def me(key, language="en"):
 
 def test_a_token_signs_in_its_owner_and_nobody_else():
     owner, other = UserFactory(display_name="Ejer"), UserFactory(display_name="Anden")
-    Token.objects.create(user=other)
-    response = me(Token.objects.create(user=owner).key)
+    api_token(other)
+    response = me(api_token(owner))
     assert response.status_code == 200
     assert response.json()["display_name"] == "Ejer"
 
@@ -31,7 +30,7 @@ def test_an_unknown_token_is_refused_in_the_readers_language():
 
 def test_the_token_of_a_deactivated_account_is_refused():
     user = UserFactory()
-    key = Token.objects.create(user=user).key
+    key = api_token(user)
     user.is_active = False
     user.save()
     response = me(key)
@@ -45,10 +44,10 @@ def test_the_token_user_is_read_in_one_query_and_a_left_out_field_still_loads(dj
     owner = UserFactory(display_name="Ejer")
     owner.set_password("a long enough password")
     owner.save()
-    key = Token.objects.create(user=owner).key
+    key = api_token(owner)
     with django_assert_num_queries(1):
         user, token = TokenAuthentication().authenticate_credentials(key)
-        assert (user.pk, user.display_name, user.is_active, token.key) == (owner.pk, "Ejer", True, key)
+        assert (user.pk, user.display_name, user.is_active, token) == (owner.pk, "Ejer", True, key)
     assert user.get_deferred_fields() == DEFERRED
     with django_assert_num_queries(1):
         assert user.date_joined == owner.date_joined

@@ -45,9 +45,9 @@ def cluster(django_db_setup, django_db_blocker):
 
 
 def token_for(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_token
 
-    return Token.objects.create(user=user).key
+    return api_token(user)
 
 
 def session_cookie(user) -> str:

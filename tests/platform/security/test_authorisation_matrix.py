@@ -130,6 +130,10 @@ PAGES: dict[str, Route] = {
     "home": Route(expected=expect(200)),
     "municipality-home": Route(expected=expect(200), kwargs=AARHUS_SLUG),
     "accessibility": Route(expected=expect(200)),
+    # The staff home: the index leads everyone signed in to the municipality shown, whose
+    # page then answers as it answers them.
+    "staff-home-index": Route(expected=expect(302, anonymous=LOGIN)),
+    "staff-home": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
     "api-schema": Route(expected=expect(200)),
     "api-docs": Route(expected=expect(200)),
     # Accounts (allauth and our own)
@@ -192,6 +196,11 @@ PAGES: dict[str, Route] = {
     "ideas:roles": Route(expected=members(302, *STAFF, default=404), kwargs=o("idea"), method="POST"),
     "ideas:merge": Route(expected=members(302, *STAFF, default=404), kwargs=o("duplicate"), method="POST",
                          data=lambda w: {"into": w.objects["idea"].pk}),
+    "ideas:staff-campaigns": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
+    "ideas:campaign-new": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
+    "ideas:campaign-edit": Route(expected=members(200, *STAFF, default=404), kwargs=o("campaign")),
+    "ideas:campaign-close": Route(expected=members(302, *STAFF, default=404), kwargs=o("campaign"), method="POST"),
+    "ideas:settings": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
     "ideas:unsubscribe": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["unsubscribe_token"]}),
     # Budgets: each route on the process in the phase where it is used
     "budgets:list": Route(expected=expect(200)),
@@ -276,6 +285,14 @@ PAGES: dict[str, Route] = {
     "reports:answer-profile": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["answered_invitation"].token}),
     # The same routes on objects in other states: phases, pending objects, another municipality.
     "ideas:detail @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_idea")),
+    "staff-home @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=lambda w: {"slug": "bergen"}),
+    "ideas:campaign-edit @bergen": Route(expected=expect(404, anonymous=LOGIN),
+                                         kwargs=lambda w: {"pk": w.objects["bergen_idea"].campaign_id}),
+    "ideas:campaign-close @bergen": Route(expected=expect(404, anonymous=LOGIN), method="POST",
+                                          kwargs=lambda w: {"pk": w.objects["bergen_idea"].campaign_id}),
+    "ideas:settings @bergen": Route(expected=expect(403, anonymous=LOGIN), method="POST",
+                                    kwargs=lambda w: {"slug": "bergen"},
+                                    data=lambda w: {"moderation_mode": "pre", "flag_threshold": "1"}),
     "ideas:moderate @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("bergen_idea"), method="POST", data=lambda w: {"action": "approve"}),
     "budgets:propose @voting": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("voting")),
     "budgets:vote @proposals": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("proposals")),
@@ -435,9 +452,8 @@ def _spec_url(key: str, route: Route, world: World, *, api: bool) -> str:
 def _clients(world: World) -> tuple[dict[str, Client], dict[str, Client], dict[str, Client]]:
     """Page clients signed in just now (with the second factor, for those who have one), page
     clients of sessions signed in long ago, and API clients with the role's token."""
-    from rest_framework.authtoken.models import Token
-
     from accounts import mfa
+    from tests.factories import api_token
 
     pages, stale, api = {}, {}, {}
     for role, user in world.users.items():
@@ -450,7 +466,7 @@ def _clients(world: World) -> tuple[dict[str, Client], dict[str, Client], dict[s
             else:
                 pages[role].force_login(user)
             stale[role].force_login(user)
-            headers["Authorization"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+            headers["Authorization"] = f"Token {api_token(user)}"
         api[role] = Client(raise_request_exception=False, headers=headers)
     return pages, stale, api
 

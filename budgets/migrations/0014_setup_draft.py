@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0012_mail_failed'),
+        ('budgets', '0013_census'),
     ]
 
     operations = [
