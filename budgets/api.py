@@ -16,17 +16,20 @@ from accounts import mfa
 from accounts.selectors import municipality_default, municipality_get
 from restapi.renderers import SafeJSONRenderer
 
-from . import ballotbox, results, selectors, services
+from . import ballotbox, results, selectors, services, setup
 from .elections import election_default, election_get
 from .models import BudgetProcess, rule_label
 from .serializers import (
     BallotSerializer,
     CouncilSerializer,
+    DistrictBudgetInputSerializer,
     ProcessSerializer,
     ProjectSerializer,
     ProposeSerializer,
     ReceiptSerializer,
     ResultSerializer,
+    SetupCheckSerializer,
+    SetupSerializer,
     TurnoutSerializer,
     VerifiedSerializer,
     VerifySerializer,
@@ -43,7 +46,7 @@ class BudgetViewSet(viewsets.GenericViewSet):
     serializer_class = ProcessSerializer
 
     def get_object(self) -> BudgetProcess:
-        process = selectors.process_get(pk=self.kwargs["pk"])
+        process = selectors.process_get(pk=self.kwargs["pk"], user=self.request.user)
         if process is None:
             raise NotFound()
         return process
@@ -76,6 +79,92 @@ class BudgetViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request, pk=None):
         return Response(ProcessSerializer(self.get_object()).data)
+
+    # --- Set-up (budgets.setup): the set-up pages' actions, with the same fields and checks.
+    @staticmethod
+    def _setup_input(serializer) -> tuple[dict, object, bool]:
+        data = dict(serializer.validated_data)
+        data.pop("municipality", None)
+        return data, data.pop("image", None), bool(data.pop("remove_image", False))
+
+    @extend_schema(request=SetupSerializer, responses={201: ProcessSerializer})
+    def create(self, request):
+        """Start a draft (the set-up's first step, its basics): staff and admins of the
+        municipality. A draft is seen by them alone until it is published."""
+        serializer = SetupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        slug = serializer.validated_data.get("municipality")
+        municipality = municipality_get(slug=slug) if slug else municipality_default()
+        if municipality is None:
+            raise exceptions.ValidationError({"municipality": [_("There is no such municipality.")]})
+        self._require("budgets.create_process", municipality)
+        data, image, _remove = self._setup_input(serializer)
+        basics = set(setup.STEP_FIELDS["basics"])
+        other = sorted(set(data) - basics)
+        if other:
+            raise exceptions.ValidationError({name: [_("Set this in its own step, once the draft exists.")]
+                                              for name in other})
+        process = setup.draft_create(municipality=municipality, actor=request.user, image=image, **data)
+        return Response(ProcessSerializer(selectors.process_get(pk=process.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SetupSerializer, responses=ProcessSerializer)
+    def partial_update(self, request, pk=None):
+        """Change a draft's set-up: any fields of any steps; each step sent counts as saved."""
+        process = self.get_object()
+        self._require("budgets.set_up_process", process)
+        serializer = SetupSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data, image, remove_image = self._setup_input(serializer)
+        setup.setup_update(process=process, data=data, image=image, remove_image=remove_image)
+        return Response(ProcessSerializer(selectors.process_get(pk=process.pk)).data)
+
+    @extend_schema(responses=SetupCheckSerializer)
+    @action(detail=True, methods=["get"], url_path="check", permission_classes=[IsAuthenticated])
+    def setup_check(self, request, pk=None):
+        """Everything that keeps a draft from going live, in plain words."""
+        process = self.get_object()
+        self._require("budgets.set_up_process", process)
+        found = setup.problems(process)
+        return Response({"ready": not found, "problems": [
+            {"step": p.step, "field": p.field, "message": p.message} for p in found]})
+
+    @extend_schema(request=None, responses=ProcessSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def publish(self, request, pk=None):
+        """Publish a draft; 400 with every problem (by field) while anything is left to fix."""
+        process = self.get_object()
+        self._require("budgets.set_up_process", process)
+        setup.process_publish(process=process, actor=request.user)
+        return Response(ProcessSerializer(selectors.process_get(pk=process.pk)).data)
+
+    @extend_schema(request=DistrictBudgetInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], url_path="district-budgets", permission_classes=[IsAuthenticated])
+    def district_budgets(self, request, pk=None):
+        """Give a district of the municipality its own budget in a draft."""
+        process = self.get_object()
+        self._require("budgets.set_up_process", process)
+        serializer = DistrictBudgetInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        district = process.municipality.districts.filter(slug=data.pop("district")).first()
+        if district is None:
+            raise exceptions.ValidationError({"district": [_("Choose a district of the process's municipality.")]})
+        budget = setup.district_budget_add(process=process, district=district, **data)
+        return Response({"key": budget.slug, "name": budget.name, "district": district.slug, "budget": budget.amount,
+                         "knapsack_limit": budget.knapsack_limit}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"district-budgets/(?P<key>[-a-zA-Z0-9_]+)",
+            permission_classes=[IsAuthenticated])
+    def district_budget_remove(self, request, pk=None, key=None):
+        """Remove a district budget from a draft."""
+        process = self.get_object()
+        self._require("budgets.set_up_process", process)
+        budget = process.district_budgets.filter(slug=key).first()
+        if budget is None:
+            raise NotFound(_("This process has no such budget."))
+        setup.district_budget_remove(process=process, budget=budget)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     ELECTION_PARAMETER = OpenApiParameter(
         "district", str, description="The slug of a district budget; without it, the citywide budget.")

@@ -206,3 +206,52 @@ class VotingExtendForm(forms.Form):
     reason = forms.CharField(label=_("Why is voting extended?"), max_length=2000,
                              help_text=_("Shown on the process page with your name and the time."),
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+class SetupForm(forms.ModelForm):
+    """Reads and types what was sent; the instance is left alone (only the service writes)
+    and the model's checks are the service's, which words them for people."""
+
+    def _post_clean(self):
+        pass
+
+
+def setup_form_class(step: str):
+    """The form of one set-up step: the model's fields of that step (budgets.setup), which
+    the API's serializer takes too; what is wrong is said by the service."""
+    from .models import BudgetProcess
+    from .setup import CURRENCIES, STEP_FIELDS
+
+    widgets = {
+        "description": forms.Textarea(attrs={"rows": 6}),
+        "currency": forms.Select(choices=CURRENCIES),
+        "ballot_type": forms.RadioSelect,
+        "tally_rule": forms.RadioSelect,
+    }
+    for name in STEP_FIELDS["timeline"]:
+        widgets[name] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    meta = type("Meta", (), {
+        "model": BudgetProcess, "fields": STEP_FIELDS[step], "widgets": widgets,
+        "labels": {"total_budget": _("Citywide budget"), "max_projects": _("Most projects on a ballot (a ranked "
+                                                                             "ballot: its number of places)"),
+                   "spending_limit": _("Spending limit of a knapsack ballot")},
+        "help_texts": {"citywide": _("Off when the budget has only district budgets."),
+                       "total_budget": _("In whole units of the currency. Zero when there is no citywide budget."),
+                       "min_age": _("0: no minimum age."),
+                       "spending_limit": _("Knapsack only. Empty: the whole budget. District budgets have their "
+                                           "own limits.")},
+    })
+    fields = {"Meta": meta}
+    if step == "basics":
+        fields["image"] = forms.FileField(
+            label=_("Image"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        fields["remove_image"] = forms.BooleanField(label=_("Remove the current image"), required=False)
+    form = type(f"Setup{step.title()}Form", (SetupForm,), fields)
+    for name in STEP_FIELDS["timeline"] if step == "timeline" else []:
+        form.base_fields[name].input_formats = DATETIME_FORMATS
+    return form
+

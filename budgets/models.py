@@ -60,6 +60,10 @@ def rule_label(rule: str) -> str:
     return str(RULE_LABELS.get(rule, rule))
 
 
+def budget_image_path(instance, filename: str) -> str:
+    return f"budgets/{instance.municipality_id}/{timezone.now():%Y%m%d%H%M%S%f}.{filename.rsplit('.', 1)[-1]}"
+
+
 class Voters(models.TextChoices):
     """Who may vote in a process, shown in plain words on its pages."""
     ACCOUNTS = "accounts", _("Anyone with a confirmed account who lives in the municipality, as their profile says "
@@ -74,6 +78,9 @@ class BudgetProcess(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80)
     description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(_("image"), upload_to=budget_image_path, blank=True)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True,
+                                 help_text=_("What the image shows, for people who cannot see it."))
     currency = models.CharField(_("currency"), max_length=3, default="DKK")
     total_budget = models.PositiveBigIntegerField(_("total budget"))
     tally_rule = models.CharField(_("tally rule"), max_length=20, choices=TallyRule.choices,
@@ -100,6 +107,11 @@ class BudgetProcess(models.Model):
     voting_start = models.DateTimeField(_("voting opens"))
     voting_end = models.DateTimeField(_("voting closes"))
     results_date = models.DateTimeField(_("results expected"))
+    #: Being set up by staff (budgets.setup): seen by the municipality's staff only, until
+    #: published. Processes made otherwise (import_pb, demo data) are live from the start.
+    draft = models.BooleanField(_("draft"), default=False)
+    #: The set-up steps staff have saved (budgets.setup.STEPS); publishing needs them all.
+    setup_done = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

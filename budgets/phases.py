@@ -41,6 +41,9 @@ def phase_set(*, process: BudgetProcess, phase: str, actor=None, reason: str = "
     a person must say why."""
     process = BudgetProcess.objects.select_for_update().get(pk=process.pk)
     reason = reason.strip()
+    if process.draft:
+        raise ValidationError({"phase": _("This budget is a draft: publish it first (its set-up ends with "
+                                          "“Check and publish”).")})
     if phase not in PHASE_ORDER:
         raise ValidationError({"phase": _("Unknown phase.")})
     if phase == Phase.RESULTS:
@@ -109,7 +112,8 @@ def phases_advance(now=None) -> int:
     """Move every process whose date has come on, one recorded step at a time. A process
     whose ballot box is not ready stays where it is (its page says why)."""
     moved = 0
-    for process in BudgetProcess.objects.filter(phase__in=[Phase.PROPOSALS, Phase.REVIEW, Phase.VOTING]):
+    for process in BudgetProcess.objects.filter(draft=False,
+                                                 phase__in=[Phase.PROPOSALS, Phase.REVIEW, Phase.VOTING]):
         due = phase_due(process, now)
         while PHASE_ORDER.index(due) > PHASE_ORDER.index(process.phase):
             try:

@@ -40,17 +40,28 @@ COMPARED_RULES = ["greedy", "mes", "equalshares/add1"]
 
 
 def process_list(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
-    return (BudgetProcess.objects.filter(municipality=municipality).select_related("municipality")
+    """The published processes: drafts are seen only in the staff's set-up list."""
+    return (BudgetProcess.objects.filter(municipality=municipality, draft=False).select_related("municipality")
             .prefetch_related("district_budgets__district"))
+
+
+def draft_list(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
+    return (BudgetProcess.objects.filter(municipality=municipality, draft=True).prefetch_related("district_budgets")
+            .order_by("-created_at", "-pk"))
 
 
 def process_list_open(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
     return process_list(municipality=municipality).exclude(phase=Phase.IMPLEMENTATION)
 
 
-def process_get(*, pk: int) -> BudgetProcess | None:
-    return (BudgetProcess.objects.select_related("municipality").prefetch_related("district_budgets__district")
-            .filter(pk=pk).first())
+def process_get(*, pk: int, user=None) -> BudgetProcess | None:
+    """The process, if `user` may see it (a draft only its municipality's staff); without
+    `user`, whatever it is (for services and tasks)."""
+    process = (BudgetProcess.objects.select_related("municipality").prefetch_related("district_budgets__district")
+               .filter(pk=pk).first())
+    if process is not None and user is not None and not user.has_perm("budgets.view_process", process):
+        return None
+    return process
 
 
 BALLOT_CONTEXT_SECONDS = 2

@@ -25,7 +25,7 @@ class ProcessSerializer(serializers.ModelSerializer):
         fields = ["id", "municipality", "title", "description", "currency", "total_budget", "tally_rule",
                   "ballot_type", "min_projects", "max_projects", "spending_limit", "points",
                   "max_points_per_project", "min_age", "allow_revote", "phase", "proposals_start",
-                  "review_start", "voting_start", "voting_end", "results_date", "citywide", "elections"]
+                  "review_start", "voting_start", "voting_end", "results_date", "citywide", "draft", "elections"]
 
     @extend_schema_field(ElectionSerializer(many=True))
     def get_elections(self, process):
@@ -165,3 +165,43 @@ class CouncilSerializer(serializers.Serializer):
         help_text=_("The decision needs a recent authentication: a current code from your authenticator "
                     "app (or an unused recovery code), unless this session signed in with its second "
                     "factor or confirmed who you are in the last five minutes."))
+
+
+def _setup_fields() -> list[str]:
+    from .setup import STEP_FIELDS
+
+    return [name for names in STEP_FIELDS.values() for name in names]
+
+
+class SetupSerializer(serializers.ModelSerializer):
+    """The set-up's input: the same model fields the set-up pages' forms take (budgets.setup
+    .STEP_FIELDS), typed here and judged by the same services (budgets.setup)."""
+
+    municipality = serializers.SlugField(
+        required=False, write_only=True, help_text="On creation: the municipality's slug (default: the default one).")
+    image = serializers.ImageField(required=False, write_only=True, help_text="JPEG, PNG or WebP, at most 5 MB "
+                                                                              "(multipart).")
+    remove_image = serializers.BooleanField(required=False, write_only=True, default=False)
+
+    class Meta:
+        model = BudgetProcess
+        fields = ["municipality", *_setup_fields(), "image", "remove_image"]
+        extra_kwargs = {name: {"required": False} for name in _setup_fields()}
+
+
+class DistrictBudgetInputSerializer(serializers.Serializer):
+    district = serializers.SlugField(help_text="The slug of a district of the process's municipality.")
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    amount = serializers.IntegerField(min_value=1)
+    spending_limit = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class ProblemSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SetupCheckSerializer(serializers.Serializer):
+    ready = serializers.BooleanField(help_text="True when nothing keeps the draft from going live.")
+    problems = ProblemSerializer(many=True)

@@ -200,7 +200,7 @@ def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: SimpleNamesp
 def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | None = None) -> None:
     # The closing time is checked here too: the phase moves on a beat schedule, and not one
     # ballot may slip in between the closing time and that job.
-    if process.phase != Phase.VOTING or timezone.now() >= process.voting_end:
+    if process.phase != Phase.VOTING or process.draft or timezone.now() >= process.voting_end:
         raise PermissionDenied(_("Voting is not open."))
     if (election is None or election.is_citywide) and not process.citywide:
         raise PermissionDenied(_("This process has only district budgets: choose your district's."))

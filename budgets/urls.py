@@ -1,11 +1,15 @@
 from django.urls import path, re_path
 
-from . import views
+from . import setup_views, views
 
 app_name = "budgets"
 urlpatterns = [
     path("", views.process_list, name="list"),
     path("<int:pk>/", views.process_detail, name="detail"),
+    path("setup/", setup_views.setup_list, name="setup-list"),
+    path("setup/new/", setup_views.setup_new, name="setup-new"),
+    path("<int:pk>/setup/check/", setup_views.setup_check, name="setup-check"),
+    path("<int:pk>/setup/<slug:step>/", setup_views.setup_step, name="setup"),
     path("<int:pk>/propose/", views.propose, name="propose"),
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/vote/code/", views.vote_with_code, name="vote-code"),

@@ -42,8 +42,9 @@ from .forms import (
 from .models import PHASE_ORDER, PaperBallot, Phase, Project, Result
 
 
-def _process(pk: int):
-    process = selectors.process_get(pk=pk)
+def _process(request, pk: int):
+    """The process, or 404 (a draft for everyone but its municipality's staff)."""
+    process = selectors.process_get(pk=pk, user=request.user)
     if process is None:
         raise Http404
     return process
@@ -61,12 +62,14 @@ def process_list(request):
     municipality = request.municipality
     if municipality is None:
         raise Http404
-    return render(request, "budgets/list.html", {"processes": selectors.process_list(municipality=municipality)})
+    return render(request, "budgets/list.html", {
+        "processes": selectors.process_list(municipality=municipality),
+        "can_set_up": request.user.has_perm("budgets.create_process", municipality)})
 
 
 @require_safe
 def process_detail(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     user = request.user
     sections = selectors.project_sections(process=process)
     mine = {e.key for e in selectors.elections_for_voter(process=process, user=user)} if user.is_authenticated else set()
@@ -87,6 +90,7 @@ def process_detail(request, pk: int):
         "can_see_turnout": user.has_perm("budgets.view_turnout", process),
         "can_review_result": user.has_perm("budgets.review_result", process),
         "can_manage": user.has_perm("budgets.manage_process", process),
+        "can_set_up": user.has_perm("budgets.set_up_process", process),
         "can_enter_paper": user.has_perm("budgets.enter_paper_ballots", process),
         "can_export": selectors.results_visible(process=process, user=user),
         "phase_history": selectors.phase_history(process=process),
@@ -99,7 +103,7 @@ def process_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def propose(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.propose_project", process):
         raise PermissionDenied
     form = ProposeForm(request.POST or None, process=process)
@@ -145,7 +149,7 @@ def _vote(request, process, election, *, with_code: bool):
 @login_required
 @require_http_methods(["GET", "POST"])
 def vote(request, pk: int, district: str = ""):
-    process = _process(pk)
+    process = _process(request, pk)
     if not district and not process.citywide:
         mine = selectors.elections_for_voter(process=process, user=request.user)
         if mine:
@@ -160,7 +164,7 @@ def vote(request, pk: int, district: str = ""):
 
 @require_http_methods(["GET", "POST"])
 def vote_with_code(request, pk: int, district: str = ""):
-    process = _process(pk)
+    process = _process(request, pk)
     if process.phase != Phase.VOTING:
         return render(request, "budgets/not_eligible.html", {"process": process, "reason": _("Voting is not open.")},
                       status=403)
@@ -192,7 +196,7 @@ def _receipt(request, process, election, result, *, with_code: bool):
 
 @require_http_methods(["GET", "POST"])
 def verify(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     form = VerifyForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
@@ -204,7 +208,7 @@ def verify(request, pk: int):
 @require_safe
 def ballot_box(request, pk: int):
     """The ballot box in public: its key, who holds the shares, the bulletin board."""
-    process = _process(pk)
+    process = _process(request, pk)
     box = selectors.ballot_box(process=process)
     user = request.user
     holder = None
@@ -221,7 +225,7 @@ def ballot_box(request, pk: int):
 
 @require_safe
 def ballot_board(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     box = selectors.ballot_box(process=process)
     if box is None or not box.closed_at:
         raise Http404
@@ -233,7 +237,7 @@ def ballot_board(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ballot_box_prepare(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.prepare_box", process):
         raise PermissionDenied
     form = BoxPrepareForm(request.POST or None, members=ballotbox.council_members(process))
@@ -256,7 +260,7 @@ def ballot_box_prepare(request, pk: int):
 def ballot_box_share(request, pk: int):
     """A key holder collects their share, once (POST), or has its file made again from
     the words (POST with `share`)."""
-    process = _process(pk)
+    process = _process(request, pk)
     words_form = ShareWordsForm(request.POST if "share" in request.POST else None)
     if request.method == "POST" and "share" in request.POST:
         if words_form.is_valid():
@@ -292,7 +296,7 @@ def ballot_box_share(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ballot_box_open(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.open_box", process):
         raise PermissionDenied
     box = selectors.ballot_box(process=process)
@@ -337,7 +341,7 @@ def project_review(request, pk: int):
 @login_required
 @require_safe
 def turnout(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.view_turnout", process):
         raise PermissionDenied
     return render(request, "budgets/turnout.html", {"process": process,
@@ -347,7 +351,7 @@ def turnout(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def codes(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.generate_codes", process):
         raise PermissionDenied
     if request.method == "POST" and "census" in request.POST:
@@ -382,7 +386,7 @@ def codes(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def council(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     may_review = request.user.has_perm("budgets.review_result", process)
     if not may_review and not results.decided_for_council(user=request.user, process=process):
         raise PermissionDenied
@@ -414,7 +418,7 @@ def council(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def paper_ballots(request, pk: int):
     """Paper ballots: one staff member types a ballot in, another confirms it."""
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.enter_paper_ballots", process):
         raise PermissionDenied
     # The paper names its budget (citywide or a district's); ?district= picks the form.
@@ -462,7 +466,7 @@ def paper_ballots(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_from_idea(request, pk: int):
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.review_project", process):
         raise PermissionDenied
     form = FromIdeaForm(request.POST or None)
@@ -488,7 +492,7 @@ def project_from_idea(request, pk: int):
 def result_export(request, pk: int, fmt: str):
     from .exports import as_csv, as_xlsx, result_rows
 
-    process = _process(pk)
+    process = _process(request, pk)
     if not selectors.results_visible(process=process, user=request.user):
         raise PermissionDenied
     rows = result_rows(process)
@@ -505,7 +509,7 @@ def result_export(request, pk: int, fmt: str):
 @require_safe
 def result_json(request, pk: int):
     """The signed result document, its signature and the public key, once published."""
-    process = _process(pk)
+    process = _process(request, pk)
     result = getattr(process, "result", None) if process.results_public else None
     if result is None or not result.document:
         raise Http404
@@ -528,7 +532,7 @@ def result_key(request):
 @require_http_methods(["GET", "POST"])
 def phase_change(request, pk: int):
     """Staff move the process on to its next phase or extend voting, saying why."""
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.manage_process", process):
         raise PermissionDenied
     if request.method == "POST":
@@ -580,7 +584,7 @@ def progress(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def district_budgets(request, pk: int):
     """Staff give districts their own budgets, each tallied as its own election."""
-    process = _process(pk)
+    process = _process(request, pk)
     if not request.user.has_perm("budgets.manage_process", process):
         raise PermissionDenied
     form = DistrictBudgetForm(request.POST or None, process=process)

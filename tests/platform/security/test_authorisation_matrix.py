@@ -268,6 +268,12 @@ PAGES: dict[str, Route] = {
     "budgets:result-key": Route(expected=expect(200)),
     "budgets:project-review": Route(expected=members(200, *STAFF), kwargs=o("review_project")),
     "budgets:progress": Route(expected=members(200, *STAFF), kwargs=o("built_project")),
+    # Setting up a budget: a draft is seen by the municipality's staff alone (404 for others).
+    "budgets:setup-list": Route(expected=members(200, *STAFF)),
+    "budgets:setup-new": Route(expected=members(200, *STAFF)),
+    "budgets:setup": Route(expected=members(200, *STAFF, default=404),
+                           kwargs=lambda w: {"pk": w.objects["draft"].pk, "step": "ballot"}),
+    "budgets:setup-check": Route(expected=members(200, *STAFF, default=404), kwargs=o("draft")),
     # Dinners
     "dinners:list": Route(expected=expect(200)),
     "dinners:programme-new": Route(expected=members(200, *STAFF)),
@@ -320,6 +326,10 @@ PAGES: dict[str, Route] = {
     "budgets:result-export @council_review": Route(expected=members(200, *COUNCIL, default=403, anonymous=403),
         kwargs=lambda w: {"pk": w.objects["process"]["council_review"].pk, "fmt": "csv"}),
     "budgets:result-json @council_review": Route(expected=expect(404), kwargs=process("council_review")),
+    "budgets:setup-check @publish": Route(expected=members(302, *STAFF, default=404), kwargs=o("draft"), method="POST"),
+    "budgets:detail @draft": Route(expected=members(200, *STAFF, default=404, anonymous=404), kwargs=o("draft")),
+    "budgets:setup @published": Route(expected=members(403, *STAFF, default=403),
+                                      kwargs=lambda w: {"pk": w.objects["process"]["proposals"].pk, "step": "basics"}),
     "budgets:project-review @implementation": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("built_project")),
     "dinners:dinner @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
     "reports:dashboard @bergen": Route(expected=expect(200), kwargs=lambda w: {"slug": "bergen"}),
@@ -367,6 +377,18 @@ API: dict[str, Route] = {
     # Budgets
     "GET /api/v1/budgets/": Route(expected=expect(200)),
     "GET /api/v1/budgets/{id}/": Route(expected=expect(200), kwargs=process("voting")),
+    "POST /api/v1/budgets/": Route(expected=members(201, *STAFF, default=403, anonymous=403), data=lambda w: {
+        "municipality": "aarhus", "title": "Nyt borgerbudget", "citywide": True, "total_budget": 50_000}),
+    "PATCH /api/v1/budgets/{id}/": Route(expected=members(200, *STAFF, default=404, anonymous=403), kwargs=o("draft"),
+                                         data=lambda w: {"min_age": 16}),
+    "GET /api/v1/budgets/{id}/check/": Route(expected=members(200, *STAFF, default=404, anonymous=403), kwargs=o("draft")),
+    "POST /api/v1/budgets/{id}/publish/": Route(expected=members(200, *STAFF, default=404, anonymous=403), kwargs=o("draft")),
+    "POST /api/v1/budgets/{id}/district-budgets/": Route(
+        expected=members(201, *STAFF, default=404, anonymous=403), kwargs=o("draft"),
+        data=lambda w: {"district": "trojborg", "name": "Trøjborg, store projekter", "amount": 10_000}),
+    "DELETE /api/v1/budgets/{id}/district-budgets/{key}/": Route(
+        expected=members(204, *STAFF, default=404, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "key": w.objects["draft"].district_budgets.get().slug}),
     "POST /api/v1/budgets/{id}/ballot/": Route(expected=expect(201, anonymous=403, outsider=403), kwargs=process("voting"), data=lambda w: {"projects": ["A"]}),
     "GET /api/v1/budgets/{id}/comparison/": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
     # The API is called with a token: the decision's recent authentication is a current code.
@@ -424,6 +446,9 @@ API: dict[str, Route] = {
     "GET /api/v1/budgets/{id}/comparison/ @results": Route(expected=expect(200), kwargs=process("results")),
     "GET /api/v1/budgets/{id}/comparison/ @voting": Route(expected=expect(403), kwargs=process("voting")),
     "POST /api/v1/budgets/{id}/council/ @voting": Route(expected=expect(403), kwargs=process("voting"), data=lambda w: {"decision": "approved"}),
+    "GET /api/v1/budgets/{id}/ @draft": Route(expected=members(200, *STAFF, default=404, anonymous=404), kwargs=o("draft")),
+    "PATCH /api/v1/budgets/{id}/ @published": Route(expected=members(403, *STAFF, default=403, anonymous=403),
+                                                    kwargs=process("proposals"), data=lambda w: {"min_age": 16}),
     "GET /api/v1/budgets/{id}/export.pb @results": Route(expected=expect(200), kwargs=process("results")),
     "POST /api/v1/budgets/{id}/projects/ @voting": Route(expected=expect(403), kwargs=process("voting"),
                                                          data=lambda w: {"title": "Bænke", "cost": 5000}),

@@ -37,6 +37,21 @@ def _member(municipality, role: str, *, second_factor: bool = True, **extra):
     return user
 
 
+def _draft(municipality, staff, district):
+    """A budget being set up (budgets.setup), every step saved, nothing left to fix, with a
+    district budget: only the municipality's staff see it."""
+    from budgets import setup
+
+    now = timezone.now()
+    process = setup.draft_create(municipality=municipality, actor=staff, title="Borgerbudget under opbygning",
+                                 description="Et udkast.", currency="DKK", citywide=True, total_budget=100_000)
+    setup.district_budget_add(process=process, district=district, amount=20_000)
+    return setup.setup_update(process=process, data={
+        "ballot_type": "knapsack", "min_age": 0, "tally_rule": "greedy", "proposals_start": now - timedelta(hours=1),
+        "review_start": now + timedelta(days=20), "voting_start": now + timedelta(days=30),
+        "voting_end": now + timedelta(days=40), "results_date": now + timedelta(days=50)})
+
+
 def build_world() -> World:
     from budgets import phases as budget_phases
     from budgets.models import BudgetProcess, Phase
@@ -98,6 +113,7 @@ def build_world() -> World:
     ProjectFactory(process=processes["voting"], code="T1", cost=20_000, district_budget=trojborg)
     o["review_project"] = ProjectFactory(process=processes["review"], code="R", cost=10_000)
     o["built_project"] = processes["implementation"].projects.order_by("pk").first()
+    o["draft"] = _draft(aarhus, users["staff"], district)
 
     # Dinners: a programme open for sign-up, an approved dinner with a confirmed guest,
     # a dinner waiting for approval, and one that took place (to be reported on).
