@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0014_merge_0013_alter_budgetprocess_tally_rule_0013_census'),
+        ('budgets', '0014_merge_census_rule_labels'),
         ('budgets', '0014_setup_draft'),
     ]
 
