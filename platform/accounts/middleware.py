@@ -29,7 +29,9 @@ def _chosen_language(request, municipality=None) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.preferred_language in SUPPORTED:
         return user.preferred_language
-    if municipality is None and not request.path.startswith(("/api/", "/media/")):
+    # Health checks, files and the API never ask which municipality is shown: they must not
+    # need the database for that (a health check answers while the database is down).
+    if municipality is None and not request.path.startswith(("/api/", "/media/", "/static/", "/healthz")):
         municipality = getattr(request, "municipality", None)
     language = getattr(municipality, "default_language", None) if municipality else None
     return language if language in SUPPORTED else settings.LANGUAGE_CODE

@@ -37,6 +37,7 @@ def sections() -> dict[str, Collector]:
 def account_data(user) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
 
     from restapi.models import ApiToken
 
@@ -63,6 +64,14 @@ def account_data(user) -> dict[str, Any]:
              "expires": t.expires_at.isoformat()}
             for t in ApiToken.objects.filter(user=user)
         ],
+        # What a national e-ID vouched for (never the identity number: Høst holds only a keyed
+        # hash of it) and the e-ID sign-ins tied to the account.
+        "identity_verification": _verification(user),
+        "e_id_sign_ins": [
+            {"provider": a.provider, "added": a.date_joined.isoformat(),
+             "last_used": a.last_login.isoformat() if a.last_login else None}
+            for a in SocialAccount.objects.filter(user=user)
+        ],
         # Which second factors the account has, never their secrets.
         "second_factors": [
             {"type": a.type, "added": a.created_at.isoformat(),
@@ -70,3 +79,13 @@ def account_data(user) -> dict[str, Any]:
             for a in Authenticator.objects.filter(user=user).order_by("created_at")
         ],
     }
+
+
+def _verification(user) -> dict | None:
+    from .models import Verification
+
+    found = Verification.objects.filter(user=user).first()
+    if found is None:
+        return None
+    return {"issuer": found.issuer, "level_of_assurance": found.level_of_assurance,
+            "birth_year": found.birth_year, "verified": found.verified_at.isoformat()}

@@ -97,7 +97,7 @@ def test_staff_set_up_a_budget_with_two_district_budgets_and_publish_it(browser,
 
     # Step 4: the counting rule, with the worked example.
     assert "Equal Shares funds A, B, D" in page.locator("#tally-example").inner_text()
-    page.get_by_label("Method of Equal Shares (add1 completion)").check()
+    page.get_by_label("Equal shares: every voter gets an equal part of the budget").check()
     save(page)
 
     # Step 5: the dates, on one timeline with what happens at each change.

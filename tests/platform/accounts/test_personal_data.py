@@ -92,6 +92,8 @@ PERSONAL_DATA_RELATIONS = {
     ("accounts", "Membership", "user"),
     ("account", "EmailAddress", "user"),
     ("restapi", "ApiToken", "user"),
+    ("accounts", "Verification", "user"),  # what an e-ID vouched for
+    ("socialaccount", "SocialAccount", "user"),  # an e-ID sign-in tied to the account
     ("mfa", "Authenticator", "user"),  # the account's second factors
     ("admin", "LogEntry", "user"),
     ("ideas", "Follow", "user"),

@@ -66,6 +66,15 @@ DOWNLOADED = {
     "account.EmailAddress": ("user", {"email": "account.email_addresses",
                                       "verified": "account.email_addresses",
                                       "primary": "account.email_addresses"}),
+    "accounts.Verification": ("user", {
+        "person_key": "withheld: a keyed hash of the identity number, of no use to the person",
+        "issuer": "account.identity_verification", "level_of_assurance": "account.identity_verification",
+        "birth_year": "account.identity_verification", "verified_at": "account.identity_verification"}),
+    "socialaccount.SocialAccount": ("user", {
+        "provider": "account.e_id_sign_ins", "date_joined": "account.e_id_sign_ins",
+        "last_login": "account.e_id_sign_ins",
+        "uid": "withheld: a keyed hash of the provider's subject, of no use to the person",
+        "extra_data": "withheld: only the issuer and the level of assurance, as in account.identity_verification"}),
     "restapi.ApiToken": ("user", {"prefix": "account.api_tokens", "name": "account.api_tokens",
                                   "created_at": "account.api_tokens", "expires_at": "account.api_tokens",
                                   "digest": "withheld: a digest of the token, of no use to the person"}),
@@ -157,6 +166,7 @@ DOWNLOADED = {
         "followers_email_failed_at": "withheld: bookkeeping of an e-mail that could not be sent",
     }),
     "budgets.PaperBallot": ("entered_by", {
+        "voter_person_key": "withheld: the census key of the voter the paper is for, not the staff member's data",
         "process": "budgets.paper_ballots", "district_budget": "budgets.paper_ballots",
         "created_at": "budgets.paper_ballots",
         "sealed_content": "withheld: an anonymous citizen's vote, not data about the staff member",
@@ -296,6 +306,18 @@ def _fill_what_the_demo_lacks():
     from tests.factories import api_token
 
     api_token(citizen)
+    # An e-ID verification and its sign-in, as accounts.eid records them.
+    from allauth.socialaccount.models import SocialAccount
+
+    from accounts.census import person_key
+    from accounts.models import Verification
+
+    Verification.objects.get_or_create(user=citizen, defaults={
+        "person_key": person_key("0101801234"), "issuer": "https://test-id.example", "level_of_assurance": "substantial",
+        "birth_year": 1980, "verified_at": timezone.now()})
+    SocialAccount.objects.get_or_create(user=citizen, provider="test-id-aarhus",
+                                        defaults={"uid": person_key("sub"), "extra_data": {"iss": "x", "acr": "y"},
+                                                  "last_login": timezone.now()})
     from tests.factories import UserFactory, second_factor_add
 
     second_factor_add(moderator).record_usage()

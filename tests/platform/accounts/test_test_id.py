@@ -40,7 +40,8 @@ def test_a_demo_resident_verifies_with_test_id(client, test_id_app, municipality
     citizen = UserFactory(municipality=municipality)
     client.force_login(citizen)
     authorize = start(client, test_id_app)
-    page = client.get(f"{authorize.path}?{authorize.query}", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    page = client.get(f"{authorize.path}?{authorize.query}")
     assert "This is not a real e-ID" in page.content.decode()
     chosen = client.post(f"{authorize.path}?{authorize.query}",
                          {"person_id": CPR, "birthdate": "1980-01-01", "level": "substantial"})

@@ -20,6 +20,8 @@ from django.urls import path
 from config.logs import JSONFormatter, RequestIdFilter
 
 ROOT = Path(__file__).resolve().parents[3]
+# A page request looks up the municipality shown (its language is the page's default).
+pytestmark = pytest.mark.django_db
 view_log = logging.getLogger("hoest.tests.view")
 
 

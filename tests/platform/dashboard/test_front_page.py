@@ -93,6 +93,6 @@ def test_front_page_leads_with_the_open_vote_and_its_deadline(client, municipali
         html = client.get("/").content.decode()
     call = html.split('class="hoest-cta"')[1].split("</section>")[0]
     assert "Vote now: Borgerbudget for Midtbyen" in call
-    assert f"Voting closes on {closes.day}. {closes:%B %Y} at 20:00." in call
+    assert f"Voting closes on {closes.day} {closes:%B %Y} at 20:00." in call
     assert reverse("budgets:detail", args=[vote.pk]) in call
     assert html.count('class="hoest-cta"') == 1  # the process taking proposals is no vote
