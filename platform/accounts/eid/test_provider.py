@@ -143,8 +143,8 @@ def token(request):
     access = secrets.token_urlsafe(32)
     cache.set(f"eid-test-provider:access:{access}", {"sub": sub, "birthdate": grant["birthdate"]}, 300)
     id_token = jwt.encode(claims, _private_key(), algorithm="RS256", headers={"kid": "test-id"})
-    response = JsonResponse({"access_token": access, "token_type": "Bearer", "expires_in": 300,
-                             "id_token": id_token})
+    response = JsonResponse({"access_token": access, "token_type": "Bearer",  # nosec B105 - the OAuth token type's name
+                             "expires_in": 300, "id_token": id_token})
     response["Cache-Control"] = "no-store"
     return response
 
