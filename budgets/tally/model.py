@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-Number = int | Fraction
+from .numbers import Number, format_money, parse_money, parse_number
 
 APPROVAL_TYPES = frozenset({"approval", "choose-1"})
 POINT_TYPES = frozenset({"cumulative", "scoring"})
@@ -42,8 +41,6 @@ class Project:
         return self.fields.get("name", "")
 
     def _int_field(self, key: str) -> Number | None:
-        from .pbformat import parse_number  # local: pbformat imports this module
-
         text = self.fields.get(key, "").strip()
         if not text or text.lower() == "none":
             return None
@@ -106,15 +103,11 @@ class Election:
     @property
     def budget(self) -> int:
         """The META budget in minor units."""
-        from .pbformat import parse_money
-
         return parse_money(self.meta["budget"], self.scale)
 
     def format_money(self, amount: int, *, grouping: bool = False) -> str:
         """``amount`` minor units in the file's notation: ``"1794579.57"`` at scale 100,
         ``"440000"`` at scale 1; ``grouping`` adds thousands separators for display."""
-        from .pbformat import format_money
-
         return format_money(amount, self.scale, grouping=grouping)
 
     @property
@@ -126,8 +119,6 @@ class Election:
         return len(self.ballots)
 
     def meta_number(self, key: str) -> Number | None:
-        from .pbformat import parse_number
-
         text = self.meta.get(key, "").strip()
         if not text or text.lower() == "none":
             return None

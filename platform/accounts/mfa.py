@@ -32,7 +32,8 @@ from django.conf import settings
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .roles import Role
+from .signals import credentials_changed
 
 PRIVILEGED_ROLES = frozenset({Role.MODERATOR, Role.STAFF, Role.COUNCIL, Role.ADMIN})
 # The kinds of authenticator that are a second factor; recovery codes only stand in for one.
@@ -188,18 +189,16 @@ def code_is_valid(user, code: str) -> bool:
 
 def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
     """The first second factor: API tokens issued until now were issued on a password alone
-    and would carry the privileges it unlocks, so they are withdrawn (a new one asks for a
-    code, restapi.auth)."""
+    and would carry the privileges it unlocks, so they are withdrawn (restapi listens to
+    credentials_changed; a new token asks for a code)."""
     from allauth.mfa.models import Authenticator
-
-    from restapi import tokens
 
     forget(user)
     if getattr(request, "user", None) is not None:
         forget(request.user)
     if authenticator.type in SECOND_FACTOR_TYPES and Authenticator.objects.filter(
             user_id=user.pk, type__in=SECOND_FACTOR_TYPES).count() == 1:
-        tokens.revoke_all(user)
+        credentials_changed.send(sender=type(user), user=user, reason="second_factor")
 
 
 def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:

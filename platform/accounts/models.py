@@ -1,8 +1,12 @@
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin, _user_has_perm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import mfa
+from .roles import Role  # defined apart, so that accounts.mfa needs no models
+from .signals import credentials_changed
 
 
 class Language(models.TextChoices):
@@ -16,14 +20,6 @@ class Country(models.TextChoices):
     NORWAY = "NO", _("Norway")
     SWEDEN = "SE", _("Sweden")
     OTHER = "XX", _("Other")
-
-
-class Role(models.TextChoices):
-    CITIZEN = "citizen", _("Citizen")
-    MODERATOR = "moderator", _("Moderator")
-    STAFF = "staff", _("Staff")
-    COUNCIL = "council", _("Council member")
-    ADMIN = "admin", _("Administrator")
 
 
 class Municipality(models.Model):
@@ -149,20 +145,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from restapi import tokens
-
-            tokens.revoke_all(self)
+            credentials_changed.send(sender=type(self), user=self, reason="password")
 
     def has_perm(self, perm, obj=None) -> bool:
         # Django grants an active superuser everything before asking any backend; here only
         # with a second factor (accounts.mfa). Without one the rules decide, as for anyone.
-        if self.is_active and self.is_superuser:
-            from . import mfa
-
-            if not mfa.superuser_with_second_factor(self):
-                from django.contrib.auth.models import _user_has_perm
-
-                return _user_has_perm(self, perm, obj)
+        if self.is_active and self.is_superuser and not mfa.superuser_with_second_factor(self):
+            return _user_has_perm(self, perm, obj)
         return super().has_perm(perm, obj)
 
     def clean(self) -> None:

@@ -39,8 +39,6 @@ def account_data(user) -> dict[str, Any]:
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
 
-    from restapi.models import ApiToken
-
     return {
         "email": user.email,
         "display_name": user.display_name,
@@ -57,12 +55,6 @@ def account_data(user) -> dict[str, Any]:
         "roles": [
             {"municipality": m.municipality.name, "role": m.role, "since": m.created_at.isoformat()}
             for m in user.memberships.select_related("municipality")
-        ],
-        # When each API token was issued and until when it works, never the token.
-        "api_tokens": [
-            {"begins_with": t.prefix, "name": t.name, "issued": t.created_at.isoformat(),
-             "expires": t.expires_at.isoformat()}
-            for t in ApiToken.objects.filter(user=user)
         ],
         # What a national e-ID vouched for (never the identity number: Høst holds only a keyed
         # hash of it) and the e-ID sign-ins tied to the account.

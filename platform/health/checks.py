@@ -1,5 +1,6 @@
 """Liveness checks of the services Høst depends on. Each returns None when healthy, or a
-short reason. They are bounded in time so a dead service cannot hang the health endpoint."""
+short reason. They are bounded in time so a dead service cannot hang the health endpoint.
+Apps that own a service register its check (`register`): health imports none of them."""
 from __future__ import annotations
 
 import uuid
@@ -29,41 +30,6 @@ def cache_check() -> str | None:
     return None if ok else "value written to the cache could not be read back"
 
 
-def channel_layer() -> str | None:
-    import asyncio
-
-    from channels.layers import get_channel_layer
-
-    from realtime.broadcast import call_layer, channel_layer_outage
-
-    layer = get_channel_layer()
-    if layer is None:
-        return "no channel layer configured"
-
-    async def roundtrip() -> bool:
-        # With the pub/sub layer (realtime.layers) the new channel is a Redis subscription of
-        # this process: it is sent to through Redis and must be ended here, or every health
-        # check would leave one behind.
-        channel = await layer.new_channel("healthz.")
-        try:
-            await layer.send(channel, {"type": "healthz.ping"})
-            message = await asyncio.wait_for(layer.receive(channel), TIMEOUT_SECONDS)
-        finally:
-            if hasattr(layer, "delete_channel"):
-                await layer.delete_channel(channel)
-        return message.get("type") == "healthz.ping"
-
-    # Like the cache's probe, the check tells the process what it learnt: once it passes,
-    # broadcasts are sent again at once instead of waiting out the outage's retry pause.
-    try:
-        received = call_layer(roundtrip)
-    except Exception as exc:
-        channel_layer_outage.failed(exc)
-        raise
-    channel_layer_outage.succeeded()
-    return None if received else "message sent was not received"
-
-
 def broker() -> str | None:
     url = settings.CELERY_BROKER_URL
     if url.startswith("memory://"):
@@ -80,9 +46,13 @@ def broker() -> str | None:
 CHECKS = {
     "database": database,
     "cache": cache_check,
-    "channel_layer": channel_layer,
     "broker": broker,
 }
+
+
+def register(name: str, check) -> None:
+    """A check of a service an app above the base owns (realtime: the channel layer)."""
+    CHECKS[name] = check
 
 
 def run_all() -> dict[str, str]:

@@ -15,6 +15,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .outage import DATABASE_ERRORS, database_outage
+
 
 def error_body(detail: str, code: str, fields: dict | None = None) -> dict:
     return {"detail": str(detail), "code": code, "fields": fields or {}}
@@ -129,8 +131,6 @@ def service_unavailable(request):
 
 def server_error(request, template_name="500.html"):
     # A database outage in a middleware (loading the session or the user) lands here.
-    from .middleware import DATABASE_ERRORS, database_outage
-
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_ERRORS):
         database_outage.failed(exception)

@@ -12,13 +12,10 @@ the query that met it failed as a 500.
 """
 from __future__ import annotations
 
-from django.db import InterfaceError, OperationalError
 from django.utils import translation
 
-from health.outage import Outage
-
-DATABASE_ERRORS = (OperationalError, InterfaceError)
-database_outage = Outage("database")
+from .errors import nul_refused, service_unavailable
+from .outage import DATABASE_ERRORS, database_outage
 
 
 class DatabaseUnavailableMiddleware:
@@ -33,20 +30,9 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
-            from .errors import service_unavailable
-
             database_outage.failed(exception)
             return service_unavailable(request)
         return None
-
-
-class QuietDatabaseOutage:
-    """A logging filter for django.request: a database error is the outage `database_outage`
-    has logged once, not a new traceback per request."""
-
-    def filter(self, record) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        return not isinstance(exc, DATABASE_ERRORS)
 
 
 NUL = "\x00"
@@ -80,8 +66,6 @@ class RefuseNulMiddleware:
             # Parsed here as Django would for the view (DRF reuses the parsed form).
             fields += _nul_fields(request.POST)
         if NUL in request.path or fields:
-            from .errors import nul_refused
-
             # This runs before the locale middleware: answer in the person's language anyway.
             with translation.override(translation.get_language_from_request(request)):
                 return nul_refused(request, fields)

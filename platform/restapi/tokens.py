@@ -3,7 +3,7 @@
 A token is `hst_` and 43 URL-safe characters (256 random bits). Only its SHA-256 digest is
 stored; it expires after API_TOKEN_TTL (default 30 days); a person can revoke one token (the
 one they present) or all of theirs, and all of them are revoked when the password changes
-(accounts.models.User.save) or a second factor is added (accounts.mfa)."""
+or a second factor is added (accounts.signals.credentials_changed)."""
 from __future__ import annotations
 
 import hashlib

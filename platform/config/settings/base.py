@@ -435,7 +435,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "config.logs.RequestIdFilter"},
-                "quiet_database_outage": {"()": "restapi.middleware.QuietDatabaseOutage"}},
+                "quiet_database_outage": {"()": "restapi.outage.QuietDatabaseOutage"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "config.logs.JSONFormatter"},

@@ -40,7 +40,7 @@ def test_download_contains_own_data_and_nothing_of_others(client, municipality):
     assert account["roles"] == [{"municipality": municipality.name, "role": "moderator",
                                  "since": account["roles"][0]["since"]}]
     assert account["email_addresses"][0]["verified"] is True
-    assert [t["begins_with"][:4] for t in account["api_tokens"]] == ["hst_"]
+    assert [t["begins_with"][:4] for t in data["api_tokens"]] == ["hst_"]
     text = response.content.decode()
     assert other.email not in text and "Ole Andersen" not in text
 

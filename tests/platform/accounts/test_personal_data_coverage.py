@@ -75,8 +75,8 @@ DOWNLOADED = {
         "last_login": "account.e_id_sign_ins",
         "uid": "withheld: a keyed hash of the provider's subject, of no use to the person",
         "extra_data": "withheld: only the issuer and the level of assurance, as in account.identity_verification"}),
-    "restapi.ApiToken": ("user", {"prefix": "account.api_tokens", "name": "account.api_tokens",
-                                  "created_at": "account.api_tokens", "expires_at": "account.api_tokens",
+    "restapi.ApiToken": ("user", {"prefix": "api_tokens", "name": "api_tokens",
+                                  "created_at": "api_tokens", "expires_at": "api_tokens",
                                   "digest": "withheld: a digest of the token, of no use to the person"}),
     "mfa.Authenticator": ("user", {
         "type": "account.second_factors", "created_at": "account.second_factors",
