@@ -68,8 +68,8 @@ class Voters(models.TextChoices):
     """Who may vote in a process, shown in plain words on its pages."""
     ACCOUNTS = "accounts", _("Anyone with a confirmed account who lives in the municipality, as their profile says "
                              "(for a consultative vote)")
-    CENSUS = "census", _("The residents on the municipality's census: with the code in their letter, or on paper "
-                         "at a citizen service centre")
+    CENSUS = "census", _("The residents on the municipality's census: online after signing in with national e-ID "
+                         "or with the code in their letter, or on paper at a citizen service centre")
 
 
 class BudgetProcess(models.Model):

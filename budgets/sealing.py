@@ -114,12 +114,11 @@ def share_read(text: str) -> Share:
         words = " ".join(t.lower() for t in tokens[1:])
         if len(tokens) - 1 != 24:
             raise ShareError("word_count")
-        try:
-            if not _words.check(words):
-                raise ShareError("checksum")
-            secret = bytes(_words.to_entropy(words))
-        except (LookupError, ValueError) as exc:
-            raise ShareError("unknown_word") from exc
+        if not set(words.split()) <= set(_words.wordlist):
+            raise ShareError("unknown_word")
+        if not _words.check(words):
+            raise ShareError("checksum")
+        secret = bytes(_words.to_entropy(words))
     if len(secret) != KEY_BYTES or not 1 <= index <= 255:
         raise ShareError("not_a_share")
     return Share(index=index, secret=secret)

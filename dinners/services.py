@@ -1,4 +1,4 @@
-"""Every write to dinner dialogues goes through these functions (see DESIGN.md, house style).
+"""Every write to dinner dialogues goes through these functions (see docs/ARCHITECTURE.md, house style).
 
 Seats are decided under a row lock on the dinner: whoever holds it counts the confirmed
 guests and either confirms or puts the person on the waiting list, so simultaneous

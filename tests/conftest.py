@@ -1,8 +1,52 @@
+"""Fixtures for every test, and the test tiers.
+
+Two tiers: `./hoest test-fast` runs the fast tier for everyday work (no browser, no server or
+other process started, no long comparison); `./hoest test` runs the whole suite, as CI does.
+A test belongs to the slow tier when it is marked `slow_tier`, `e2e` (a browser) or `slow`,
+or uses pytest-django's `live_server`. In the fast tier a test that starts a server or a
+process anyway fails and says to mark it, so the tier stays fast.
+"""
 import contextlib
+import os
+import socket
+import subprocess
 
-import pytest
+from tests.xdist_services import separate_redis_per_worker
 
-from tests.factories import MunicipalityFactory, UserFactory
+separate_redis_per_worker()  # before anything connects to Redis or reads REDIS_URL
+
+import pytest  # noqa: E402
+
+from tests.factories import MunicipalityFactory, UserFactory  # noqa: E402
+
+FAST_TIER = os.environ.get("HOEST_TEST_TIER") == "fast"
+SLOW_TIER_MARKERS = ("slow_tier", "e2e", "slow")
+SLOW_TIER_FIXTURES = {"live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (not item.get_closest_marker("slow_tier")
+                and (any(item.get_closest_marker(m) for m in SLOW_TIER_MARKERS)
+                     or SLOW_TIER_FIXTURES & set(getattr(item, "fixturenames", ())))):
+            item.add_marker(pytest.mark.slow_tier)
+
+
+def _refuse_in_fast_tier(what: str):
+    def refuse(*args, **kwargs):
+        raise RuntimeError(f"this test {what}: mark it @pytest.mark.slow_tier "
+                           "(the fast tier starts no server, process or browser; see tests/conftest.py)")
+    return refuse
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    # Before the first test, for the whole fast-tier run: fixtures of any scope included (a
+    # module's server too). In pytest-xdist's controller no test runs: it loops over workers.
+    in_controller = bool(getattr(session.config.option, "numprocesses", None))  # xdist sets None in workers
+    if FAST_TIER and not in_controller:
+        socket.socket.listen = _refuse_in_fast_tier("starts a server")
+        subprocess.Popen._execute_child = _refuse_in_fast_tier("starts a process")
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +95,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.db import connections
 
     connections.settings["default"]["CONN_MAX_AGE"] = 0
+    # A test database need not survive a power cut: commits do not wait for the WAL to reach
+    # the disk (PostgreSQL's synchronous_commit, per connection), which most tests spend
+    # their time on. Servers and processes the tests start connect as in production.
+    if connections.settings["default"]["ENGINE"].endswith("postgresql"):
+        options = connections.settings["default"].setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()

@@ -1,4 +1,4 @@
-"""Every write to ideas goes through these functions (see DESIGN.md, house style)."""
+"""Every write to ideas goes through these functions (see docs/ARCHITECTURE.md, house style)."""
 from .campaigns import (
     campaign_close,
     campaign_create,

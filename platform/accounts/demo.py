@@ -1,4 +1,4 @@
-"""Demo municipalities and accounts (see the contract in DESIGN.md). Idempotent."""
+"""Demo municipalities and accounts (see the public contract in docs/ARCHITECTURE.md). Idempotent."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
 

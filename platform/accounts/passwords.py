@@ -41,13 +41,3 @@ def check_slot():
         yield
     finally:
         semaphore.release()
-
-
-def email_confirmed(user) -> bool:
-    """Whether the account may write: the web's rule (ACCOUNT_EMAIL_VERIFICATION) applies to
-    the API too, so an unconfirmed sign-up cannot vote, support, comment or flag anywhere."""
-    if settings.ACCOUNT_EMAIL_VERIFICATION != "mandatory":
-        return True
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=True).exists()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -55,3 +56,11 @@ def eid_apps(*, municipality) -> list:
     slug = getattr(municipality, "slug", None)
     return [app for app in SocialApp.objects.filter(provider="eid").order_by("name")
             if (app.settings or {}).get("municipality") == slug]
+
+
+def email_confirmed(user) -> bool:
+    """Whether the account may write: the web's rule (ACCOUNT_EMAIL_VERIFICATION) applies to
+    the API too, so an unconfirmed sign-up cannot vote, support, comment or flag anywhere."""
+    if settings.ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+        return True
+    return EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=True).exists()

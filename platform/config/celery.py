@@ -1,6 +1,6 @@
 """The Celery app.
 
-Task conventions (see DESIGN.md): tasks take ids, load what they need, call one service and
+Task conventions (see docs/ARCHITECTURE.md): tasks take ids, load what they need, call one service and
 are idempotent, so `acks_late` redelivery after a worker crash is harmless. They are queued
 from `transaction.on_commit`, never from inside an open transaction.
 """

@@ -1,4 +1,4 @@
-"""WSGI entry point: production serves HTTP from granian (see DESIGN.md, Serving).
+"""WSGI entry point: production serves HTTP from granian (see docs/ARCHITECTURE.md, Runtime modes).
 
 granian runs the application in a pool of blocking threads per worker process, starts a
 thread when requests need one and retires it after --blocking-threads-idle-timeout without a

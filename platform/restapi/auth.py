@@ -9,6 +9,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import mfa
+from accounts import selectors as account_selectors
+
 from . import tokens
 from .authentication import TokenAuthentication
 from .models import ApiToken
@@ -63,8 +66,6 @@ class ObtainTokenView(APIView):
                                                             "expires_at": serializers.DateTimeField()})},
     )
     def post(self, request):
-        from accounts import mfa, passwords
-
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -77,7 +78,7 @@ class ObtainTokenView(APIView):
             raise exceptions.ValidationError(
                 {"code": [_("Enter a current code from your authenticator app (or an unused recovery code).")]},
                 code="authorization")
-        if not passwords.email_confirmed(user):
+        if not account_selectors.email_confirmed(user):
             raise exceptions.PermissionDenied(
                 _("Confirm your e-mail address first: open the link we sent you when you signed up "
                   "(you can ask for a new one on the sign-in page)."))

@@ -15,6 +15,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts import mfa
+
 from .outage import DATABASE_ERRORS, database_outage
 
 
@@ -39,8 +41,6 @@ def _fields(detail) -> dict[str, list[str]]:
 def _refused_for_missing_factor(exc, context) -> bool:
     """A refusal (403, or a 404 that hides what only a privileged role may see) after a
     privileged role was set aside for want of a second factor (accounts.mfa)."""
-    from accounts import mfa
-
     if not isinstance(exc, PermissionDenied | Http404 | exceptions.PermissionDenied | exceptions.NotFound):
         return False
     request = context.get("request")
@@ -50,8 +50,6 @@ def _refused_for_missing_factor(exc, context) -> bool:
 
 def exception_handler(exc, context):
     if _refused_for_missing_factor(exc, context):
-        from accounts import mfa
-
         exc = exceptions.PermissionDenied(mfa.SECOND_FACTOR_REQUIRED, code="second_factor_required")
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

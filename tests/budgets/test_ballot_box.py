@@ -59,16 +59,24 @@ def test_words_and_file_give_the_same_share_and_a_typo_is_caught():
     file = sealing.share_file(share, box_id=1, process_id=1, title="T", holder="H", threshold=2, holders=3,
                               public_key=b"k" * 32)
     assert sealing.share_read(file.decode()) == share
-    swapped = words[:]
-    swapped[3], swapped[4] = swapped[4], swapped[3]
     codes = set()
     for text in ("", "{}", "abandon " * 24, f"{share.index} " + " ".join(words[:23]),
-                 f"{share.index} " + " ".join(swapped) if swapped != words else "",
                  f"{share.index} " + " ".join(["høst"] + words[1:])):
         with pytest.raises(sealing.ShareError) as caught:
             sealing.share_read(text)
         codes.add(caught.value.args[0])
     assert {"empty", "not_a_file", "no_number", "word_count", "unknown_word"} <= codes
+    # Two words swapped: BIP-39's 8-bit checksum catches it, except for one share in 256 (the
+    # share is random); then it reads as another share, which the opening names as wrong.
+    swapped = words[:]
+    swapped[3], swapped[4] = swapped[4], swapped[3]
+    if swapped != words:
+        try:
+            read = sealing.share_read(f"{share.index} " + " ".join(swapped))
+        except sealing.ShareError as caught:
+            assert caught.args[0] == "checksum"
+        else:
+            assert read != share
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ from tests.factories import DistrictFactory, UserFactory, api_token
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow_tier]
 CPR = "0101801234"
 
 

@@ -20,7 +20,7 @@ from tests.factories import MembershipFactory, UserFactory, api_token, sign_in_r
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow_tier]
 
 
 @pytest.fixture(autouse=True)

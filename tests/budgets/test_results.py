@@ -216,6 +216,7 @@ def test_verify_result_command(approved, tmp_path):
     assert refused(_write(tmp_path, good), "--public-key", "xyz") == 2
 
 
+@pytest.mark.slow_tier  # starts a process
 def test_verify_result_exit_status_from_the_shell(approved, tmp_path):
     import os
     import subprocess

@@ -13,7 +13,7 @@ from tests.factories import UserFactory, api_token
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow_tier]
 
 
 @pytest.fixture(autouse=True)

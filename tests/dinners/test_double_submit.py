@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow_tier]
 CSRF_SECRET = "a" * 32  # a well-formed CSRF secret; Django checks the form's token against it
 
 

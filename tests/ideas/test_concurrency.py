@@ -12,7 +12,7 @@ from tests.factories import api_token
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow_tier]
 
 
 def test_fifty_simultaneous_supports_leave_one(idea, citizen, monkeypatch):

@@ -2,7 +2,7 @@
 
 `DJANGO_ENV=production` (or `DJANGO_SETTINGS_MODULE=config.settings.production`) selects the
 hardened production profile; everything else is the embedded default described in
-DESIGN.md, switched to real services by `DATABASE_URL` and `REDIS_URL`.
+docs/ARCHITECTURE.md, switched to real services by `DATABASE_URL` and `REDIS_URL`.
 """
 import os
 

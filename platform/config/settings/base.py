@@ -18,7 +18,7 @@ if (BASE_DIR / ".env").exists():
 
 DJANGO_ENV = env("DJANGO_ENV", default="development").lower()
 # Set by config.asgi before settings load: under ASGI each thread would otherwise keep its
-# own persistent PostgreSQL connection until the server refuses more (see DESIGN.md).
+# own persistent PostgreSQL connection until the server refuses more (see docs/ARCHITECTURE.md).
 SERVER_INTERFACE = env("HOEST_SERVER_INTERFACE", default="wsgi")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

@@ -66,6 +66,7 @@ def test_unknown_rule_is_a_clear_command_error(run, pabulib):
         run(str(pabulib / "Netherlands_Assen_2024.pb"), "--rule", "best")
 
 
+@pytest.mark.slow_tier  # starts a process
 def test_command_line_exit_status_and_no_traceback(tmp_path):
     """Run as a person would: exit code 1 and one line on stderr, no traceback."""
     import subprocess

@@ -24,7 +24,7 @@ from tests.factories import DistrictFactory, UserFactory
 from tests.oidc import provider as oidc
 from tests.services import need_oidc_provider
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow_tier]
 CPR = "0101801234"
 APP_ID = "mitid-test"
 

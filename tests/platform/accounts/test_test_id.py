@@ -18,7 +18,7 @@ from accounts import census
 from accounts.models import Verification
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow_tier]
 CPR = "0101801234"
 
 

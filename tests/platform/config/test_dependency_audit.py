@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow_tier  # starts servers or processes
+
 SCRIPT = Path(__file__).resolve().parents[3] / ".ci" / "audit_dependencies.py"
 
 

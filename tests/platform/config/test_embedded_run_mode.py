@@ -14,6 +14,8 @@ from PIL import Image
 from tests.asgi_server import serve_asgi
 from tests.platform.config.test_settings import run
 
+pytestmark = pytest.mark.slow_tier  # starts servers or processes
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -3,6 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow_tier  # starts servers or processes
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -121,6 +121,7 @@ except ValueError:
 """
 
 
+@pytest.mark.slow_tier  # starts a process
 def test_production_writes_one_json_object_per_line():
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "LOG_FORMAT")}

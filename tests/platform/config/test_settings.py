@@ -1,4 +1,4 @@
-"""The runtime modes of DESIGN.md, each checked in a fresh interpreter with its own
+"""The runtime modes of docs/ARCHITECTURE.md, each checked in a fresh interpreter with its own
 environment, because settings are read once at start-up."""
 import json
 import os
@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow_tier  # starts servers or processes
 
 ROOT = Path(__file__).resolve().parents[3]
 PROBE = """

@@ -8,7 +8,7 @@ import pytest
 
 from health.cache import ResilientRedisCache
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow_tier]
 
 
 def test_an_outage_is_a_miss_logged_once_and_leaves_nothing_stale(private_redis, caplog):

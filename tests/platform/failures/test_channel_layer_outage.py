@@ -15,7 +15,7 @@ import redis
 from realtime.broadcast import channel_layer_outage
 from realtime.layers import RECONNECT_SECONDS, ChannelLayer
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow_tier]
 
 PREFIX = "hoest-test:outage:"
 

@@ -17,6 +17,8 @@ from django.utils import translation
 
 from .conftest import AppServer, Browser, _wait, api_token, app_env, run_python
 
+pytestmark = pytest.mark.slow_tier  # starts servers or processes
+
 CLIENTS = 3
 # Longer than the pool waits for a connection under ASGI (10 s): such requests answer 503 too.
 OUTAGE_SECONDS = 12

@@ -13,7 +13,7 @@ from websockets.sync.client import connect
 
 from .conftest import AppServer, Browser, _wait, api_token, app_env, run_python
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow_tier]
 
 REQUEST_ROUNDS = 8
 

@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import BIN, ROOT, _wait, app_env, run_python
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow_tier]
 
 GUESTS, FOLLOWERS = 20, 24
 

@@ -22,6 +22,8 @@ from tests.ideas.factories import CampaignFactory
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
 
+pytestmark = pytest.mark.slow_tier  # starts servers or processes
+
 
 @pytest.fixture
 def campaign(municipality):

@@ -24,7 +24,7 @@ from tests.platform.scaling.processes import (
 )
 from tests.services import REDIS_URL, need_postgres, need_redis
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow_tier]
 
 
 @pytest.fixture(scope="module")

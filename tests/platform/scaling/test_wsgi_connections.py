@@ -21,7 +21,7 @@ import pytest
 from tests.platform.scaling.processes import database_url, granian_spec, running, server_env
 from tests.services import need_postgres
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.slow_tier]
 
 WORKERS, THREADS = 2, 2
 IDLE_TIMEOUT = 5

@@ -34,6 +34,7 @@ def test_compiled_catalogue_matches_its_source(language):
     assert compiled == source, "run ./hoest i18n (makemessages + compilemessages)"
 
 
+@pytest.mark.slow_tier  # starts a process
 def test_catalogues_contain_every_string_in_the_code(tmp_path):
     need(bool(shutil.which("xgettext")), "needs GNU gettext (xgettext) to extract messages")
     # Extract from a copy of the sources, so the repository's catalogues stay untouched.
