@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Country, Language, Municipality
 from accounts.services import municipality_upsert
 
-from . import ballotbox, phases, results, selectors, services
+from . import ballotbox, phases, results, selectors, services, voting_codes
 from .elections import BudgetElection
 from .models import BudgetProcess, DistrictBudget, Phase, Project
 
@@ -185,7 +185,7 @@ def seed() -> list[str]:
         bergen_process.refresh_from_db()
         box, shares = ballotbox.box_create_collected(process=bergen_process, threshold=2, names=DEMO_KEY_HOLDERS)
         costs = {str(n): cost for n, (_name, cost) in enumerate(BERGEN_PROJECTS, start=1)}
-        for code in services.codes_generate(process=bergen_process, count=40, batch="demo"):
+        for code in voting_codes.codes_generate(process=bergen_process, count=40, batch="demo"):
             chosen = rng.sample(sorted(costs), k=2)
             if sum(costs[c] for c in chosen) <= bergen_process.knapsack_limit:
                 services.ballot_cast(process=bergen_process, code=code, choice={"projects": chosen})

@@ -28,7 +28,7 @@ def is_authenticated(user) -> bool:
 @rules.predicate
 def votes_online(user, process) -> bool:
     """An account votes online in a census process only with an e-ID verification (the
-    census then decides: budgets.services.census_voter_online), never on its profile."""
+    census then decides: budgets.eligibility.census_voter_online), never on its profile."""
     if process.voters == Voters.ACCOUNTS:
         return True
     return getattr(user, "verification", None) is not None

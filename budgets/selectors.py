@@ -136,7 +136,7 @@ def ballot_context(*, pk: int, version=UNREAD) -> BallotContext | None:
     or of unpickling the objects from the cache on every ballot (~0.06 ms, measured for
     tests/load/bench_vote_surge.py). Every service that changes them forgets the version on
     commit (ballot_context_forget), so all processes read anew; the closing time
-    is still checked on every ballot (services.check_eligible). The objects are shared by
+    is still checked on every ballot (eligibility.check_eligible). The objects are shared by
     a process's threads: nothing on the ballot path changes them. `version`: the cached
     version (None: none is cached) when the caller has read it from the cache just now,
     as the ballot's write throttle does in its own round trip."""

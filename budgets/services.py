@@ -1,7 +1,6 @@
 """Every write to participatory budgets."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -11,23 +10,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import census
-from accounts.models import CensusEntry
 from realtime.broadcast import group_name
 from realtime.coalesce import send_coalesced
 
-from . import frozen, sealing, secrecy
+from . import eligibility, frozen, sealing, secrecy
 from .ballots import clean_ballot
 from .elections import BudgetElection
 from .models import (
     PHASE_ORDER,
     Ballot,
-    BallotBox,
     BudgetProcess,
     Channel,
     DistrictBudget,
     Feasibility,
-    PaperBallot,
     Participation,
     Phase,
     Project,
@@ -197,40 +192,13 @@ def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: SimpleNamesp
     return not inserted
 
 
-def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | None = None) -> None:
-    # The closing time is checked here too: the phase moves on a beat schedule, and not one
-    # ballot may slip in between the closing time and that job.
-    if process.phase != Phase.VOTING or process.draft or timezone.now() >= process.voting_end:
-        raise PermissionDenied(_("Voting is not open."))
-    if (election is None or election.is_citywide) and not process.citywide:
-        raise PermissionDenied(_("This process has only district budgets: choose your district's."))
-    if user is None:
-        return
-    if process.voters == Voters.CENSUS:
-        census_voter_online(process=process, user=user, election=election)
-        return
-    if election is not None and election.district_budget is not None \
-            and user.district_id != election.district_budget.district_id:
-        raise PermissionDenied(_("Only residents of %(district)s can vote in its budget. Your district is set in "
-                                 "your profile.") % {"district": election.district.name})
-    if process.residents_only and user.municipality_id != process.municipality_id:
-        raise PermissionDenied(_("Only residents of %(municipality)s can vote online. Set your home municipality "
-                                 "in your profile, or use a voting code.") % {"municipality": process.municipality})
-    if process.min_age:
-        if not user.birth_year:
-            raise PermissionDenied(_("You must be at least %(age)s to vote. Add your birth year in your profile.")
-                                   % {"age": process.min_age})
-        if timezone.localdate().year - user.birth_year < process.min_age:
-            raise PermissionDenied(_("You must be at least %(age)s to vote.") % {"age": process.min_age})
-
-
 @dataclass(frozen=True)
 class CastResult:
     receipt: str
     replaced: bool
 
 
-def _sealed(box: BoxKey | None, process: BudgetProcess, content: dict) -> tuple[bytes, str]:
+def ballot_seal(box: BoxKey | None, process: BudgetProcess, content: dict) -> tuple[bytes, str]:
     """The ballot sealed to the process's ballot box, and its receipt."""
     box = box or box_key(process=process)
     if box is None:
@@ -253,11 +221,11 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
     a plain INSERT that the same unique index refuses the second time; in a district
     election the code is bound to that district by a conditional UPDATE."""
     election = election or BudgetElection(process)
-    check_eligible(process=process, user=user, election=election)
+    eligibility.check_eligible(process=process, user=user, election=election)
     if projects is None:  # else the caller's (selectors.ballot_context) projects on this ballot
         projects = ballot_projects(process=process, election=election)
     content = clean_ballot(process, choice, projects, limit=election.knapsack_limit)
-    ciphertext, receipt = _sealed(box, process, content)
+    ciphertext, receipt = ballot_seal(box, process, content)
     if process.allow_revote and not code and user is not None and connection.vendor == "postgresql" \
             and process.voters == Voters.ACCOUNTS:
         # The common case of a surge: ballot and participation in one statement, atomic by
@@ -271,7 +239,7 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                                  district_budget_id=participation["district_budget_id"], voter_hash=voter,
                                  receipt=receipt, ciphertext=ciphertext)
         replaced = _ballot_upsert(ballot, participation=SimpleNamespace(**participation))
-        transaction.on_commit(lambda: _send_turnout(process.pk))
+        transaction.on_commit(lambda: turnout_announce(process.pk))
         return CastResult(receipt=sealing.receipt_display(receipt), replaced=replaced)
     with transaction.atomic():
         district = getattr(user, "district_id", None)
@@ -291,17 +259,17 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                 raise ValidationError({"code": _("This voting code is not valid or has already been used.")})
             person = VotingCode.objects.filter(process=process, code_hash=hashed).values_list(
                 "person_key", flat=True).first()
-            identity = census_identity(person) if person else f"code:{hashed}"
+            identity = eligibility.census_identity(person) if person else f"code:{hashed}"
             channel = Channel.CODE
         elif user is not None and process.voters == Voters.CENSUS:
-            entry = census_voter_online(process=process, user=user, election=election)
+            entry = eligibility.census_voter_online(process=process, user=user, election=election)
             person, district = entry.person_key, entry.district_id
             # The person's letter code, locked: a ballot by code (which claims it) and this
             # one cannot pass each other, and one who voted by letter is told so.
             if VotingCode.objects.select_for_update().filter(process=process, person_key=person, used=True).exists():
                 raise ValidationError(_("You have already voted with the code in your letter; your e-ID cannot "
                                         "cast a second ballot."))
-            identity = census_identity(person)
+            identity = eligibility.census_identity(person)
         elif user is not None:
             identity = f"user:{user.pk}"
         else:
@@ -330,11 +298,11 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                                             "paper.")) from None
                 raise ValidationError(_("You have already voted in this process.")) from None
         participation_record(process=process, user=user, channel=channel, election=election, district_id=district)
-        transaction.on_commit(lambda: _send_turnout(process.pk))
+        transaction.on_commit(lambda: turnout_announce(process.pk))
     return CastResult(receipt=sealing.receipt_display(receipt), replaced=replaced)
 
 
-def _send_turnout(process_id: int) -> None:
+def turnout_announce(process_id: int) -> None:
     """Staff and council watching turnout hear the new number of voters (never choices),
     coalesced to one count and broadcast a second per process however many ballots come
     (realtime.coalesce; measured in tests/load/bench_vote_surge.py)."""
@@ -372,147 +340,3 @@ def participation_record(*, process: BudgetProcess, user, channel: str, election
         ignore_conflicts=True)
 
 
-def _paper_open(process: BudgetProcess) -> None:
-    if process.phase not in (Phase.VOTING, Phase.COUNCIL_REVIEW) or BallotBox.objects.filter(
-            process=process, opened_at__isnull=False).exists():
-        raise PermissionDenied(_("Paper ballots can be entered while voting and until the council opens the "
-                                 "ballot box."))
-
-
-@transaction.atomic
-def paper_ballot_enter(*, process: BudgetProcess, staff, choice: dict,
-                       election: BudgetElection | None = None, person_id: str = "") -> PaperBallot:
-    """Type in a paper ballot of one election (its district is on the paper); it goes into
-    the ballot box once a second staff member confirms it. Until then what was typed is
-    sealed with a key outside the database. In a census process staff look the voter up in
-    the census by their identity number: the paper is then that person's one ballot in the
-    election, as their letter code's would be (_census_voter)."""
-    _paper_open(process)
-    election = election or BudgetElection(process)
-    content = clean_ballot(process, choice, ballot_projects(process=process, election=election),
-                           limit=election.knapsack_limit)
-    person = _census_voter(process, election, person_id) if process.voters == Voters.CENSUS else ""
-    return PaperBallot.objects.create(process=process, district_budget=election.district_budget,
-                                      sealed_content=secrecy.seal_paper(content), entered_by=staff,
-                                      voter_person_key=person)
-
-
-def _census_voter(process: BudgetProcess, election: BudgetElection, person_id: str) -> str:
-    """The census key of the person a paper ballot is for, after checking that they may vote
-    in `election` and have not yet, by any channel: what the census says, never a profile."""
-    entry = census.census_lookup(municipality=process.municipality, identifier=person_id or "")
-    if entry is None:
-        raise ValidationError({"person_id": _("This person is not on the census of %(municipality)s.")
-                               % {"municipality": process.municipality}})
-    if process.min_age and timezone.localdate().year - entry.birth_year < process.min_age:
-        raise ValidationError({"person_id": _("This person is under %(age)s and may not vote.")
-                               % {"age": process.min_age}})
-    if election.district_budget is not None and entry.district_id != election.district_budget.district_id:
-        raise ValidationError({"person_id": _("This person lives in another district and votes in its budget.")})
-    identity = secrecy.voter_hash(process.pk, census_identity(entry.person_key), election.hash_scope)
-    if Ballot.objects.filter(process=process, voter_hash=identity).exists() or PaperBallot.objects.filter(
-            process=process, district_budget=election.district_budget, voter_person_key=entry.person_key).exists():
-        raise ValidationError({"person_id": _("This person has already voted in this budget.")})
-    return entry.person_key
-
-
-def census_identity(person_key: str) -> str:
-    """The voter identity (budgets.secrecy.voter_hash) of a census person in a census
-    process, whichever channel they vote through: letter code, e-ID or paper. One identity,
-    so the ballot box's unique voter hash keeps one ballot per person and election."""
-    return f"census:{person_key}"
-
-
-def census_voter_online(*, process: BudgetProcess, user, election: BudgetElection | None) -> CensusEntry:
-    """An account votes in a census process through its e-ID verification (accounts.eid)
-    when the census lists that person: the census decides district and age. Returns the
-    person's census entry."""
-    verification = getattr(user, "verification", None) if user is not None else None
-    if verification is None:
-        raise PermissionDenied(_("This vote is for the residents on the census: sign in with MitID (or your "
-                                 "national e-ID), vote with the code in the letter you received, or vote on paper "
-                                 "at a citizen service centre."))
-    entry = census.census_entry(municipality=process.municipality, person_key=verification.person_key)
-    if entry is None:
-        raise PermissionDenied(_("You are not on the census of %(municipality)s, so you cannot vote in this "
-                                 "process.") % {"municipality": process.municipality})
-    if process.min_age and timezone.localdate().year - entry.birth_year < process.min_age:
-        raise PermissionDenied(_("You must be at least %(age)s to vote.") % {"age": process.min_age})
-    if election is not None and election.district_budget is not None \
-            and entry.district_id != election.district_budget.district_id:
-        raise PermissionDenied(_("Only residents of %(district)s can vote in its budget; the census lists you "
-                                 "elsewhere.") % {"district": election.district.name})
-    return entry
-
-
-@transaction.atomic
-def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
-    """The second pair of eyes: a different staff member confirms the typed ballot, which is
-    then sealed into the ballot box like any other and erased from the paper's row."""
-    paper = (PaperBallot.objects.select_for_update(of=("self",)).select_related("process", "district_budget")
-             .get(pk=paper.pk))
-    if paper.confirmed_by_id:
-        raise ValidationError(_("This paper ballot is already confirmed."))
-    if paper.entered_by_id == staff.pk:
-        raise ValidationError(_("Another staff member must confirm the ballot you typed in."))
-    _paper_open(paper.process)
-    district_budget = paper.district_budget
-    ciphertext, receipt = _sealed(None, paper.process, paper.content)
-    # A census voter's paper is their code's one ballot in the election: the unique voter
-    # hash refuses it if the code has voted there since the paper was typed in.
-    identity = census_identity(paper.voter_person_key) if paper.voter_person_key else f"paper:{uuid.uuid4()}"
-    scope = BudgetElection(paper.process, district_budget).hash_scope
-    try:
-        with transaction.atomic():
-            Ballot.objects.create(process=paper.process, district_budget=district_budget,
-                                  voter_hash=secrecy.voter_hash(paper.process_id, identity, scope),
-                                  receipt=receipt, ciphertext=ciphertext)
-    except IntegrityError:
-        raise ValidationError(_("This person has voted with their letter code since the paper was typed in: "
-                                "the paper ballot cannot count.")) from None
-    if paper.voter_person_key:  # the letter's code is spent: it would be refused anyway
-        VotingCode.objects.filter(process=paper.process, person_key=paper.voter_person_key).update(used=True)
-    Participation.objects.create(process=paper.process, district_budget=district_budget, channel=Channel.PAPER,
-                                 district_id=district_budget.district_id if district_budget else None,
-                                 voted_on=timezone.localdate())
-    paper.confirmed_by = staff
-    paper.sealed_content = b""
-    paper.save(update_fields=["confirmed_by", "sealed_content"])
-    transaction.on_commit(lambda: _send_turnout(paper.process_id))
-
-
-@transaction.atomic
-def codes_for_census(*, process: BudgetProcess) -> list[tuple[str, str]]:
-    """One voting code for each resident on the census who may vote and has none yet, bound
-    to their census district: (code, district name) for the letters, returned once."""
-    if process.voters != Voters.CENSUS:
-        raise ValidationError(_("This process does not use the census: its voters are set to accounts."))
-    year = process.voting_end.year
-    entries = (CensusEntry.objects.filter(municipality=process.municipality)
-               .exclude(person_key__in=VotingCode.objects.filter(process=process).exclude(person_key="")
-                        .values("person_key"))
-               .select_related("district").order_by("?"))  # no order that follows the upload's
-    if process.min_age:
-        entries = entries.filter(birth_year__lte=year - process.min_age)
-    made = [(secrecy.new_voting_code(), entry) for entry in entries]
-    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(code),
-                                               person_key=entry.person_key, district=entry.district,
-                                               batch="census") for code, entry in made], batch_size=2000)
-    return [(code, entry.district.name if entry.district else "") for code, entry in made]
-
-
-@transaction.atomic
-def codes_generate(*, process: BudgetProcess, count: int, batch: str = "", district=None) -> list[str]:
-    """Make `count` voting codes, each good for one ballot per election. The codes are
-    returned once, for printing on letters; only their hashes are kept. With `district`
-    (letters to its residents) they vote in that district's budgets only; without, the
-    holder picks their district at their first district ballot."""
-    if not 1 <= count <= 100_000:
-        raise ValidationError({"count": _("Generate between 1 and 100,000 codes at a time.")})
-    if district is not None and district.municipality_id != process.municipality_id:
-        raise ValidationError({"district": _("Choose a district of the process's municipality.")})
-    codes = [secrecy.new_voting_code() for _ in range(count)]
-    VotingCode.objects.bulk_create([VotingCode(process=process, code_hash=secrecy.code_hash(c), batch=batch,
-                                               district=district)
-                                    for c in codes], batch_size=2000)
-    return codes

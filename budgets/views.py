@@ -19,7 +19,18 @@ from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.spreadsheets import csv_writer
 
-from . import ballotbox, phases, results, sealing, selectors, services, signing
+from . import (
+    ballotbox,
+    eligibility,
+    paper_ballots,
+    phases,
+    results,
+    sealing,
+    selectors,
+    services,
+    signing,
+    voting_codes,
+)
 from .elections import election_default, election_get, process_elections
 from .forms import (
     BoxPrepareForm,
@@ -156,7 +167,7 @@ def vote(request, pk: int, district: str = ""):
             return redirect("budgets:vote-district", pk=process.pk, district=mine[0].key)
     election = _election(process, district) if district or process.citywide else None
     try:
-        services.check_eligible(process=process, user=request.user, election=election)
+        eligibility.check_eligible(process=process, user=request.user, election=election)
     except PermissionDenied as exc:
         return render(request, "budgets/not_eligible.html", {"process": process, "reason": str(exc)}, status=403)
     return _vote(request, process, election, with_code=False)
@@ -356,7 +367,7 @@ def codes(request, pk: int):
         raise PermissionDenied
     if request.method == "POST" and "census" in request.POST:
         try:
-            letters = services.codes_for_census(process=process)
+            letters = voting_codes.codes_for_census(process=process)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("budgets:codes", pk=process.pk)
@@ -369,7 +380,7 @@ def codes(request, pk: int):
         return response
     form = CodesForm(request.POST or None, process=process)
     if request.method == "POST" and form.is_valid():
-        generated = services.codes_generate(process=process, **form.cleaned_data)
+        generated = voting_codes.codes_generate(process=process, **form.cleaned_data)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="voting-codes-{process.pk}.csv"'
         response["Cache-Control"] = "no-store"
@@ -416,7 +427,7 @@ def council(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_ballots(request, pk: int):
+def paper_ballot_entry(request, pk: int):
     """Paper ballots: one staff member types a ballot in, another confirms it."""
     process = _process(request, pk)
     if not request.user.has_perm("budgets.enter_paper_ballots", process):
@@ -438,7 +449,7 @@ def paper_ballots(request, pk: int):
                 raise Http404
             paper = get_object_or_404(PaperBallot, pk=paper_pk, process=process)
             try:
-                services.paper_ballot_confirm(paper=paper, staff=request.user)
+                paper_ballots.paper_ballot_confirm(paper=paper, staff=request.user)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -446,7 +457,7 @@ def paper_ballots(request, pk: int):
             return redirect("budgets:paper", pk=process.pk)
         if form.is_valid():
             try:
-                services.paper_ballot_enter(process=process, staff=request.user, election=election,
+                paper_ballots.paper_ballot_enter(process=process, staff=request.user, election=election,
                                             choice=ballot_choice(process, form.cleaned_data),
                                             person_id=form.cleaned_data.get("person_id", ""))
             except ValidationError as exc:

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
-from budgets import ballotbox, phases, sealing, selectors, services
+from budgets import ballotbox, paper_ballots, phases, sealing, selectors, services
 from budgets.models import Ballot, BallotBox, CountedBallots, KeyHolder, Phase
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory, share_texts
 from tests.factories import MembershipFactory, UserFactory
@@ -197,9 +197,9 @@ def test_a_paper_ballot_is_sealed_until_confirmed_and_then_goes_into_the_box(pro
                                                                             municipality):
     colleague = UserFactory(municipality=municipality)
     MembershipFactory(user=colleague, municipality=municipality, role=Role.STAFF)
-    paper = services.paper_ballot_enter(process=process, staff=budget_staff, choice={"projects": ["B"]})
+    paper = paper_ballots.paper_ballot_enter(process=process, staff=budget_staff, choice={"projects": ["B"]})
     assert b'"B"' not in bytes(paper.sealed_content), "what was typed is sealed in the table"
-    services.paper_ballot_confirm(paper=paper, staff=colleague)
+    paper_ballots.paper_ballot_confirm(paper=paper, staff=colleague)
     sealed = Ballot.objects.get(process=process)
     assert b'"B"' not in bytes(sealed.ciphertext)
     phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
@@ -208,4 +208,4 @@ def test_a_paper_ballot_is_sealed_until_confirmed_and_then_goes_into_the_box(pro
     assert CountedBallots.objects.get(process=process).contents == [{"projects": ["B"]}]
     # After the opening nothing more goes into the box.
     with pytest.raises((ValidationError, PermissionDenied)):
-        services.paper_ballot_enter(process=process, staff=budget_staff, choice={"projects": ["A"]})
+        paper_ballots.paper_ballot_enter(process=process, staff=budget_staff, choice={"projects": ["A"]})

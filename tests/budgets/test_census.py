@@ -14,7 +14,7 @@ from django.utils import translation
 
 from accounts import census
 from accounts.models import CensusEntry, Role
-from budgets import services
+from budgets import paper_ballots, services, voting_codes
 from budgets.elections import BudgetElection
 from budgets.models import DistrictBudget, Voters, VotingCode
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
@@ -119,9 +119,9 @@ def test_letters_codes_are_made_once_per_eligible_resident_with_their_census_dis
     this_year = census_process.voting_end.year
     census.census_replace(municipality=municipality, data=census_file(
         [(cpr(1), 1980, "Viby"), (cpr(2), 1981, ""), (cpr(3), this_year - 10, "Viby")]))
-    letters = services.codes_for_census(process=census_process)
+    letters = voting_codes.codes_for_census(process=census_process)
     assert sorted(d for _c, d in letters) == ["", "Viby"]  # the ten-year-old gets no code
-    assert services.codes_for_census(process=census_process) == []  # once per person
+    assert voting_codes.codes_for_census(process=census_process) == []  # once per person
     assert VotingCode.objects.filter(process=census_process).count() == 2
 
 
@@ -136,7 +136,7 @@ def test_an_account_cannot_vote_in_a_census_process_whatever_its_profile_says(mu
 def test_one_person_one_ballot_per_election_across_letter_code_and_paper(municipality, districts, census_process):
     census.census_replace(municipality=municipality, data=census_file([(cpr(1), 1980, "Viby"),
                                                                       (cpr(2), 1981, "Viby")]))
-    letters = dict((d + str(i), c) for i, (c, d) in enumerate(services.codes_for_census(process=census_process)))
+    letters = dict((d + str(i), c) for i, (c, d) in enumerate(voting_codes.codes_for_census(process=census_process)))
     code_of_someone = next(iter(letters.values()))
     staff, colleague = UserFactory(), UserFactory()
     viby = BudgetElection(census_process, census_process.district_budgets.get())
@@ -147,32 +147,32 @@ def test_one_person_one_ballot_per_election_across_letter_code_and_paper(municip
     person_id = cpr(1) if census.person_key(cpr(1)) == person_of_code else cpr(2)
     other_id = cpr(2) if person_id == cpr(1) else cpr(1)
     with pytest.raises(ValidationError) as refused, translation.override("en"):
-        services.paper_ballot_enter(process=census_process, staff=staff, choice={"projects": ["B"]},
+        paper_ballots.paper_ballot_enter(process=census_process, staff=staff, choice={"projects": ["B"]},
                                     person_id=person_id)
     assert "already voted" in " ".join(refused.value.messages)
 
     # Person 2 votes on paper in Viby's budget: their code then refuses a second Viby ballot.
-    paper = services.paper_ballot_enter(process=census_process, staff=staff, choice={"projects": ["V"]},
+    paper = paper_ballots.paper_ballot_enter(process=census_process, staff=staff, choice={"projects": ["V"]},
                                         election=viby, person_id=other_id)
-    services.paper_ballot_confirm(paper=paper, staff=colleague)
+    paper_ballots.paper_ballot_confirm(paper=paper, staff=colleague)
     other_code = next(c for c in letters.values() if c != code_of_someone)
     with pytest.raises(ValidationError):
         services.ballot_cast(process=census_process, choice={"projects": ["V"]}, code=other_code, election=viby)
     # ... and a paper ballot for someone not on the census, or too young, is refused.
     for wrong in ("3112991234", "abc"):
         with pytest.raises(ValidationError):
-            services.paper_ballot_enter(process=census_process, staff=staff, choice={"projects": ["A"]},
+            paper_ballots.paper_ballot_enter(process=census_process, staff=staff, choice={"projects": ["A"]},
                                         person_id=wrong)
 
 
 def test_a_code_vote_after_the_paper_was_typed_makes_the_paper_void(municipality, districts, census_process):
     census.census_replace(municipality=municipality, data=census_file([(cpr(1), 1980, "Viby")]))
-    [(code, _district)] = services.codes_for_census(process=census_process)
-    paper = services.paper_ballot_enter(process=census_process, staff=UserFactory(), choice={"projects": ["B"]},
+    [(code, _district)] = voting_codes.codes_for_census(process=census_process)
+    paper = paper_ballots.paper_ballot_enter(process=census_process, staff=UserFactory(), choice={"projects": ["B"]},
                                         person_id=cpr(1))
     services.ballot_cast(process=census_process, choice={"projects": ["A"]}, code=code)
     with pytest.raises(ValidationError):
-        services.paper_ballot_confirm(paper=paper, staff=UserFactory())
+        paper_ballots.paper_ballot_confirm(paper=paper, staff=UserFactory())
 
 
 def test_the_process_page_says_who_may_vote(client, census_process):

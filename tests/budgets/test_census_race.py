@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import census
 from accounts.models import Verification
-from budgets import services
+from budgets import paper_ballots, services, voting_codes
 from budgets.elections import BudgetElection
 from budgets.models import Ballot, DistrictBudget, Voters
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
@@ -46,9 +46,9 @@ def test_fifty_attempts_by_one_person_through_mixed_channels_store_one_ballot_pe
     ProjectFactory(process=process, code="V", cost=10_000, district_budget=district_budget)
     person = UserFactory(municipality=municipality)
     Verification.objects.create(user=person, person_key=census.person_key(CPR), issuer="test", verified_at=timezone.now())
-    [(code, _district)] = services.codes_for_census(process=process)
+    [(code, _district)] = voting_codes.codes_for_census(process=process)
     elections = {"": BudgetElection(process), "viby": BudgetElection(process, district_budget)}
-    papers = {key: services.paper_ballot_enter(process=process, staff=UserFactory(), election=election,
+    papers = {key: paper_ballots.paper_ballot_enter(process=process, staff=UserFactory(), election=election,
                                                choice={"projects": ["A" if not key else "V"]}, person_id=CPR)
               for key, election in elections.items()}
     colleague = UserFactory()
@@ -65,7 +65,7 @@ def test_fifty_attempts_by_one_person_through_mixed_channels_store_one_ballot_pe
             if n < 2:  # a colleague confirms the paper ballot typed in for this person
                 start.wait()
                 try:
-                    services.paper_ballot_confirm(paper=papers[key], staff=colleague)
+                    paper_ballots.paper_ballot_confirm(paper=papers[key], staff=colleague)
                     return f"{key}:paper:ok"
                 except services.ValidationError:
                     return f"{key}:paper:refused"

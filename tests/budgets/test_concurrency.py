@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from budgets import services
+from budgets import voting_codes
 from budgets.models import Ballot, BudgetProcess, Participation, VotingCode
 from tests.budgets.factories import unsealed
 from tests.factories import api_token
@@ -74,7 +74,7 @@ def test_racing_knapsack_ballots_never_exceed_the_limit(server, process, voter):
 
 
 def test_a_voting_code_is_never_used_twice(server, process):
-    code = services.codes_generate(process=process, count=1)[0]
+    code = voting_codes.codes_generate(process=process, count=1)[0]
     statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/",
                       [{"code": code, "projects": ["A"]} for _ in range(50)], {})
     assert statuses.count(201) == 1 and statuses.count(400) == 49
@@ -126,7 +126,7 @@ def test_without_revotes_racing_district_ballots_of_one_voter_leave_one(server, 
 
 
 def test_a_voting_code_is_used_once_per_district_election(server, process, district_election):
-    code = services.codes_generate(process=process, count=1)[0]
+    code = voting_codes.codes_generate(process=process, count=1)[0]
     bodies = [{"code": code, "projects": ["N3"], "district": "nordby"} for _ in range(40)]
     bodies += [{"code": code, "projects": ["A"]} for _ in range(40)]
     statuses = hammer(f"{server}/api/v1/budgets/{process.pk}/ballot/", bodies, {})

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from budgets import phases, results, selectors, services
+from budgets import phases, results, selectors, services, voting_codes
 from budgets.elections import BudgetElection, election_get
 from budgets.models import (
     Ballot,
@@ -105,7 +105,7 @@ def test_without_revotes_the_database_refuses_a_second_district_ballot(process, 
 
 
 def test_a_voting_code_votes_once_in_each_election_and_is_bound_to_the_first_district(process, districts):
-    code = services.codes_generate(process=process, count=1)[0]
+    code = voting_codes.codes_generate(process=process, count=1)[0]
     services.ballot_cast(process=process, code=code, choice={"projects": ["B"]})
     services.ballot_cast(process=process, code=code, choice={"projects": ["N1"]}, election=districts["nordby"])
     assert VotingCode.objects.get().district.slug == "nordby"
@@ -115,7 +115,7 @@ def test_a_voting_code_votes_once_in_each_election_and_is_bound_to_the_first_dis
         services.ballot_cast(process=process, code=code, choice={"projects": ["C"]})
     with pytest.raises(ValidationError, match="another district"):
         services.ballot_cast(process=process, code=code, choice={"projects": ["S2"]}, election=districts["sydby"])
-    letters = services.codes_generate(process=process, count=1, district=districts["sydby"].district)[0]
+    letters = voting_codes.codes_generate(process=process, count=1, district=districts["sydby"].district)[0]
     with pytest.raises(ValidationError, match="another district"):
         services.ballot_cast(process=process, code=letters, choice={"projects": ["N1"]}, election=districts["nordby"])
     services.ballot_cast(process=process, code=letters, choice={"projects": ["S1"]}, election=districts["sydby"])
@@ -202,7 +202,7 @@ def test_pages_show_each_budget_and_lead_a_resident_through_both_ballots(client,
 
 
 def test_voting_code_holder_picks_their_district_on_the_page(client, process, districts):
-    code = services.codes_generate(process=process, count=1)[0]
+    code = voting_codes.codes_generate(process=process, count=1)[0]
     url = reverse("budgets:vote-code-district", args=[process.pk, "sydby"])
     receipt_page = client.post(url, {"code": code, "projects": ["S2"]})
     assert receipt_page.status_code == 200 and 'id="receipt-code"' in receipt_page.content.decode()

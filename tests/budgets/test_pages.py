@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from budgets import phases, results, services
+from budgets import phases, results, services, voting_codes
 from budgets.models import Ballot, BudgetProcess, Phase
 from tests.budgets.factories import open_box, unsealed
 from tests.factories import UserFactory, sign_in_recently
@@ -39,7 +39,7 @@ def test_knapsack_error_keeps_the_choice(client, process, voter):
 
 
 def test_voting_with_a_code_needs_no_account(client, process):
-    code = services.codes_generate(process=process, count=1)[0]
+    code = voting_codes.codes_generate(process=process, count=1)[0]
     response = client.post(reverse("budgets:vote-code", args=[process.pk]), {"code": code.lower(), "projects": ["D"]})
     assert response.status_code == 200 and 'id="receipt-code"' in response.content.decode()
     again = client.post(reverse("budgets:vote-code", args=[process.pk]), {"code": code, "projects": ["D"]})

@@ -17,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 
-from budgets import ballotbox, phases, sealing, services
+from budgets import ballotbox, phases, sealing, voting_codes
 from budgets.models import Ballot, BallotBox, Participation, Phase, VotingCode
 from tests.budgets.factories import BOX_SHARES, BudgetProcessFactory, ProjectFactory, share_texts
 from tests.factories import UserFactory
@@ -70,7 +70,7 @@ def test_full_sql_read_access_links_no_voter_code_or_session_to_a_ballot(electio
     caplog.set_level(logging.DEBUG)
     process = election
     choices = _choices()
-    codes = services.codes_generate(process=process, count=VOTERS, batch="Brev")
+    codes = voting_codes.codes_generate(process=process, count=VOTERS, batch="Brev")
     truth_by_user: dict[int, list[str]] = {}
     truth_by_code: dict[str, list[str]] = {}
     receipts = []

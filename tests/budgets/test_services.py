@@ -3,7 +3,7 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from budgets import phases, results, selectors, services
+from budgets import phases, results, selectors, services, voting_codes
 from budgets.ballotbox import receipt_status
 from budgets.models import Ballot, BudgetProcess, Participation, Phase, Project, Result
 from budgets.selectors import BoxNotOpened
@@ -87,7 +87,7 @@ def test_eligibility(process, municipality):
 
 
 def test_voting_codes_work_once(process):
-    codes = services.codes_generate(process=process, count=3)
+    codes = voting_codes.codes_generate(process=process, count=3)
     assert len(set(codes)) == 3
     services.ballot_cast(process=process, code=codes[0], choice={"projects": ["A"]})
     with pytest.raises(ValidationError):
@@ -206,7 +206,7 @@ def test_no_ballot_after_the_closing_time_even_before_the_phase_moves(process, v
     assert process.phase == Phase.VOTING
     with pytest.raises(PermissionDenied):
         cast(process, voter, "A")
-    codes = services.codes_generate(process=process, count=1)
+    codes = voting_codes.codes_generate(process=process, count=1)
     with pytest.raises(PermissionDenied):
         services.ballot_cast(process=process, code=codes[0], choice={"projects": ["A"]})
 

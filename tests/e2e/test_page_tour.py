@@ -101,7 +101,7 @@ class Tour:
 
 
 def build_tour() -> Tour:
-    from budgets import services as budget_services
+    from budgets import voting_codes
     from dinners import services as dinner_services
     from dinners.models import Dinner
     from ideas.models import Idea
@@ -128,7 +128,7 @@ def build_tour() -> Tour:
     dinner_services.seat_book(dinner=past, guest=world.objects["guest"])
     Dinner.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(hours=3))
     visits = [(language, phone) for language in LANGUAGES for phone in (False, True)]
-    codes = budget_services.codes_generate(process=world.objects["process"]["voting"], count=len(visits))
+    codes = voting_codes.codes_generate(process=world.objects["process"]["voting"], count=len(visits))
     return Tour(world=world, search_word="bænke", hosted_past_dinner=Dinner.objects.get(pk=past.pk),
                 voting_codes=dict(zip(visits, codes, strict=True)))
 

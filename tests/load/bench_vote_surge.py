@@ -511,8 +511,8 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
     timed(services, "ballot_cast", "ballot_cast (service, incl. broadcast)")
     timed(broadcast, "send_now", "broadcast on commit (channel layer)")
     timed(sealing, "seal", "seal (sealed box, padded ballot)")
-    if hasattr(services, "_send_turnout"):  # the turnout count + broadcast after commit
-        timed(services, "_send_turnout", "turnout on commit (count + broadcast)")
+    if hasattr(services, "turnout_announce"):  # the turnout count + broadcast after commit
+        timed(services, "turnout_announce", "turnout on commit (count + broadcast)")
     # budgets.api holds its own references to the modules, so the patches above apply.
     assert budgets_api.services is services
 

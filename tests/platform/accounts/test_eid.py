@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from accounts import census
 from accounts.models import Verification
-from budgets import services
+from budgets import paper_ballots, services, voting_codes
 from budgets.models import Voters
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from tests.factories import DistrictFactory, UserFactory
@@ -122,19 +122,19 @@ def test_a_verified_resident_votes_online_in_a_census_process_once_whatever_the_
     first = services.ballot_cast(process=process, choice={"projects": ["A"]}, user=citizen)
     again = services.ballot_cast(process=process, choice={"projects": ["B"]}, user=citizen)
     assert again.replaced and first.receipt != again.receipt
-    [(code, district)] = services.codes_for_census(process=process)
+    [(code, district)] = voting_codes.codes_for_census(process=process)
     assert district == viby.name
     with pytest.raises(services.ValidationError):
         services.ballot_cast(process=process, choice={"projects": ["A"]}, code=code)
     with pytest.raises(services.ValidationError):
-        services.paper_ballot_enter(process=process, staff=UserFactory(), choice={"projects": ["A"]}, person_id=CPR)
+        paper_ballots.paper_ballot_enter(process=process, staff=UserFactory(), choice={"projects": ["A"]}, person_id=CPR)
 
 
 def test_a_letter_vote_first_makes_the_e_id_ballot_refused(client, idp, eid_app, municipality):
     census.census_replace(municipality=municipality, data=f"person_id,birth_year,district\n{CPR},1980,\n".encode())
     process = BudgetProcessFactory(municipality=municipality, voters=Voters.CENSUS)
     ProjectFactory(process=process, code="A", cost=10_000)
-    [(code, _district)] = services.codes_for_census(process=process)
+    [(code, _district)] = voting_codes.codes_for_census(process=process)
     services.ballot_cast(process=process, choice={"projects": ["A"]}, code=code)
     citizen = UserFactory(municipality=municipality)
     client.force_login(citizen)
