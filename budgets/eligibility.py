@@ -88,6 +88,23 @@ def census_voter_online(*, process: BudgetProcess, user, election: BudgetElectio
     return entry
 
 
+def census_code_voter(*, process: BudgetProcess, election: BudgetElection, person_key: str) -> CensusEntry:
+    """The census entry behind a letter's code, checked when the code is used: the census of
+    that day decides. A resident who has left the census since the letter was printed can
+    no longer vote with it, and one who has moved votes in their new district."""
+    entry = census.census_entry(municipality=process.municipality, person_key=person_key)
+    if entry is None:
+        raise ValidationError({"code": _("This voting code belongs to a resident who is no longer on the census of "
+                                         "%(municipality)s, so it cannot be used.")
+                               % {"municipality": process.municipality}})
+    refusal = _census_refusal(process, election, entry)
+    if refusal == "age":
+        raise ValidationError({"code": _("You must be at least %(age)s to vote.") % {"age": process.min_age}})
+    if refusal == "district":
+        raise ValidationError({"code": _("This voting code is for another district.")})
+    return entry
+
+
 def census_paper_voter(*, process: BudgetProcess, election: BudgetElection, person_id: str) -> str:
     """The census key of the person a paper ballot is for, after checking that they may vote
     in `election` and have not yet, by any channel. Staff type the identity number; the

@@ -246,7 +246,14 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         if code:
             hashed = secrecy.code_hash(code)
             codes = VotingCode.objects.filter(process=process, code_hash=hashed)
-            if election.district_budget is not None:
+            # A census letter's code: the census of today decides the district (and whether the
+            # person may vote at all), not the district printed on the letter.
+            person = codes.values_list("person_key", flat=True).first()
+            if person:
+                district = eligibility.census_code_voter(process=process, election=election,
+                                                         person_key=person).district_id
+                claimed = codes.update(used=True, district_id=district)
+            elif election.district_budget is not None:
                 district = election.district_budget.district_id
                 codes = codes.filter(Q(district__isnull=True) | Q(district_id=district))
                 claimed = codes.update(used=True, district_id=district)
@@ -257,8 +264,6 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                                                                                       process=process).exists():
                     raise ValidationError({"code": _("This voting code is for another district.")})
                 raise ValidationError({"code": _("This voting code is not valid or has already been used.")})
-            person = VotingCode.objects.filter(process=process, code_hash=hashed).values_list(
-                "person_key", flat=True).first()
             identity = eligibility.census_identity(person) if person else f"code:{hashed}"
             channel = Channel.CODE
         elif user is not None and process.voters == Voters.CENSUS:

@@ -14,9 +14,9 @@ from django.utils import translation
 
 from accounts import census
 from accounts.models import CensusEntry, Role
-from budgets import paper_ballots, services, voting_codes
+from budgets import paper_ballots, secrecy, services, voting_codes
 from budgets.elections import BudgetElection
-from budgets.models import DistrictBudget, Voters, VotingCode
+from budgets.models import DistrictBudget, Participation, Voters, VotingCode
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from tests.factories import DistrictFactory, MembershipFactory, UserFactory, sign_in_recently
 
@@ -192,3 +192,33 @@ def test_the_letters_file_lists_codes_and_districts(client, municipality, distri
     assert response["Content-Disposition"].endswith(f'census-voting-codes-{census_process.pk}.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["code", "district"] and rows[1][1] == "Viby" and len(rows) == 2
+
+
+def test_a_letter_code_follows_the_census_of_the_day_it_is_used(municipality, districts, census_process):
+    """Letters are printed once; people move and leave. The census when the code is used
+    decides: a resident who left cannot vote with their letter, one who moved votes where
+    they live now."""
+    viby_district, brabrand_district = districts
+    census.census_replace(municipality=municipality, data=census_file(
+        [(cpr(1), 1980, "Viby"), (cpr(2), 1980, "Viby"), (cpr(3), 1980, "Viby")]))
+    letters = voting_codes.codes_for_census(process=census_process)
+    keys = {entry.person_key: entry for entry in CensusEntry.objects.filter(municipality=municipality)}
+    code_of = {VotingCode.objects.get(process=census_process, code_hash=secrecy.code_hash(code)).person_key: code
+               for code, _district in letters}
+    code_left, code_moved, code_stayed = (code_of[census.person_key(cpr(n))] for n in (1, 2, 3))
+    assert set(code_of) == set(keys)
+    # Person 1 leaves the municipality, person 2 moves to Brabrand.
+    census.census_replace(municipality=municipality, data=census_file(
+        [(cpr(2), 1980, "Brabrand"), (cpr(3), 1980, "Viby")]))
+    viby = BudgetElection(census_process, DistrictBudget.objects.get(process=census_process, slug="viby"))
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.ballot_cast(process=census_process, choice={"projects": ["A"]}, code=code_left)
+    assert "no longer on the census" in " ".join(refused.value.messages)
+    assert not VotingCode.objects.filter(process=census_process, used=True).exists()
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        services.ballot_cast(process=census_process, choice={"projects": ["V"]}, code=code_moved, election=viby)
+    assert "another district" in " ".join(refused.value.messages)
+    services.ballot_cast(process=census_process, choice={"projects": ["A"]}, code=code_moved)
+    services.ballot_cast(process=census_process, choice={"projects": ["V"]}, code=code_stayed, election=viby)
+    assert sorted(Participation.objects.filter(process=census_process).values_list("district_id", flat=True)) \
+        == sorted([brabrand_district.pk, viby_district.pk])
