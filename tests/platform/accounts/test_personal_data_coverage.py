@@ -29,8 +29,6 @@ NOT_DOWNLOADED = {
                                     "is in dinners.reports_written",
     ("reports.CoCreationInvitation", "created_by"): "the staff member who made a questionnaire link: "
                                                     "bookkeeping of their work, not data about them",
-    ("notify.Notice", "recipient"): "the outbox: the log of e-mails owed and sent, kept so each is sent "
-                                    "exactly once; its context holds ids only; deleted with the account",
     ("budgets.BallotBox", "prepared_by"): "the staff member who prepared a ballot box: bookkeeping of "
                                           "their work, shown on the box's public page",
     ("budgets.BallotBox", "opened_by"): "the council member who presented shares at the opening: "
@@ -192,6 +190,14 @@ DOWNLOADED = {
             "programme", "status", "district", "diet", "needs", "earliest", "latest", "created_at")},
         "planned_dinner": "withheld: the matching's bookkeeping; the seat is in dinners.seats",
         "seat": "withheld: the seat is in dinners.seats",
+    }),
+    "notify.Notice": ("recipient", {
+        "kind": "emails", "language": "emails", "state": "emails", "created_at": "emails", "sent_at": "emails",
+        "key": "withheld: the e-mail's idempotency key, ids only",
+        "context": "withheld: ids of the rows the e-mail is about (in the other sections where they are the "
+                   "person's own)",
+        "attempts": "withheld: bookkeeping of the sending", "error": "withheld: bookkeeping of the sending",
+        "failed_at": "withheld: bookkeeping; the state says failed",
     }),
     "dinners.Report": ("author", {
         "dinner": "dinners.reports_written", "participants": "dinners.reports_written",
