@@ -70,7 +70,7 @@ def deliver(notice_id: int) -> int:
                 notice.save(update_fields=["state", "error", "failed_at", "attempts"])
                 return 0
             notice.state = State.SENT if message is not None else State.SKIPPED
-            notice.sent_at = timezone.now()
+            notice.sent_at = timezone.now() if message is not None else None
             notice.error = ""
             notice.save(update_fields=["state", "sent_at", "error", "attempts"])
             return int(message is not None)
