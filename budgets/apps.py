@@ -7,14 +7,15 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Participatory budgets")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules use the models, which exist only once
+        # the apps are ready. Importing `notices` and `events` registers the result e-mail and
+        # the live turnout with notify.
         from accounts import personal_data
 
+        from . import events, frozen, notices  # noqa: F401
         from . import personal_data as budgets_personal_data
 
         personal_data.register("budgets", budgets_personal_data.collect)
-
-        from . import frozen
-
         # Once a result is approved, what it was computed from refuses every change made
         # through the models (services, admin, shell).
         frozen.connect()

@@ -2,8 +2,8 @@ from channels.db import database_sync_to_async
 
 from realtime.consumers import RelayConsumer
 
+from .events import turnout_group
 from .selectors import process_get
-from .services import turnout_group
 
 
 class TurnoutConsumer(RelayConsumer):

@@ -3,7 +3,7 @@
 Frozen: the process's title, municipality, currency, total budget, counting rule and ballot
 type (and its phase cannot go back before results); its district budgets (name, slug,
 district, amount); its projects (code, title, cost, budget, feasibility, funded or not);
-its counted ballots; and the Result itself (except the marks of the followers' e-mail).
+its counted ballots; and the Result itself.
 Nothing can be added to or deleted from them either, except by deleting the whole process.
 
 The services call `refuse_if_frozen` / `check_save` first, so a page or the API answers with
@@ -37,8 +37,7 @@ FROZEN_FIELDS: dict[type, tuple[str, ...]] = {
     DistrictBudget: ("process_id", "district_id", "name", "slug", "amount"),
     Project: ("process_id", "district_budget_id", "code", "title", "cost", "feasibility", "selected"),
     CountedBallots: ("process_id", "district_budget_id", "contents"),
-    Result: tuple(f.attname for f in Result._meta.concrete_fields
-                  if f.attname not in ("id", "followers_emailed_at", "followers_email_failed_at")),
+    Result: tuple(f.attname for f in Result._meta.concrete_fields if f.attname != "id"),
 }
 #: deleting these (a whole process, a whole municipality) takes the result with it, in the open
 WHOLE = (BudgetProcess, Municipality)

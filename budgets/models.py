@@ -440,10 +440,6 @@ class Result(models.Model):
     # Set by the approval to the instant written in the document (not auto_now_add, which
     # would overwrite it on save).
     approved_at = models.DateTimeField(default=timezone.now)
-    followers_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    #: When an e-mail to a follower failed for a reason of its own (budgets.tasks): the
-    #: others went out, and the sweep leaves the result be.
-    followers_email_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"result of {self.process_id}"

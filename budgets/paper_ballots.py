@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import eligibility, secrecy, services
+from . import eligibility, events, secrecy, services
 from .ballots import clean_ballot
 from .elections import BudgetElection
 from .models import (
@@ -85,4 +85,4 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     paper.confirmed_by = staff
     paper.sealed_content = b""
     paper.save(update_fields=["confirmed_by", "sealed_content"])
-    transaction.on_commit(lambda: services.turnout_announce(paper.process_id))
+    events.turnout_changed(paper.process_id)

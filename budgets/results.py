@@ -18,17 +18,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from realtime.enqueue import enqueue_on_commit
+from accounts.rules import is_council_member
+from ideas.models import Follow
+from ideas.services.events import tell_followers_live
+from notify.outbox import queue_all
 
-from . import signing
+from . import notices, signing
 from .elections import BudgetElection, process_elections
 from .models import (
     BallotType,
@@ -157,8 +162,6 @@ def decided_for_council(*, user, process: BudgetProcess) -> bool:
     """True for a council member of the process's municipality once the result is approved:
     their page and API then answer a second decision (a double click, a colleague a moment
     later) with why it is refused, instead of a bare "forbidden"."""
-    from accounts.rules import is_council_member
-
     # The result first: before it exists the council's role is not what decides here.
     return (getattr(user, "is_authenticated", False) and Result.objects.filter(process=process).exists()
             and is_council_member(user, process))
@@ -213,20 +216,13 @@ def _approve(process: BudgetProcess, member) -> Result:
                                changed_by=member, reason=_("The council approved the result."))
     BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.RESULTS)
     process.phase = Phase.RESULTS
-    _tell_idea_followers_of_result(process)
-    from .tasks import email_result_to_idea_followers
-
-    # A broker outage leaves the result unmarked for `email_pending_results`.
-    enqueue_on_commit(email_result_to_idea_followers, process.pk)
+    _tell_idea_followers_of_result(process, result)
     return result
 
 
-def _tell_idea_followers_of_result(process: BudgetProcess) -> None:
-    """Followers of the ideas behind the projects hear whether their project is funded."""
-    from django.urls import reverse
-
-    from ideas.services.events import tell_followers_live
-
+def _tell_idea_followers_of_result(process: BudgetProcess, result: Result) -> None:
+    """Followers of the ideas behind the projects hear whether their project is funded, live
+    and by e-mail."""
     by_idea = {p.idea_id: p for p in Project.objects.filter(process=process, idea__isnull=False)}
     base = reverse("budgets:detail", args=[process.pk])
 
@@ -240,6 +236,12 @@ def _tell_idea_followers_of_result(process: BudgetProcess) -> None:
         idea_ids=by_idea, event="budget.result", message=message,
         payload=lambda idea_id: {"project": by_idea[idea_id].code,
                                  "url": f"{base}#project-{by_idea[idea_id].code}"})
+    followers = defaultdict(list)
+    for follow in Follow.objects.filter(idea_id__in=by_idea).select_related("user"):
+        followers[follow.idea_id].append(follow.user)
+    for idea_id, users in followers.items():
+        queue_all(notices.RESULT, [(f"result:{result.pk}:{idea_id}:{user.pk}", user) for user in users],
+                  result=result.pk, idea=idea_id)
 
 
 # -- checking a stored result ---------------------------------------------------------------

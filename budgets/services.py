@@ -7,13 +7,14 @@ from types import SimpleNamespace
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from realtime.broadcast import group_name
-from realtime.coalesce import send_coalesced
+from ideas.services.events import tell_followers_live
 
-from . import eligibility, frozen, sealing, secrecy
+from . import eligibility, events, frozen, sealing, secrecy
 from .ballots import clean_ballot
 from .elections import BudgetElection
 from .models import (
@@ -33,10 +34,6 @@ from .models import (
 from .selectors import BoxKey, ballot_context_forget, ballot_projects, box_key
 
 
-def turnout_group(process_id: int) -> str:
-    return group_name("budget", process_id, "turnout")
-
-
 @transaction.atomic
 def process_create(**fields) -> BudgetProcess:
     process = BudgetProcess(**fields)
@@ -49,8 +46,6 @@ def process_create(**fields) -> BudgetProcess:
 def district_budget_add(*, process: BudgetProcess, district, amount: int, name: str = "", slug: str = "",
                         spending_limit: int | None = None) -> DistrictBudget:
     """Give a district of the municipality its own budget in the process, tallied apart."""
-    from django.utils.text import slugify
-
     frozen.refuse_if_frozen(process)
     if district.municipality_id != process.municipality_id:
         raise ValidationError({"district": _("Choose a district of the process's municipality.")})
@@ -91,10 +86,6 @@ def project_propose(*, process: BudgetProcess, user, title: str, description: st
 def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Project:
     """Staff promote an idea to a budget project; the idea links to it and its followers
     hear about it, in their own language."""
-    from django.urls import reverse
-
-    from ideas.services.events import tell_followers_live
-
     if idea.municipality_id != process.municipality_id:
         raise ValidationError({"idea": _("Choose an idea of the same municipality.")})
     if process.phase not in (Phase.PROPOSALS, Phase.REVIEW):
@@ -114,10 +105,6 @@ def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Proj
 @transaction.atomic
 def project_update_post(*, project: Project, author, text: str, milestone: str = "", happened_on=None) -> ProjectUpdate:
     """Staff tell how a funded project is going; followers of the idea behind it hear it."""
-    from django.urls import reverse
-
-    from ideas.services.events import tell_followers_live
-
     if project.process.phase != Phase.IMPLEMENTATION or not project.selected:
         raise ValidationError(_("Progress can be posted on funded projects during implementation."))
     update = ProjectUpdate(project=project, author=author, text=text.strip(), milestone=milestone.strip(),
@@ -239,7 +226,7 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                                  district_budget_id=participation["district_budget_id"], voter_hash=voter,
                                  receipt=receipt, ciphertext=ciphertext)
         replaced = _ballot_upsert(ballot, participation=SimpleNamespace(**participation))
-        transaction.on_commit(lambda: turnout_announce(process.pk))
+        events.turnout_changed(process.pk)
         return CastResult(receipt=sealing.receipt_display(receipt), replaced=replaced)
     with transaction.atomic():
         district = getattr(user, "district_id", None)
@@ -303,25 +290,8 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
                                             "paper.")) from None
                 raise ValidationError(_("You have already voted in this process.")) from None
         participation_record(process=process, user=user, channel=channel, election=election, district_id=district)
-        transaction.on_commit(lambda: turnout_announce(process.pk))
+        events.turnout_changed(process.pk)
     return CastResult(receipt=sealing.receipt_display(receipt), replaced=replaced)
-
-
-def turnout_announce(process_id: int) -> None:
-    """Staff and council watching turnout hear the new number of voters (never choices),
-    coalesced to one count and broadcast a second per process however many ballots come
-    (realtime.coalesce; measured in tests/load/bench_vote_surge.py)."""
-    from .tasks import send_turnout
-
-    send_coalesced(f"budgets.turnout.{process_id}", send_turnout, process_id)
-
-
-def turnout_send(process_id: int) -> None:
-    """Tell the turnout group the current number of voters of a process."""
-    from realtime.broadcast import send_now
-
-    voters = Participation.objects.filter(process_id=process_id).count()
-    send_now(turnout_group(process_id), "turnout.changed", {"process": process_id, "voters": voters})
 
 
 def _participation_values(*, process: BudgetProcess, user, channel: str, election: BudgetElection | None,

@@ -1,12 +1,15 @@
 """Live updates that follow a committed write: free seats on the programme page and on each
-dinner, and a guest's own news."""
+dinner (a live counter, notify.counters), and a guest's own news."""
 from __future__ import annotations
 
-from django.db import transaction
-
+from notify.counters import counter_changed
+from notify.registry import counter
 from realtime.broadcast import broadcast_on_commit, group_name, send_now
-from realtime.coalesce import send_coalesced
 from realtime.consumers import user_group
+
+from .selectors import seat_figures
+
+SEATS = "dinners.seats"
 
 
 def programme_group(programme_id: int) -> str:
@@ -16,16 +19,12 @@ def programme_group(programme_id: int) -> str:
 def seats_changed(dinner) -> None:
     """Tell the programme page and the dinner page the free seats, read after the commit
     (so simultaneous sign-ups never show a stale number last), coalesced to one count and
-    broadcast a second per dinner however many sign-ups come (realtime.coalesce)."""
-    from .tasks import send_seats
-
-    dinner_id, programme_id = dinner.pk, dinner.programme_id
-    transaction.on_commit(lambda: send_coalesced(f"dinners.seats.{dinner_id}", send_seats, dinner_id, programme_id))
+    broadcast a second per dinner however many sign-ups come."""
+    counter_changed(SEATS, dinner.pk, dinner.programme_id)
 
 
-def seats_send(dinner_id: int, programme_id: int) -> None:
-    from .selectors import seat_figures
-
+@counter(SEATS)
+def seats_broadcast(dinner_id: int, programme_id: int) -> None:
     figures = seat_figures(dinner_id)
     if figures is not None:
         send_now(programme_group(programme_id), "dinner.seats", {"dinner": dinner_id, **figures})

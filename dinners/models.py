@@ -300,29 +300,3 @@ class HarvestedIdea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}"
-
-
-class Notice(models.Model):
-    """An e-mail owed to someone, written in the same transaction as the change it reports.
-
-    The key makes queueing it twice harmless (a retried request, a beat task run twice); the
-    worker marks it sent under a row lock, and a periodic sweep sends what a lost task left.
-    """
-
-    key = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=20)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    dinner = models.ForeignKey(Dinner, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    #: When it could not be sent for a reason of its own (a header the mail library refuses,
-    #: an address the server refuses): logged by id, and the sweep leaves it be.
-    failed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
-
-    def __str__(self) -> str:
-        return self.key

@@ -16,6 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import District
+from ideas.models import Follow, Source
+from ideas.services import campaign_create, idea_submit
+from notify.outbox import queue
 
 from . import events, matching
 from .models import (
@@ -32,13 +35,23 @@ from .models import (
     SeatKind,
     SeatStatus,
 )
-from .notices import notice_queue
+from .notices import KINDS
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
 DINNER_FIELDS = ["title", "welcome", "venue_type", "starts_at", "duration_minutes", "district", "seats",
                  "private_seats", "address", "accessibility", "menu", "diets", "language"]
 # Changes to these are news for the guests (a new time or place); the rest is not.
 NEWS_FIELDS = {"starts_at", "duration_minutes", "address", "venue_type"}
+
+
+def _tell(name: str, key: str, recipient, *, dinner: Dinner | None = None, seat: Seat | None = None,
+          programme: Programme | None = None) -> bool:
+    """Owe `recipient` the dinner e-mail `name` (dinners.notices), once per `key`: True if
+    it is new."""
+    if name not in KINDS:
+        raise ValueError(f"no dinner e-mail {name!r}")
+    return queue(f"dinners.{name}", key, recipient, dinner=dinner.pk if dinner else None, seat=seat.pk if seat else None,
+          programme=programme.pk if programme else dinner.programme_id) is not None
 
 
 # --- Programmes --------------------------------------------------------------------------
@@ -50,8 +63,6 @@ def programme_create(*, municipality, title: str, theme: str, host_instructions:
                      districts: Sequence[District] = (), campaign=None, slug: str = "") -> Programme:
     """A programme with its guiding questions. Harvested ideas go to `campaign`, or to a
     campaign made for the programme (open while the dinners and their reports happen)."""
-    from ideas.services import campaign_create
-
     questions = [q.strip() for q in questions if q and q.strip()]
     if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS:
         raise ValidationError({"questions": _("Give between %(min)s and %(max)s guiding questions.")
@@ -149,9 +160,8 @@ def dinner_update(*, dinner: Dinner, actor, **fields) -> Dinner:
     dinner.full_clean()
     dinner.save()
     if news and dinner.status == DinnerStatus.APPROVED:
-        for seat in dinner.seats_taken.filter(status=SeatStatus.CONFIRMED):
-            notice_queue(kind="changed", recipient_id=seat.guest_id, dinner=dinner, seat=seat,
-                         key=f"changed:{seat.pk}:{dinner.ics_sequence}")
+        for seat in dinner.seats_taken.filter(status=SeatStatus.CONFIRMED).select_related("guest"):
+            _tell("changed", f"changed:{seat.pk}:{dinner.ics_sequence}", seat.guest, dinner=dinner, seat=seat)
     if {"seats", "private_seats"} & changed:
         _promote_waiting(dinner)
     events.seats_changed(dinner)
@@ -169,9 +179,8 @@ def dinner_cancel(*, dinner: Dinner, actor, reason: str = "") -> Dinner:
     dinner.ics_sequence += 1
     dinner.save(update_fields=["status", "status_reason", "ics_sequence", "updated_at"])
     now = timezone.now()
-    for seat in dinner.seats_taken.filter(status__in=[SeatStatus.CONFIRMED, SeatStatus.WAITING]):
-        notice_queue(kind="cancelled", recipient_id=seat.guest_id, dinner=dinner, seat=seat,
-                     key=f"cancelled:{seat.pk}")
+    for seat in dinner.seats_taken.filter(status__in=[SeatStatus.CONFIRMED, SeatStatus.WAITING]).select_related("guest"):
+        _tell("cancelled", f"cancelled:{seat.pk}", seat.guest, dinner=dinner, seat=seat)
         seat.status = SeatStatus.CANCELLED
         seat.cancelled_at = now
         seat.save(update_fields=["status", "cancelled_at"])
@@ -190,8 +199,7 @@ def dinner_decide(*, dinner: Dinner, actor, approve: bool, reason: str = "") -> 
     dinner.status = DinnerStatus.APPROVED if approve else DinnerStatus.DECLINED
     dinner.status_reason = reason.strip()
     dinner.save(update_fields=["status", "status_reason", "updated_at"])
-    notice_queue(kind="approved" if approve else "declined", recipient_id=dinner.host_id, dinner=dinner,
-                 key=f"decided:{dinner.pk}")
+    _tell("approved" if approve else "declined", f"decided:{dinner.pk}", dinner.host, dinner=dinner)
     events.seats_changed(dinner)
     return dinner
 
@@ -262,8 +270,8 @@ def seat_book(*, dinner: Dinner, guest, diet: str = "", needs: str = "", invite_
     except IntegrityError:
         # Only possible without the lock (another code path); the person holds a place already.
         return dinner.seats_taken.get(guest=guest, status__in=[SeatStatus.CONFIRMED, SeatStatus.WAITING])
-    notice_queue(kind="confirmed" if confirmed else "waiting", recipient_id=guest.pk, dinner=dinner, seat=seat,
-                 key=f"{'confirmed' if confirmed else 'waiting'}:{seat.pk}")
+    name = "confirmed" if confirmed else "waiting"
+    _tell(name, f"{name}:{seat.pk}", guest, dinner=dinner, seat=seat)
     events.seats_changed(dinner)
     return seat
 
@@ -272,14 +280,13 @@ def _promote_waiting(dinner: Dinner) -> list[Seat]:
     """Fill free seats from the waiting list, first come first served (dinner locked)."""
     promoted = []
     counts = _confirmed_counts(dinner)
-    for seat in dinner.seats_taken.filter(status=SeatStatus.WAITING).order_by("created_at", "pk"):
+    for seat in dinner.seats_taken.filter(status=SeatStatus.WAITING).order_by("created_at", "pk").select_related("guest"):
         if not _has_room(dinner, seat.kind, counts):
             continue  # an invited guest may still fit where an open one does not
         seat.status = SeatStatus.CONFIRMED
         seat.confirmed_at = timezone.now()
         seat.save(update_fields=["status", "confirmed_at"])
-        notice_queue(kind="promoted", recipient_id=seat.guest_id, dinner=dinner, seat=seat,
-                     key=f"promoted:{seat.pk}")
+        _tell("promoted", f"promoted:{seat.pk}", seat.guest, dinner=dinner, seat=seat)
         events.tell_guest(seat, "dinner.promoted",
                           _("A seat became free: you are now a confirmed guest at “%(title)s”.") % {"title": dinner.title})
         promoted.append(seat)
@@ -305,6 +312,25 @@ def seat_cancel(*, seat: Seat, actor) -> Seat:
         _promote_waiting(dinner)
     events.seats_changed(dinner)
     return seat
+
+
+@transaction.atomic
+def reminders_queue() -> int:
+    """A reminder to every confirmed guest a day before; the guest list with diets to the
+    host two days before. Each once (marked on the seat and the dinner, and by its key)."""
+    now = timezone.now()
+    queued = 0
+    for seat in Seat.objects.filter(
+            status=SeatStatus.CONFIRMED, reminded_at__isnull=True, dinner__status=DinnerStatus.APPROVED,
+            dinner__starts_at__gt=now, dinner__starts_at__lte=now + timedelta(days=1)).select_related("guest", "dinner"):
+        queued += _tell("reminder", f"reminder:{seat.pk}", seat.guest, dinner=seat.dinner, seat=seat)
+        Seat.objects.filter(pk=seat.pk).update(reminded_at=now)
+    for dinner in Dinner.objects.filter(
+            status=DinnerStatus.APPROVED, guest_list_sent_at__isnull=True, starts_at__gt=now,
+            starts_at__lte=now + timedelta(days=2)).select_related("host"):
+        queued += _tell("guest_list", f"guest_list:{dinner.pk}", dinner.host, dinner=dinner)
+        Dinner.objects.filter(pk=dinner.pk).update(guest_list_sent_at=now)
+    return queued
 
 
 # --- "Any dinner near me" and the matching -----------------------------------------------
@@ -412,8 +438,7 @@ def matching_send(*, programme: Programme, actor) -> dict:
             placed += 1
         else:
             request.status = MatchStatus.UNPLACED
-            notice_queue(kind="unplaced", recipient_id=request.guest_id, dinner=None,
-                         programme=programme, key=f"unplaced:{request.pk}")
+            _tell("unplaced", f"unplaced:{request.pk}", request.guest, programme=programme)
             unplaced += 1
         request.save(update_fields=["status", "seat"])
     Programme.objects.filter(pk=programme.pk).update(matching_sent_at=timezone.now())
@@ -430,8 +455,6 @@ def report_file(*, dinner: Dinner, author, participants: int, themes: str = "",
     Each idea enters the ideas app with source "dinner", citizen-initiated, and everyone who
     was at the table follows it, so they hear what becomes of the evening.
     """
-    from ideas.models import Follow, Source
-    from ideas.services import idea_submit
 
     dinner = _locked(dinner)
     if hasattr(dinner, "report"):

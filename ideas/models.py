@@ -403,9 +403,6 @@ class ModerationEvent(models.Model):
     action = models.CharField(max_length=10, choices=ModerationAction.choices)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    #: When its e-mail failed for a reason of its own (ideas.tasks): the sweeps leave it be.
-    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -456,10 +453,6 @@ class StatusChange(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user),
                                related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    #: When an e-mail about it failed for a reason of its own (ideas.tasks): the e-mails
-    #: that could go out went out, and the sweeps leave it be.
-    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -467,18 +460,6 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
-
-
-class SentMail(models.Model):
-    """An e-mail handed to the mail server, by idempotency key (e.g. "status:<change>:<user>").
-    Written in the transaction that sends it, so a task redelivered or swept after a worker
-    crash sends what is missing and nothing twice. Holds no address or text."""
-
-    key = models.CharField(max_length=120, unique=True)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class SectorLevel(models.TextChoices):

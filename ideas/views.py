@@ -32,9 +32,9 @@ from .forms import (
     StatusForm,
 )
 from .models import Campaign, Comment, Idea, Source
+from .notices import read_unsubscribe_token
 from .services.campaigns import CAMPAIGN_FIELDS, MODERATION_SETTINGS_FIELDS
 from .services.staff import allowed_next_statuses
-from .tasks import read_unsubscribe_token
 
 PAGE_SIZE = 20
 

@@ -1,13 +1,13 @@
-"""Live updates and notifications that follow a committed write."""
+"""Live updates that follow a committed write (the e-mails go through notify's outbox)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import translation
 
-from realtime.broadcast import broadcast_on_commit, group_name
+from realtime.broadcast import broadcast_on_commit, group_name, send_now
 from realtime.consumers import user_group
-from realtime.enqueue import enqueue_on_commit
 
-from ..models import Idea
+from ..models import Follow, Idea
 
 
 def idea_group(idea_id: int) -> str:
@@ -25,8 +25,6 @@ def moderation_group(municipality_id: int) -> str:
 def counts_changed(idea: Idea) -> None:
     """Tell idea pages and campaign lists the idea's current counts (read after the write)."""
     def send():
-        from realtime.broadcast import send_now
-
         counts = Idea.objects.filter(pk=idea.pk).values("support_count", "comment_count").first()
         if counts is None:
             return
@@ -52,20 +50,10 @@ def notify_user_live(user_id: int, event: str, payload: dict) -> None:
     broadcast_on_commit(user_group(user_id), event, payload)
 
 
-def enqueue(task, *args) -> None:
-    """Queue a Celery task once the transaction has committed (tasks take ids). A broker
-    outage leaves the work to `ideas.tasks.deliver_pending`."""
-    enqueue_on_commit(task, *args)
-
-
 def tell_followers_live(*, idea_ids, event: str, payload, message) -> None:
     """Every follower of the given ideas hears `event` live. `payload(idea_id)` gives the
     event's data and `message(idea_id)` its text, called in the follower's own language.
     One query, whatever the number of ideas."""
-    from django.utils import translation
-
-    from ..models import Follow
-
     for follow in Follow.objects.filter(idea_id__in=list(idea_ids)).select_related("user"):
         with translation.override(follow.user.preferred_language):
             text = str(message(follow.idea_id))

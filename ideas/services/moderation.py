@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from notify.outbox import queue
 from ui.markdown import render_markdown
 
 from ..models import (
@@ -120,8 +121,6 @@ def moderation_approve(*, actor, idea: Idea | None = None, comment: Comment | No
 def moderation_hide(*, actor, reason: str, idea: Idea | None = None,
                     comment: Comment | None = None) -> None:
     """Hide an item; the author is told why."""
-    from ..tasks import notify_hidden
-
     target = _target(idea, comment)
     if not reason.strip():
         raise ValidationError({"reason": _("Tell the author why it is hidden.")})
@@ -129,7 +128,7 @@ def moderation_hide(*, actor, reason: str, idea: Idea | None = None,
     _resolve_flags(target)
     event = _log(target=target, actor=actor, action=ModerationAction.HIDE, reason=reason.strip())
     events.queue_changed(target.municipality.pk, "hidden")
-    events.enqueue(notify_hidden, event.pk)
+    queue("ideas.hidden", f"hidden:{event.pk}", target.author, event=event.pk)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notify.outbox import queue, queue_all
+
 from ..models import (
     Comment,
     Follow,
@@ -42,8 +44,6 @@ def allowed_next_statuses(current: str) -> list[str]:
 def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> StatusChange:
     """Move an idea to a new public status with a public answer; author and followers
     hear about it by e-mail and live."""
-    from ..tasks import notify_status_change
-
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     if to_status not in allowed_next_statuses(idea.status):
         raise ValidationError({"to_status": _("An idea that is “%(current)s” cannot become “%(new)s”.") % {
@@ -63,7 +63,11 @@ def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> Sta
     idea.save(update_fields=["status", "visibility", "updated_at"])
     if to_status == Status.IMPLEMENTED:
         innovation_from_idea(idea=idea)
-    events.enqueue(notify_status_change, change.pk)
+    recipients = [f.user for f in Follow.objects.filter(idea=idea).select_related("user")]
+    if not idea.author.is_deleted_placeholder and idea.author_id not in {user.pk for user in recipients}:
+        recipients.append(idea.author)
+    queue_all("ideas.status_changed", [(f"status:{change.pk}:{user.pk}", user) for user in recipients],
+              change=change.pk)
     url = reverse("ideas:detail", args=[idea.pk])
     events.tell_followers_live(
         idea_ids=[idea.pk], event="idea.status",
@@ -122,8 +126,6 @@ def idea_roles_record(*, actor, idea: Idea, **roles) -> Idea:
 def idea_merge(*, actor, duplicate: Idea, into: Idea, reason: str = "") -> Idea:
     """Merge a duplicate into another idea: supporters and followers move (once each), the
     duplicate closes with a link to the other, and its author is told."""
-    from ..tasks import notify_merged
-
     if duplicate.pk == into.pk:
         raise ValidationError({"into": _("An idea cannot be merged into itself.")})
     if duplicate.municipality_id != into.municipality_id:
@@ -145,10 +147,10 @@ def idea_merge(*, actor, duplicate: Idea, into: Idea, reason: str = "") -> Idea:
     duplicate.support_count = 0
     duplicate.merged_into = into
     duplicate.save(update_fields=["support_count", "merged_into", "updated_at"])
-    ModerationEvent.objects.create(idea=duplicate, actor=actor, action=ModerationAction.MERGE,
-                                   reason=reason or f"→ #{into.pk}")
+    event = ModerationEvent.objects.create(idea=duplicate, actor=actor, action=ModerationAction.MERGE,
+                                           reason=reason or f"→ #{into.pk}")
     events.counts_changed(into)
-    events.enqueue(notify_merged, duplicate.pk)
+    queue("ideas.merged", f"merged:{event.pk}", duplicate.author, event=event.pk)
     return into
 
 

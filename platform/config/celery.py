@@ -25,21 +25,14 @@ app.conf.beat_schedule = {
         "task": "dinners.tasks.queue_reminders",
         "schedule": crontab(minute="*/15"),
     },
-    "dinner-notices-sweep": {
-        "task": "dinners.tasks.deliver_pending",
-        "schedule": crontab(minute="*/5"),
-    },
     "dinner-matching-plan": {
         "task": "dinners.tasks.plan_matching_after_signup",
         "schedule": crontab(minute="*/10"),
     },
-    # Sweeps: send the e-mails a lost task left behind (a killed worker, a broker outage).
-    "idea-mail-sweep": {
-        "task": "ideas.tasks.deliver_pending",
-        "schedule": crontab(minute="*/5"),
-    },
-    "budget-result-mail-sweep": {
-        "task": "budgets.tasks.email_pending_results",
+    # The outbox's sweep: sends the e-mails a lost task left behind (a killed worker, a
+    # broker outage), for every app.
+    "notice-sweep": {
+        "task": "notify.tasks.deliver_due",
         "schedule": crontab(minute="*/5"),
     },
     "advance-budget-phases": {

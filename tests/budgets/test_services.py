@@ -226,8 +226,9 @@ def test_data_download_says_where_a_person_voted_but_not_what(client, process, v
 def test_followers_are_emailed_the_result_once(process, council, municipality, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from budgets.tasks import email_result_to_idea_followers
     from ideas import services as idea_services
+    from notify.models import Notice
+    from notify.tasks import deliver_due, deliver_notices
     from tests.ideas.factories import IdeaFactory
 
     idea = IdeaFactory(campaign__municipality=municipality, title="Træer på torvet")
@@ -242,19 +243,21 @@ def test_followers_are_emailed_the_result_once(process, council, municipality, d
         results.council_review(process=process, member=council, decision="approved")
     assert [m.to for m in mail.outbox] == [[follower.email]]
     assert "Træer på torvet" in mail.outbox[0].subject and "/ideas/unsubscribe/" in mail.outbox[0].body
-    assert email_result_to_idea_followers(process.pk) == 0, "sent once"
+    ids = list(Notice.objects.filter(kind="budgets.result").values_list("pk", flat=True))
+    assert deliver_notices(ids) == 0 and deliver_due(older_than_seconds=0) == 0, "sent once"
+    assert len(mail.outbox) == 1
 
 
 def test_a_project_title_with_a_line_break_still_reaches_the_followers(process, council, municipality,
                                                                         django_capture_on_commit_callbacks,
                                                                         monkeypatch):
     """The subject is one line; and a follower whose e-mail fails for a reason of its own
-    does not cost the others theirs: the result is marked, and the sweep leaves it be."""
+    does not cost the others theirs: that one is marked failed, and the sweep leaves it be."""
     from django.core import mail
 
-    from budgets.models import Result
-    from budgets.tasks import email_pending_results
     from ideas import services as idea_services
+    from notify.models import Notice, State
+    from notify.tasks import deliver_due
     from tests.ideas.factories import IdeaFactory
 
     idea = IdeaFactory(campaign__municipality=municipality)
@@ -279,6 +282,6 @@ def test_a_project_title_with_a_line_break_still_reaches_the_followers(process, 
     [message] = mail.outbox
     assert message.to == [followers[1].email] and "Træer på torvet" in message.subject
     message.message()
-    result = Result.objects.get(process=process)
-    assert result.followers_email_failed_at is not None and result.followers_emailed_at is None
-    assert email_pending_results(older_than_seconds=0) == 0 and len(mail.outbox) == 1
+    assert Notice.objects.get(recipient=followers[0]).state == State.FAILED
+    assert Notice.objects.get(recipient=followers[1]).state == State.SENT
+    assert deliver_due(older_than_seconds=0) == 0 and len(mail.outbox) == 1

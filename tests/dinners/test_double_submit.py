@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from dinners.models import Notice, Seat
+from dinners.models import Seat
+from notify.models import Notice
 from tests.factories import UserFactory
 from tests.services import need_postgres
 from tests.wsgi_server import serve_wsgi
@@ -51,4 +52,4 @@ def test_a_double_clicked_sign_up_form_gives_one_seat(dinner, municipality):
     assert statuses == [302] * clicks, "every click answered with the dinner page"
     seats = Seat.objects.filter(dinner=dinner, guest=guest)
     assert seats.count() == 1
-    assert Notice.objects.filter(recipient=guest, seat=seats.get()).count() == 1, "one confirmation e-mail"
+    assert Notice.objects.filter(recipient=guest, context__seat=seats.get().pk).count() == 1, "one confirmation e-mail"

@@ -477,6 +477,7 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
     from django.test.utils import CaptureQueriesContext
 
     import budgets.api as budgets_api
+    import notify.counters as counters
     import realtime.broadcast as broadcast
     from budgets import sealing, selectors, services
     from restapi.authentication import TokenAuthentication
@@ -511,8 +512,8 @@ def profile_main(redis: bool, requests: int, cprofile: bool) -> None:
     timed(services, "ballot_cast", "ballot_cast (service, incl. broadcast)")
     timed(broadcast, "send_now", "broadcast on commit (channel layer)")
     timed(sealing, "seal", "seal (sealed box, padded ballot)")
-    if hasattr(services, "turnout_announce"):  # the turnout count + broadcast after commit
-        timed(services, "turnout_announce", "turnout on commit (count + broadcast)")
+    # The turnout count + broadcast after commit (notify.counters, coalesced).
+    timed(counters, "send_coalesced", "turnout on commit (count + broadcast)")
     # budgets.api holds its own references to the modules, so the patches above apply.
     assert budgets_api.services is services
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ui",
     "accounts",
     "realtime",
+    "notify",
     "restapi",
     "health",
     "dashboard",

@@ -99,7 +99,7 @@ PERSONAL_DATA_RELATIONS = {
     ("ideas", "Follow", "user"),
     ("dinners", "Seat", "guest"),
     ("dinners", "MatchRequest", "guest"),
-    ("dinners", "Notice", "recipient"),
+    ("notify", "Notice", "recipient"),
 }
 
 

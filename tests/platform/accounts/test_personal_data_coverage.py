@@ -29,7 +29,6 @@ NOT_DOWNLOADED = {
                                     "is in dinners.reports_written",
     ("reports.CoCreationInvitation", "created_by"): "the staff member who made a questionnaire link: "
                                                     "bookkeeping of their work, not data about them",
-    ("dinners.Notice", "recipient"): "the log of e-mails sent, kept so each is sent exactly once",
     ("budgets.BallotBox", "prepared_by"): "the staff member who prepared a ballot box: bookkeeping of "
                                           "their work, shown on the box's public page",
     ("budgets.BallotBox", "opened_by"): "the council member who presented shares at the opening: "
@@ -124,15 +123,11 @@ DOWNLOADED = {
         "idea": "ideas.moderation_decisions", "comment": "ideas.moderation_decisions",
         "action": "ideas.moderation_decisions", "reason": "ideas.moderation_decisions",
         "created_at": "ideas.moderation_decisions",
-        "notified_at": "withheld: when the author was e-mailed",
-        "mail_failed_at": "withheld: bookkeeping of an e-mail that could not be sent",
     }),
     "ideas.StatusChange": ("author", {
         "from_status": "ideas.status_answers", "to_status": "ideas.status_answers",
         "answer": "ideas.status_answers", "created_at": "ideas.status_answers",
         "idea": "ideas.status_answers",
-        "notified_at": "withheld: when the followers were e-mailed",
-        "mail_failed_at": "withheld: bookkeeping of an e-mail that could not be sent",
     }),
     "budgets.Project": ("proposed_by", {
         "process": "budgets.projects_proposed", "title": "budgets.projects_proposed",
@@ -162,8 +157,6 @@ DOWNLOADED = {
                         "public_key")},
         "document": "withheld: the signed result of the whole process; the approver's public name in it is "
                     "published with the result",
-        "followers_emailed_at": "withheld: when the followers of its ideas were e-mailed",
-        "followers_email_failed_at": "withheld: bookkeeping of an e-mail that could not be sent",
     }),
     "budgets.PaperBallot": ("entered_by", {
         "voter_person_key": "withheld: the census key of the voter the paper is for, not the staff member's data",
@@ -197,6 +190,14 @@ DOWNLOADED = {
             "programme", "status", "district", "diet", "needs", "earliest", "latest", "created_at")},
         "planned_dinner": "withheld: the matching's bookkeeping; the seat is in dinners.seats",
         "seat": "withheld: the seat is in dinners.seats",
+    }),
+    "notify.Notice": ("recipient", {
+        "kind": "emails", "language": "emails", "state": "emails", "created_at": "emails", "sent_at": "emails",
+        "key": "withheld: the e-mail's idempotency key, ids only",
+        "context": "withheld: ids of the rows the e-mail is about (in the other sections where they are the "
+                   "person's own)",
+        "attempts": "withheld: bookkeeping of the sending", "error": "withheld: bookkeeping of the sending",
+        "failed_at": "withheld: bookkeeping; the state says failed",
     }),
     "dinners.Report": ("author", {
         "dinner": "dinners.reports_written", "participants": "dinners.reports_written",

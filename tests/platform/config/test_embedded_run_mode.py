@@ -96,7 +96,7 @@ def test_the_scheduler_runs_each_job_when_it_is_due():
                     side_effect=lambda task, *a, **k: ran.append(task.name)):
         assert scheduler.tick(last_runs, now + timedelta(seconds=30)) == []
         names = scheduler.tick(last_runs, now + timedelta(minutes=4))
-    assert "advance-budget-phases" in names and "idea-mail-sweep" in names
+    assert "advance-budget-phases" in names and "notice-sweep" in names
     assert "purge-expired-sessions" not in names, "a daily job waits for its hour"
-    assert "budgets.tasks.advance_budget_phases" in ran and "ideas.tasks.deliver_pending" in ran
+    assert "budgets.tasks.advance_budget_phases" in ran and "notify.tasks.deliver_due" in ran
     assert last_runs["advance-budget-phases"] == now + timedelta(minutes=4)

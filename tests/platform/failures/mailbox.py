@@ -13,7 +13,7 @@ import time
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from accounts.mail import IDEMPOTENCY_HEADER
+from notify.mail import IDEMPOTENCY_HEADER
 
 
 class MailboxBackend(BaseEmailBackend):

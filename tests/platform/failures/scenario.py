@@ -15,10 +15,10 @@ def queue_notifications(*, guests: int, followers: int, tag: str) -> dict:
 
     from accounts.models import Municipality
     from dinners import services as dinners
-    from dinners.models import Notice
     from ideas.models import Campaign, Follow, Status
     from ideas.services.ideas import idea_follow, idea_submit
     from ideas.services.staff import idea_status_change
+    from notify.models import Notice
 
     User = get_user_model()
     aarhus = Municipality.objects.get(slug="aarhus")

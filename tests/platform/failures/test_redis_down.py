@@ -172,9 +172,9 @@ def test_pages_and_writes_work_without_redis_and_recover_when_it_returns(site, p
     # The sign-up's e-mail was not lost with the broker: the sweep sends it, once.
     mailbox = site.env["HOEST_TEST_MAILBOX"]
     assert run_python(site.env, (
-        "from dinners.tasks import deliver_pending\n"
-        "print(deliver_pending(older_than_seconds=0))")) >= 1
-    assert run_python(site.env, "from dinners.tasks import deliver_pending\nprint(deliver_pending(older_than_seconds=0))") == 0
+        "from notify.tasks import deliver_due\n"
+        "print(deliver_due(older_than_seconds=0))")) >= 1
+    assert run_python(site.env, "from notify.tasks import deliver_due\nprint(deliver_due(older_than_seconds=0))") == 0
     keys = [line.split("\t")[0] for line in Path(mailbox).read_text().splitlines()]
     assert f"{'confirmed' if seat['status'] == 'confirmed' else 'waiting'}:{seat['id']}" in keys, keys
     assert len(keys) == len(set(keys)), keys

@@ -139,6 +139,7 @@ def test_a_ballot_cast_on_a_is_counted_once_in_the_turnout_seen_on_b(cluster, mu
 def test_a_task_queued_by_process_a_is_run_by_the_worker(cluster, municipality, citizen):
     from accounts.models import Role
     from ideas.models import StatusChange
+    from notify.models import Notice, State
     from tests.ideas.conftest import member
     from tests.ideas.factories import IdeaFactory
 
@@ -149,19 +150,20 @@ def test_a_task_queued_by_process_a_is_run_by_the_worker(cluster, municipality, 
                         {"to_status": "accepted", "answer": "Vi gør det."})
     assert status == 200, body
     change = StatusChange.objects.get(idea=idea, to_status="accepted")
+    notice = Notice.objects.get(kind="ideas.status_changed", context__change=change.pk)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        change.refresh_from_db()
-        if change.notified_at is not None:
+        notice.refresh_from_db()
+        if notice.state != State.QUEUED:
             break
         time.sleep(0.2)
     worker = cluster["worker"]
-    assert change.notified_at is not None, f"the worker did not run the task:\n{worker.output()[-3000:]}"
+    assert notice.state == State.SENT, f"the worker did not run the task:\n{worker.output()[-3000:]}"
     # The e-mail went out from the worker (console backend), to the idea's author.
     deadline = time.monotonic() + 10
     while citizen.email not in worker.output() and time.monotonic() < deadline:
         time.sleep(0.2)
     log = worker.output()
-    assert "ideas.tasks.notify_status_change" in log and "succeeded" in log
+    assert "notify.tasks.deliver_notices" in log and "succeeded" in log
     assert citizen.email in log
     assert citizen.email not in cluster["web-a"].output(), "A queued the task, it did not send it"

@@ -59,7 +59,7 @@ def build_world() -> World:
     from dinners.models import Dinner, DinnerStatus
     from ideas import services as idea_services
     from ideas.models import Idea, Visibility
-    from ideas.tasks import unsubscribe_token
+    from ideas.notices import unsubscribe_token
     from reports import services as report_services
     from reports.models import SCORE_FIELDS, Party
     from tests.budgets.factories import ProjectFactory

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0015_merge_setup_draft'),
+        ('budgets', '0017_result_mail_marks_removed'),
     ]
 
     operations = [

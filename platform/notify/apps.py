@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotifyConfig(AppConfig):
+    name = "notify"
+    label = "notify"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: the download reads the models, which exist only once
+        # the apps are ready.
+        from accounts import personal_data
+
+        from . import personal_data as notify_personal_data
+
+        personal_data.register("emails", notify_personal_data.collect)
