@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .ballots import money
 from .models import BallotType, CouncilDecision, DistrictBudget, Project, ProjectUpdate
 
 
@@ -66,7 +67,8 @@ def ballot_form_class(process, projects, *, paper: bool = False):
     elif kind == BallotType.CUMULATIVE:
         for p in projects:
             fields[f"points_{p.code}"] = forms.IntegerField(
-                label=p.title, required=False, min_value=0, max_value=process.max_points_per_project, initial=0)
+                label=p.title, required=False, min_value=0, max_value=process.max_points_per_project, initial=0,
+                help_text=money(p.cost, process.currency))
     else:
         choices = [("", "—")] + [(p.code, p.title) for p in projects]
         limit = process.max_projects or len(projects)

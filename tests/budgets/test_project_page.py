@@ -128,6 +128,6 @@ def test_query_count_does_not_grow_with_progress_updates(client, process, django
         page(client, project)
     author = UserFactory()
     for n in range(5):
-        project.updates.create(text=f"Skridt {n}", happened_on="2027-01-0%d" % (n + 1), author=author)
+        project.updates.create(text=f"Skridt {n}", happened_on=f"2027-01-0{n + 1}", author=author)
     with django_assert_max_num_queries(8):
         assert "Skridt 4" in page(client, project).content.decode()
