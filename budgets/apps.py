@@ -13,6 +13,12 @@ class BudgetsConfig(AppConfig):
 
         personal_data.register("budgets", budgets_personal_data.collect)
 
+        from accounts import activity
+
+        from . import activity as budgets_activity
+
+        activity.register("budgets", budgets_activity.sections)
+
         from . import frozen
 
         # Once a result is approved, what it was computed from refuses every change made
