@@ -25,7 +25,6 @@
     var data = bar.dataset;
     var kind = data.kind;
     var limit = parseInt(data.limit, 10) || 0;
-    var min = parseInt(data.min, 10) || 0;
     var max = parseInt(data.max, 10) || 0;
     var text = bar.querySelector("[data-bar-text]");
     var warning = bar.querySelector("[data-bar-warning]");
@@ -39,7 +38,7 @@
     };
 
     function state() {
-      var used = 0, count = 0, problem = "", tooFew = "";
+      var used = 0, count = 0, problem = "";
       if (kind === "approval" || kind === "knapsack") {
         form.querySelectorAll("input[name=projects]").forEach(function (box) {
           if (box.checked) { used += parseInt(box.dataset.cost, 10) || 0; count += 1; }
@@ -50,8 +49,7 @@
         } else if (max && count > max) {
           problem = fill(data.tooMany, { count: String(count), max: String(max) });
         }
-        if (min && count < min) tooFew = fill(data.tooFew, { count: String(count), min: String(min) });
-        return { text: fill(data.text, shown), used: used, limit: limit, problem: problem, tooFew: tooFew };
+        return { text: fill(data.text, shown), used: used, limit: limit, problem: problem };
       }
       if (kind === "cumulative") {
         form.querySelectorAll("input[name^=points_]").forEach(function (input) {
@@ -60,7 +58,7 @@
         });
         if (used > limit) problem = fill(data.over, { over: String(used - limit), limit: String(limit) });
         return { text: fill(data.text, { used: String(used), limit: String(limit), left: String(Math.max(limit - used, 0)) }),
-                 used: used, limit: limit, problem: problem, tooFew: "" };
+                 used: used, limit: limit, problem: problem };
       }
       var selects = form.querySelectorAll("select[name^=rank_]");
       var seen = {};
@@ -70,13 +68,12 @@
         seen[select.value] = true;
         used += 1;
       });
-      if (min && used < min) tooFew = fill(data.tooFew, { count: String(used), min: String(min) });
       return { text: fill(data.text, { used: String(used), limit: String(selects.length), left: String(selects.length - used) }),
-               used: used, limit: selects.length, problem: problem, tooFew: tooFew };
+               used: used, limit: selects.length, problem: problem };
     }
 
-    function show(now, withTooFew) {
-      var message = now.problem || (withTooFew ? now.tooFew : "");
+    function show(now) {
+      var message = now.problem;
       // Only a change is written, so a screen reader hears each new total once.
       var line = sentence(now.text);
       message = sentence(message);
@@ -90,11 +87,12 @@
     }
 
     bar.hidden = false;
-    show(state(), false);
-    form.addEventListener("change", function () { show(state(), false); });
-    form.addEventListener("input", function () { show(state(), false); });
+    show(state());
+    form.addEventListener("change", function () { show(state()); });
+    form.addEventListener("input", function () { show(state()); });
     form.addEventListener("submit", function (event) {
-      if (show(state(), true)) {
+      // Only a ballot over the limit is held back; anything else the server checks and words.
+      if (show(state())) {
         event.preventDefault();
         warning.focus();
       }
