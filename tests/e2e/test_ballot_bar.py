@@ -114,7 +114,7 @@ def test_without_javascript_the_server_says_it(browser, live_server, knapsack, m
     assert Ballot.objects.count() == 0
 
 
-def test_points_and_places_are_counted_too(browser, live_server, municipality):
+def test_points_and_places_are_counted_too(browser, live_server, municipality, screenshot_dir):
     user = UserFactory(municipality=municipality)
     cumulative = BudgetProcessFactory(municipality=municipality, ballot_type="cumulative", points=5,
                                       max_points_per_project=5)
@@ -128,8 +128,10 @@ def test_points_and_places_are_counted_too(browser, live_server, municipality):
     page.locator("#id_points_b").fill("3")
     assert page.locator("[data-bar-text]").inner_text() == "Givne point: 6 af 5. Tilbage: 0."
     assert "Du har givet 1 point for meget" in page.locator("[data-bar-warning]").inner_text()
+    page.screenshot(path=str(screenshot_dir / "ballot-cumulative-390.png"), full_page=True)
     page.goto(f"/budgets/{ranked.pk}/vote/")
     page.locator("#id_rank_1").select_option("a")
     assert page.locator("[data-bar-text]").inner_text() == "Udfyldte pladser: 1 af 2. Tilbage: 1."
     page.locator("#id_rank_2").select_option("a")
     assert "mere end én plads" in page.locator("[data-bar-warning]").inner_text()
+    page.screenshot(path=str(screenshot_dir / "ballot-ranked-390.png"), full_page=True)
