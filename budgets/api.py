@@ -24,6 +24,7 @@ from .serializers import (
     CouncilSerializer,
     DistrictBudgetInputSerializer,
     ProcessSerializer,
+    ProjectDetailSerializer,
     ProjectSerializer,
     ProposeSerializer,
     ReceiptSerializer,
@@ -185,6 +186,19 @@ class BudgetViewSet(viewsets.GenericViewSet):
         project = services.project_propose(process=process, user=request.user,
                                            district_budget=election.district_budget, **data)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ProjectDetailSerializer)
+    @action(detail=True, methods=["get"], url_path=r"projects/(?P<code>[^/]+)")
+    def project(self, request, pk=None, code=None):
+        """One project, as its page shows it: never a count of its votes."""
+        process = self.get_object()
+        project = selectors.project_get(process=process, code=code)
+        if project is None:
+            raise NotFound()
+        idea_visible = bool(project.idea_id) and request.user.has_perm("ideas.view_idea", project.idea)
+        return Response(ProjectDetailSerializer(project, context={
+            "request": request, "idea_visible": idea_visible,
+            "results_public": process.results_public and hasattr(process, "result")}).data)
 
     @extend_schema(request=BallotSerializer, responses={201: ReceiptSerializer})
     @action(detail=True, methods=["post"], permission_classes=[AllowAny], renderer_classes=[SafeJSONRenderer])

@@ -10,12 +10,14 @@ class BudgetsConfig(AppConfig):
         # Imported here, not at the top: these modules use the models, which exist only once
         # the apps are ready. Importing `notices` and `events` registers the result e-mail and
         # the live turnout with notify.
-        from accounts import personal_data
+        from accounts import activity, personal_data
 
+        from . import activity as budgets_activity
         from . import events, frozen, notices  # noqa: F401
         from . import personal_data as budgets_personal_data
 
         personal_data.register("budgets", budgets_personal_data.collect)
+        activity.register("budgets", budgets_activity.sections)
         # Once a result is approved, what it was computed from refuses every change made
         # through the models (services, admin, shell).
         frozen.connect()

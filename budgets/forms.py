@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .ballots import money
 from .models import BallotType, CouncilDecision, DistrictBudget, Project, ProjectUpdate
 
 
@@ -26,10 +27,26 @@ class ProposeForm(forms.ModelForm):
 
 
 class ReviewForm(forms.ModelForm):
+    """Staff's review; the image is checked by the service (ui.images), as idea images are."""
+
+    image = forms.FileField(
+        label=_("Image"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    remove_image = forms.BooleanField(label=_("Remove the current image"), required=False)
+
     class Meta:
         model = Project
-        fields = ["cost", "feasibility", "feasibility_reason"]
+        fields = ["cost", "feasibility", "feasibility_reason", "image_alt", "latitude", "longitude"]
         widgets = {"feasibility_reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.instance and self.instance.image):
+            del self.fields["remove_image"]
+
+    def _post_clean(self):
+        # The instance is left alone: the service writes it (and words what is wrong).
+        pass
 
 
 def ballot_form_class(process, projects, *, paper: bool = False):
@@ -50,7 +67,8 @@ def ballot_form_class(process, projects, *, paper: bool = False):
     elif kind == BallotType.CUMULATIVE:
         for p in projects:
             fields[f"points_{p.code}"] = forms.IntegerField(
-                label=p.title, required=False, min_value=0, max_value=process.max_points_per_project, initial=0)
+                label=p.title, required=False, min_value=0, max_value=process.max_points_per_project, initial=0,
+                help_text=money(p.cost, process.currency))
     else:
         choices = [("", "—")] + [(p.code, p.title) for p in projects]
         limit = process.max_projects or len(projects)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -62,6 +62,10 @@ def rule_label(rule: str) -> str:
 
 def budget_image_path(instance, filename: str) -> str:
     return f"budgets/{instance.municipality_id}/{timezone.now():%Y%m%d%H%M%S%f}.{filename.rsplit('.', 1)[-1]}"
+
+
+def project_image_path(instance, filename: str) -> str:
+    return f"budgets/{instance.process_id}/projects/{timezone.now():%Y%m%d%H%M%S%f}.{filename.rsplit('.', 1)[-1]}"
 
 
 class Voters(models.TextChoices):
@@ -191,6 +195,14 @@ class Project(models.Model):
     feasibility = models.CharField(_("feasibility"), max_length=12, choices=Feasibility.choices,
                                    default=Feasibility.PENDING)
     feasibility_reason = models.TextField(_("public reason"), blank=True)
+    # Checked and re-encoded by ui.images as idea images are (budgets.services.project_review).
+    image = models.ImageField(_("image"), upload_to=project_image_path, blank=True)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True,
+                                 help_text=_("What the image shows, for people who cannot see it."))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
     selected = models.BooleanField(_("funded"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -202,6 +214,15 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("budgets:project", args=[self.process_id, self.code])
+
+    @property
+    def has_place(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class Channel(models.TextChoices):

@@ -23,6 +23,7 @@ def collect(user) -> dict:
         "projects_proposed": [{"process": p.process.title, "title": p.title, "description": p.description,
                                "cost": p.cost, "budget": budget(p),
                                "district": p.district.name if p.district else None,
+                               "latitude": p.latitude, "longitude": p.longitude,
                                "proposed_at": p.created_at.isoformat()}
                               for p in Project.objects.filter(proposed_by=user).select_related(
                                   "process", "district_budget", "district")],

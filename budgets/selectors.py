@@ -219,6 +219,13 @@ def project_sections(*, process: BudgetProcess) -> list[tuple[BudgetElection, li
         for election in process_elections(process)]
 
 
+def project_get(*, process: BudgetProcess, code: str) -> Project | None:
+    """One project of the process by its code, with what its public page shows: never a
+    count of its votes (those are only in process_outcome and the approved result)."""
+    return (Project.objects.filter(process=process, code=code)
+            .select_related("district", "district_budget__district", "idea").prefetch_related("updates").first())
+
+
 def elections_for_voter(*, process: BudgetProcess, user) -> list[BudgetElection]:
     """The elections a signed-in voter may vote in: the citywide one and their district's."""
     district_id = getattr(user, "district_id", None)

@@ -45,6 +45,35 @@ class ProjectSerializer(serializers.ModelSerializer):
                   "feasibility_reason"]
 
 
+class ProjectDetailSerializer(ProjectSerializer):
+    """One project's public page as data (budgets.views.project_detail): no vote counts;
+    `funded` is null until the council's result is public."""
+
+    url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="The project's page.")
+    image = serializers.SerializerMethodField()
+    idea = serializers.SerializerMethodField(help_text="The idea it came from, when that idea is public to you.")
+    funded = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "url", "image", "image_alt", "latitude", "longitude", "idea",
+                  "funded"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_image(self, project):
+        if not project.image:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(project.image.url) if request else project.image.url
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_idea(self, project):
+        return project.idea_id if self.context.get("idea_visible") else None
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_funded(self, project):
+        return project.selected if self.context.get("results_public") else None
+
+
 class ProposeSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label=_("Title"))
     description = serializers.CharField(allow_blank=True, required=False, default="")

@@ -94,7 +94,10 @@ def project_from_idea(*, process: BudgetProcess, idea, cost: int, actor) -> Proj
         raise ValidationError({"idea": _("This idea is already a project in this budget.")})
     project = project_propose(process=process, user=actor, title=idea.title[:200], description=idea.body,
                               cost=cost, district=idea.district, idea=idea)
-    url = reverse("budgets:detail", args=[process.pk]) + f"#project-{project.code}"
+    if idea.latitude is not None and idea.longitude is not None:
+        project.latitude, project.longitude = idea.latitude, idea.longitude
+        project.save(update_fields=["latitude", "longitude"])
+    url = project.get_absolute_url()
     tell_followers_live(
         idea_ids=[idea.pk], event="idea.project", payload=lambda _id: {"idea": idea.pk, "url": url},
         message=lambda _id: _("“%(title)s” is now a project in %(budget)s") % {"title": idea.title,
@@ -122,12 +125,40 @@ def project_update_post(*, project: Project, author, text: str, milestone: str =
 
 
 @transaction.atomic
-def project_review(*, project: Project, cost: int, feasibility: str, reason: str) -> Project:
+def project_review(*, project: Project, cost: int, feasibility: str, reason: str, image=None,
+                   remove_image: bool = False, image_alt: str | None = None, latitude=None, longitude=None,
+                   place: bool = False) -> Project:
+    """Staff's review of a project: cost, feasibility and its public reason; with `image` a
+    new picture (checked and stripped of metadata as idea images are), with `place` its
+    latitude and longitude (both or neither)."""
+    from ui.images import clean_image
+
+    errors = {}
     if feasibility == Feasibility.NOT_FEASIBLE and not reason.strip():
-        raise ValidationError({"feasibility_reason": _("Explain publicly why the project is not feasible.")})
+        errors["feasibility_reason"] = _("Explain publicly why the project is not feasible.")
+    if place and (latitude is None) != (longitude is None):
+        errors["latitude"] = _("Give both latitude and longitude, or neither.")
+    clean = None
+    if image is not None:
+        try:
+            clean = clean_image(image)
+        except ValidationError as exc:
+            errors["image"] = exc.messages
+    if image_alt is not None:
+        project.image_alt = image_alt.strip()
+    if (clean is not None or (project.image and not remove_image)) and not project.image_alt:
+        errors["image_alt"] = _("Say what the image shows, for people who cannot see it.")
+    if errors:
+        raise ValidationError(errors)
     project.cost = cost
     project.feasibility = feasibility
     project.feasibility_reason = reason.strip()
+    if place:
+        project.latitude, project.longitude = latitude, longitude
+    if clean is not None:
+        project.image.save(f"image.{clean.extension}", clean.content, save=False)
+    elif remove_image:
+        project.image = ""
     project.full_clean()
     frozen.check_save(project)  # after an approved result: cost and feasibility are frozen
     project.save()

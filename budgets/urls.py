@@ -10,6 +10,8 @@ urlpatterns = [
     path("setup/new/", setup_views.setup_new, name="setup-new"),
     path("<int:pk>/setup/check/", setup_views.setup_check, name="setup-check"),
     path("<int:pk>/setup/<slug:step>/", setup_views.setup_step, name="setup"),
+    # By the project's code (its number on the ballot and in exports), which may hold a "/".
+    path("<int:pk>/projects/<path:code>/", views.project_detail, name="project"),
     path("<int:pk>/propose/", views.propose, name="propose"),
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/vote/code/", views.vote_with_code, name="vote-code"),

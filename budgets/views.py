@@ -31,7 +31,7 @@ from . import (
     signing,
     voting_codes,
 )
-from .elections import election_default, election_get, process_elections
+from .elections import BudgetElection, election_default, election_get, process_elections
 from .forms import (
     BoxPrepareForm,
     CodeForm,
@@ -109,6 +109,28 @@ def process_detail(request, pk: int):
         "check": check,
     }
     return render(request, "budgets/detail.html", context)
+
+
+@require_safe
+def project_detail(request, pk: int, code: str):
+    """A project's public page: what it is, costs and where, staff's assessment, the idea it
+    came from, and the way to the ballot while voting is open. No vote counts: whether it
+    was funded shows only once the council's result is public."""
+    process = _process(request, pk)
+    project = selectors.project_get(process=process, code=code)
+    if project is None:
+        raise Http404
+    user = request.user
+    election = BudgetElection(process, project.district_budget)
+    idea = project.idea if project.idea_id and user.has_perm("ideas.view_idea", project.idea) else None
+    return render(request, "budgets/project.html", {
+        "process": process, "project": project, "election": election, "idea": idea,
+        "several": len(process_elections(process)) > 1,
+        "voting": process.phase == Phase.VOTING,
+        "voted_on": selectors.voter_participations(process=process, user=user).get(election.key),
+        "result_public": process.results_public and hasattr(process, "result"),
+        "can_review_projects": user.has_perm("budgets.review_project", process),
+    })
 
 
 @login_required
@@ -335,17 +357,19 @@ def project_review(request, pk: int):
     project = get_object_or_404(Project.objects.select_related("process__municipality"), pk=pk)
     if not request.user.has_perm("budgets.review_project", project.process):
         raise PermissionDenied
-    form = ReviewForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    form = ReviewForm(request.POST or None, request.FILES or None, instance=Project.objects.get(pk=project.pk))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.project_review(project=project, cost=form.cleaned_data["cost"],
-                                    feasibility=form.cleaned_data["feasibility"],
-                                    reason=form.cleaned_data["feasibility_reason"])
+            services.project_review(project=project, cost=data["cost"], feasibility=data["feasibility"],
+                                    reason=data["feasibility_reason"], image=data.get("image"),
+                                    remove_image=data.get("remove_image", False), image_alt=data["image_alt"],
+                                    latitude=data["latitude"], longitude=data["longitude"], place=True)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
             messages.success(request, _("The review is saved and shown on the project."))
-            return redirect("budgets:detail", pk=project.process_id)
+            return redirect(project)
     return render(request, "budgets/review.html", {"project": project, "form": form})
 
 

@@ -16,4 +16,10 @@ class DinnersConfig(AppConfig):
         from . import personal_data as dinners_personal_data
 
         personal_data.register("dinners", dinners_personal_data.collect)
+
+        from accounts import activity
+
+        from . import activity as dinners_activity
+
+        activity.register("dinners", dinners_activity.sections)
         personal_data.register_eraser(dinners_personal_data.erase)

@@ -15,3 +15,9 @@ class IdeasConfig(AppConfig):
         from . import personal_data as ideas_personal_data
 
         personal_data.register("ideas", ideas_personal_data.collect)
+
+        from accounts import activity
+
+        from . import activity as ideas_activity
+
+        activity.register("ideas", ideas_activity.sections)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from . import activity, selectors, services
 from . import census as census_service
-from . import selectors, services
 from .forms import CensusUploadForm, DeleteAccountForm, ProfileForm
 
 
@@ -33,6 +33,7 @@ def profile(request):
         return response
     return render(request, "accounts/profile.html", {
         "form": form, "verification": getattr(request.user, "verification", None),
+        "activity": activity.sections(request.user),
         "eid_apps": selectors.eid_apps(municipality=request.user.municipality or request.municipality)})
 
 

@@ -222,6 +222,8 @@ PAGES = table(
     # Participatory budgets
     ("budget-list",           lambda t: "/budgets/",                                              200,   200,   200,   200,   200,   None),
     ("budget",                lambda t: f"/budgets/{voting(t)}/",                                 200,   200,   200,   200,   200,   None),
+    ("budget-project",        lambda t: f"/budgets/{voting(t)}/projects/T1/",                     200,   200,   200,   200,   200,   None),
+    ("budget-project-built",  lambda t: t.o("built_project").get_absolute_url(),                  200,   200,   200,   200,   200,   None),
     ("budget-proposals",      lambda t: f"/budgets/{t.process('proposals').pk}/propose/",         LOGIN, 200,   200,   200,   200,   None),
     ("ballot",                lambda t: f"/budgets/{voting(t)}/vote/",                            LOGIN, 200,   200,   200,   200,   None),
     ("ballot-with-errors",    lambda t: f"/budgets/{voting(t)}/vote/",                            LOGIN, 200,   200,   200,   200,   "empty"),

@@ -140,6 +140,8 @@ DOWNLOADED = {
         "idea": "withheld: the idea staff made it from (in ideas.ideas when it is theirs)",
         "feasibility": "withheld: staff's review", "feasibility_reason": "withheld: staff's review",
         "selected": "withheld: the public result",
+        "latitude": "budgets.projects_proposed", "longitude": "budgets.projects_proposed",
+        "image": "withheld: the picture staff add in their review", "image_alt": "withheld: staff's review",
     }),
     "budgets.Participation": ("user", {
         "process": "budgets.took_part_in", "channel": "budgets.took_part_in",

@@ -228,6 +228,8 @@ PAGES: dict[str, Route] = {
     # Budgets: each route on the process in the phase where it is used
     "budgets:list": Route(expected=expect(200)),
     "budgets:detail": Route(expected=expect(200), kwargs=process("voting")),
+    "budgets:project": Route(expected=expect(200), kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk,
+                                                                     "code": "T1"}),
     "budgets:propose": Route(expected=expect(200, anonymous=LOGIN), kwargs=process("proposals")),
     "budgets:vote": Route(expected=expect(200, anonymous=LOGIN, outsider=403), kwargs=process("voting")),
     "budgets:vote-code": Route(expected=expect(200), kwargs=process("voting")),
@@ -399,6 +401,8 @@ API: dict[str, Route] = {
         data=lambda w: {"decision": "approved"}),
     "GET /api/v1/budgets/{id}/export.pb": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
     "GET /api/v1/budgets/{id}/projects/": Route(expected=expect(200), kwargs=process("voting")),
+    "GET /api/v1/budgets/{id}/projects/{code}/": Route(
+        expected=expect(200), kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk, "code": "T1"}),
     "POST /api/v1/budgets/{id}/projects/": Route(expected=expect(201, anonymous=403), kwargs=process("proposals"),
                                                  data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/budgets/{id}/result/": Route(expected=expect(200), kwargs=process("results")),
