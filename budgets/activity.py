@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from accounts.activity import LIMIT, Entry, Section, section
 
+from .models import Participation
+
 
 def sections(user) -> list[Section]:
-    from .models import Participation
-
     rows = (Participation.objects.filter(user=user).select_related("process", "district_budget")
             .only("voted_on", "process__id", "process__title", "district_budget__name")
             .order_by("-voted_on", "-pk"))

@@ -19,6 +19,7 @@ from restapi.renderers import SafeJSONRenderer
 from . import ballotbox, results, selectors, services, setup
 from .elections import election_default, election_get
 from .models import BudgetProcess, rule_label
+from .pabulib import process_export
 from .serializers import (
     BallotSerializer,
     CouncilSerializer,
@@ -299,8 +300,6 @@ class BudgetViewSet(viewsets.GenericViewSet):
         """One election's anonymous ballots in pabulib format (one file per election, as
         pabulib has: ?district=<slug> for a district budget), once the result is published
         (before that, for the council reviewing it)."""
-        from .pabulib import process_export
-
         process = self.get_object()
         if not selectors.results_visible(process=process, user=request.user):
             raise PermissionDenied

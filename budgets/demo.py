@@ -13,11 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Country, Language, Municipality
-from accounts.services import municipality_upsert
+from accounts.services import membership_grant, municipality_upsert
 
 from . import ballotbox, phases, results, selectors, services, voting_codes
 from .elections import BudgetElection
 from .models import BudgetProcess, DistrictBudget, Phase, Project
+from .pabulib import process_import
 
 AARHUS_PROJECTS = [
     ("Legeplads i Gellerupparken", 450_000), ("Lys på stien langs Brabrand Sø", 300_000),
@@ -197,8 +198,6 @@ def seed() -> list[str]:
             results_date=F("results_date") - shift)
         phases.phase_set(process=bergen_process, phase=Phase.COUNCIL_REVIEW)
         council = User.objects.get(email="council@example.dk")
-        from accounts.services import membership_grant
-
         membership_grant(user=council, municipality=bergen, role="council")
         ballotbox.box_open(process=bergen_process, member=council,
                            shares=[f"{s.index} {s.words()}" for s in shares[:2]])
@@ -223,7 +222,5 @@ def _assen() -> list[str]:
     existing.exclude(municipality=assen).update(municipality=assen)
     if existing.exists():
         return []
-    from .pabulib import process_import
-
     imported = process_import(source=source, municipality=assen, title="Assen 2024 (pabulib, imported)")
     return [f"Budget: {imported.title} imported ({selectors.counted_total(process=imported)} ballots)"]

@@ -4,7 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .ballots import money
-from .models import BallotType, CouncilDecision, DistrictBudget, Project, ProjectUpdate
+from .models import (
+    BallotType,
+    BudgetProcess,
+    CouncilDecision,
+    DistrictBudget,
+    Project,
+    ProjectUpdate,
+)
+from .setup import CURRENCIES, STEP_FIELDS
 
 
 class ProposeForm(forms.ModelForm):
@@ -240,9 +248,6 @@ class SetupForm(forms.ModelForm):
 def setup_form_class(step: str):
     """The form of one set-up step: the model's fields of that step (budgets.setup), which
     the API's serializer takes too; what is wrong is said by the service."""
-    from .models import BudgetProcess
-    from .setup import CURRENCIES, STEP_FIELDS
-
     widgets = {
         "description": forms.Textarea(attrs={"rows": 6}),
         "currency": forms.Select(choices=CURRENCIES),

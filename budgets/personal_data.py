@@ -7,10 +7,10 @@ updates."""
 
 from django.db.models import Q
 
+from .models import CouncilReview, PaperBallot, Participation, Project, ProjectUpdate, Result
+
 
 def collect(user) -> dict:
-    from .models import CouncilReview, PaperBallot, Participation, Project, ProjectUpdate, Result
-
     def budget(row) -> str:
         return row.district_budget.name if row.district_budget else "citywide"
 

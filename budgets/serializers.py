@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .elections import process_elections
 from .models import BudgetProcess, CouncilDecision, Project, Result
+from .setup import STEP_FIELDS
 
 
 class ElectionSerializer(serializers.Serializer):
@@ -29,8 +31,6 @@ class ProcessSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ElectionSerializer(many=True))
     def get_elections(self, process):
-        from .elections import process_elections
-
         return ElectionSerializer(process_elections(process), many=True).data
 
 
@@ -197,8 +197,6 @@ class CouncilSerializer(serializers.Serializer):
 
 
 def _setup_fields() -> list[str]:
-    from .setup import STEP_FIELDS
-
     return [name for names in STEP_FIELDS.values() for name in names]
 
 

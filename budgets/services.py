@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ideas.services.events import tell_followers_live
+from ui.images import clean_image
 
 from . import eligibility, events, frozen, sealing, secrecy
 from .ballots import clean_ballot
@@ -131,8 +132,6 @@ def project_review(*, project: Project, cost: int, feasibility: str, reason: str
     """Staff's review of a project: cost, feasibility and its public reason; with `image` a
     new picture (checked and stripped of metadata as idea images are), with `place` its
     latitude and longitude (both or neither)."""
-    from ui.images import clean_image
-
     errors = {}
     if feasibility == Feasibility.NOT_FEASIBLE and not reason.strip():
         errors["feasibility_reason"] = _("Explain publicly why the project is not feasible.")

@@ -23,9 +23,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ui.images import clean_image
+
 from . import services
 from .models import BallotType, BudgetProcess, DistrictBudget, TallyRule
 from .selectors import ballot_context_forget
+from .tally import Election, tally
+from .tally import Project as TallyProject
 
 STEPS = ["basics", "ballot", "eligibility", "tally", "timeline"]
 STEP_TITLES = {
@@ -188,8 +192,6 @@ def _refuse_unless_draft(process: BudgetProcess) -> None:
 
 def _store_image(process: BudgetProcess, image) -> None:
     """Checked and re-encoded as idea images are (ui.images), so no metadata is published."""
-    from ui.images import clean_image
-
     try:
         clean = clean_image(image)
     except ValidationError as exc:
@@ -319,9 +321,6 @@ def tally_example() -> dict:
     """A small election counted by both rules with the tally engine itself, so the page's
     example cannot say something the count would not do: 10 voters, 100 to spend, four
     projects of 30; six voters want A, B and C, four want D."""
-    from .tally import Election, tally
-    from .tally import Project as TallyProject
-
     projects = [("A", 30), ("B", 30), ("C", 30), ("D", 30)]
     election = Election(meta={"budget": "100", "vote_type": "approval"},
                         projects=[TallyProject(code, cost) for code, cost in projects],

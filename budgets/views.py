@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import mfa
+from ideas.selectors import idea_get
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.spreadsheets import csv_writer
@@ -32,6 +33,7 @@ from . import (
     voting_codes,
 )
 from .elections import BudgetElection, election_default, election_get, process_elections
+from .exports import as_csv, as_xlsx, result_rows
 from .forms import (
     BoxPrepareForm,
     CodeForm,
@@ -506,8 +508,6 @@ def project_from_idea(request, pk: int):
         raise PermissionDenied
     form = FromIdeaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from ideas.selectors import idea_get
-
         idea = idea_get(pk=form.cleaned_data["idea"])
         if idea is None or not request.user.has_perm("ideas.change_status", idea):
             form.add_error("idea", _("There is no such idea in this municipality."))
@@ -525,8 +525,6 @@ def project_from_idea(request, pk: int):
 
 @require_safe
 def result_export(request, pk: int, fmt: str):
-    from .exports import as_csv, as_xlsx, result_rows
-
     process = _process(request, pk)
     if not selectors.results_visible(process=process, user=request.user):
         raise PermissionDenied

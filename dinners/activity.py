@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from accounts.activity import LIMIT, Entry, Section, section
 
+from .models import ACTIVE_SEAT, Dinner, Seat
+
 
 def sections(user) -> list[Section]:
-    from .models import ACTIVE_SEAT, Dinner, Seat
-
     def when(dinner) -> str:
         return date_format(localtime(dinner.starts_at), "DATETIME_FORMAT")
 

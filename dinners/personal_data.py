@@ -1,10 +1,11 @@
 """What the dinners app holds about a person, and what goes when their account goes."""
 from __future__ import annotations
 
+from .models import Dinner, DinnerStatus, MatchRequest, Report, Seat, SeatStatus
+from .services import dinner_cancel, seat_cancel
+
 
 def collect(user) -> dict:
-    from .models import Dinner, MatchRequest, Report, Seat
-
     def when(value):
         return value.isoformat() if value else None
 
@@ -35,9 +36,6 @@ def erase(user) -> None:
     upcoming ones are cancelled, with the guests told; the person's seats are given up so the
     waiting list moves up."""
     from django.utils import timezone
-
-    from .models import Dinner, DinnerStatus, Seat, SeatStatus
-    from .services import dinner_cancel, seat_cancel
 
     for dinner in Dinner.objects.filter(host=user, status__in=[DinnerStatus.PENDING, DinnerStatus.APPROVED],
                                         starts_at__gt=timezone.now()):

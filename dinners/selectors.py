@@ -6,7 +6,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.rules import is_moderator, is_staff_member
+from ideas.models import Status
 
+from . import matching
 from .models import (
     Dinner,
     DinnerStatus,
@@ -149,8 +151,6 @@ def pending_dinners(*, municipality) -> QuerySet[Dinner]:
 
 def matching_plan_rows(*, programme: Programme) -> list[dict]:
     """The plan staff look at before sending it: each table with who would come and how mixed it is."""
-    from . import matching
-
     year = timezone.localdate().year
     dinners = list(with_seat_counts(Dinner.objects.filter(programme=programme, status=DinnerStatus.APPROVED))
                    .select_related("district", "host").order_by("starts_at", "pk"))
@@ -173,8 +173,6 @@ def matching_plan_rows(*, programme: Programme) -> list[dict]:
 
 def overview(*, municipality, programme: Programme | None = None) -> dict:
     """Staff overview per district and venue type, aggregated by the database; no personal data."""
-    from ideas.models import Status
-
     dinners = Dinner.objects.filter(programme__municipality=municipality)
     if programme is not None:
         dinners = dinners.filter(programme=programme)

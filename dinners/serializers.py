@@ -3,7 +3,10 @@ adds the address and is used only after `dinners.view_address` said yes."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.models import District
+
 from .models import Dinner, GuidingQuestion, Language, MatchRequest, Programme, Seat, VenueType
+from .selectors import free_open_seats
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -41,8 +44,6 @@ class DinnerSerializer(serializers.ModelSerializer):
                   "diets", "language"]
 
     def get_free_seats(self, dinner) -> int:
-        from .selectors import free_open_seats
-
         return free_open_seats(dinner) if dinner.is_bookable else 0
 
 
@@ -67,8 +68,6 @@ class DinnerWriteSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False)
 
     def validate_district(self, value):
-        from accounts.models import District
-
         district = District.objects.filter(pk=value).first()
         if district is None:
             raise serializers.ValidationError(_("Choose one of the programme's districts."))

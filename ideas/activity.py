@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from accounts.activity import LIMIT, Entry, Section, section
 
+from .models import Follow, Idea, Support, Visibility
+
 
 def sections(user) -> list[Section]:
-    from .models import Follow, Idea, Support, Visibility
-
     def entry(idea, note: str = "") -> Entry:
         return Entry(title=idea.title, url=reverse("ideas:detail", args=[idea.pk]), note=note)
 

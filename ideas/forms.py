@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ui.forms import FilterForm
 
 from .models import Campaign, Category, Comment, FlagReason, Idea, IdeaSettings, Source, Status
-from .selectors import campaign_list_open, category_list
+from .selectors import campaign_list, campaign_list_open, category_list
 from .services.campaigns import CAMPAIGN_FIELDS, MODERATION_SETTINGS_FIELDS
 
 
@@ -144,8 +144,6 @@ class SearchForm(FilterForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import campaign_list
-
         self.fields["campaign"].queryset = campaign_list(municipality=municipality)
         self.fields["category"].queryset = category_list(municipality=municipality)
         self.fields["district"].queryset = municipality.districts.all()

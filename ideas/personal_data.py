@@ -1,10 +1,10 @@
 """What the ideas app holds about a person, for their data download."""
 from __future__ import annotations
 
+from .models import Comment, Flag, Follow, Idea, ModerationEvent, StatusChange, Support
+
 
 def collect(user) -> dict:
-    from .models import Comment, Flag, Follow, Idea, ModerationEvent, StatusChange, Support
-
     return {
         "ideas": [
             {"id": i.pk, "title": i.title, "text": i.body, "status": i.status,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Value
 
+from .models import Idea
+
 SEARCH_CONFIG = {"da": "danish", "nb": "norwegian", "en": "english"}
 
 
@@ -28,8 +30,6 @@ def index_ideas(queryset) -> None:
     """Recompute the search vectors of the given ideas (idempotent)."""
     if not is_postgres():
         return
-    from .models import Idea
-
     for municipality_id, language in queryset.values_list("municipality_id", "municipality__default_language").distinct():
         config = SEARCH_CONFIG.get(language, "simple")
         Idea.objects.filter(pk__in=queryset.filter(municipality_id=municipality_id).values("pk")).update(

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import District
+from ui.images import clean_image
 from ui.markdown import render_markdown
 
 from .. import search
@@ -46,8 +47,6 @@ def idea_submit(
     Ideas from citizens are marked as citizen-initiated from the start. Under
     pre-moderation they wait for a moderator; under post-moderation they are published at once.
     """
-    from ui.images import clean_image
-
     if submission_key is not None:
         earlier = Idea.objects.filter(author=author, submission_key=submission_key).first()
         if earlier is not None:

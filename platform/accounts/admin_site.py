@@ -10,17 +10,18 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from . import mfa
+
 
 class AdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
-        from . import mfa
-
         return super().has_permission(request) and mfa.has_second_factor(request.user)
 
     def login(self, request, extra_context=None):
         """Never Django's own password form: allauth's sign-in asks for the second factor
         (allauth's `secure_admin_login`), and an operator without one is sent to set it up."""
-        from . import mfa
+        # Lazily: this module is loaded with INSTALLED_APPS (the admin's site class), before the
+        # models that the middleware's module imports exist.
         from .middleware import SecondFactorMiddleware
 
         next_url = request.GET.get(REDIRECT_FIELD_NAME, "")

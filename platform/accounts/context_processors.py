@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from . import mfa
+from .middleware import SecondFactorMiddleware
 from .selectors import municipality_list
 
 
@@ -25,9 +27,6 @@ def municipality(request) -> dict:
 def second_factor(request) -> dict:
     """For the two-factor pages (evaluated only where a template uses it): whether the person's
     role needs a second factor they lack, and the page they were sent from to set one up."""
-    from . import mfa
-    from .middleware import SecondFactorMiddleware
-
     user = getattr(request, "user", None)
     session = getattr(request, "session", None)
     privileged = SimpleLazyObject(lambda: bool(user is not None and mfa.is_privileged(user)))

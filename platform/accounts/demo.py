@@ -2,6 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from accounts import census
 from accounts.models import Country, Language, Role
 from accounts.services import membership_grant, municipality_upsert
 
@@ -73,8 +74,6 @@ def _seed_identity(municipalities: dict) -> list[str]:
     import secrets
 
     from django.conf import settings
-
-    from accounts import census
 
     for slug, residents in DEMO_RESIDENTS.items():
         rows = "\n".join(f"{person},{year},{district}" for person, year, district in residents)

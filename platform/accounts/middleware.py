@@ -5,6 +5,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
+from . import mfa
+from .selectors import municipality_default, municipality_get
+
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
@@ -64,8 +67,6 @@ class LanguageMiddleware:
 
 
 def _current_municipality(request):
-    from .selectors import municipality_default, municipality_get
-
     slug = request.session.get("municipality") if hasattr(request, "session") else None
     return (slug and municipality_get(slug=slug)) or municipality_default()
 
@@ -99,8 +100,6 @@ class SecondFactorMiddleware:
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
         from django.shortcuts import redirect
-
-        from . import mfa
 
         if not isinstance(exception, PermissionDenied | Http404) or request.path.startswith("/api/"):
             return None

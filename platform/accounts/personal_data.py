@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .models import Verification
+
 Collector = Callable[[Any], Any]
 _collectors: dict[str, Collector] = {}
 # Run before an account is deleted, for data that must not outlive it on rows that stay
@@ -74,8 +76,6 @@ def account_data(user) -> dict[str, Any]:
 
 
 def _verification(user) -> dict | None:
-    from .models import Verification
-
     found = Verification.objects.filter(user=user).first()
     if found is None:
         return None

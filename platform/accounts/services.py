@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import personal_data
 from .models import District, Membership, Municipality, Role
 
 User = get_user_model()
@@ -65,8 +66,6 @@ def user_delete(*, user) -> None:
 
     from django.conf import settings
     from django.contrib.sessions.models import Session
-
-    from . import personal_data
 
     if user.is_deleted_placeholder:
         raise ValueError("The deleted-user placeholder cannot be deleted.")

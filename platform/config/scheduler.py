@@ -13,6 +13,8 @@ import os
 import threading
 from datetime import datetime
 
+from config.celery import app
+
 logger = logging.getLogger(__name__)
 TICK_SECONDS = 30
 _started = False
@@ -21,8 +23,6 @@ _lock = threading.Lock()
 
 def due(last_runs: dict[str, datetime], now: datetime) -> list[str]:
     """The names of the schedule's entries due at `now`, given when each last ran."""
-    from config.celery import app
-
     names = []
     for name, entry in app.conf.beat_schedule.items():
         schedule = entry["schedule"]
@@ -39,8 +39,6 @@ def due(last_runs: dict[str, datetime], now: datetime) -> list[str]:
 def tick(last_runs: dict[str, datetime], now: datetime) -> list[str]:
     """Run every entry due at `now` (eagerly, in this thread); returns their names."""
     from django.db import close_old_connections
-
-    from config.celery import app
 
     names = due(last_runs, now)
     if names:
@@ -60,8 +58,6 @@ def tick(last_runs: dict[str, datetime], now: datetime) -> list[str]:
 
 
 def _loop(stop: threading.Event) -> None:
-    from config.celery import app
-
     last_runs = {name: app.now() for name in app.conf.beat_schedule}
     while not stop.wait(TICK_SECONDS):
         tick(last_runs, app.now())

@@ -15,13 +15,14 @@ from rest_framework.response import Response
 
 from accounts.models import Municipality
 from accounts.selectors import municipality_get
+from ideas import innovation_csv
 from ideas import selectors as idea_selectors
 from ideas import services as idea_services
 from ideas.models import Innovation
 from restapi.parsers import JSONParser
 from ui.numbers import whole_number
 
-from . import selectors
+from . import figures, selectors
 from .serializers import (
     BarometerSerializer,
     CoCreationProfileSerializer,
@@ -31,6 +32,7 @@ from .serializers import (
     InnovationCreateSerializer,
     InnovationSerializer,
 )
+from .views import innovation_rows
 
 MUNICIPALITY_PARAM = OpenApiParameter("municipality", str, required=True, description="Municipality slug")
 SELECTION_PARAMS = [
@@ -57,8 +59,6 @@ def _odds(result) -> dict:
 
 
 def barometer_json(report: dict, selection) -> dict:
-    from . import figures
-
     return {
         "n": report["n"], "weighted_n": report["weighted_n"], "citizen_role": report["citizen_role"],
         "outcomes": {v: {"with_citizens": r["with_citizens"], "without_citizens": r["without_citizens"],
@@ -139,10 +139,6 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["get"], url_path="export")
     def export_csv(self, request):
         import io
-
-        from ideas import innovation_csv
-
-        from .views import innovation_rows
 
         municipality = _municipality_param(request)
         _require(request, "ideas.view_innovations", municipality)

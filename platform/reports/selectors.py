@@ -27,6 +27,7 @@ from django.db.models import (
 
 from accounts.models import Country, Municipality
 from budgets.selectors import process_list
+from dinners.selectors import participation_figures
 from ideas.models import (
     Idea,
     Innovation,
@@ -157,8 +158,6 @@ class _Median(Aggregate):
 def dinner_figures(municipality: Municipality) -> dict:
     """Dinner guests (confirmed seats at dinners not cancelled) and the ideas harvested at
     dinners, for the participation funnel."""
-    from dinners.selectors import participation_figures
-
     return participation_figures(municipality=municipality)
 
 

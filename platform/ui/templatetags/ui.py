@@ -1,5 +1,7 @@
 from django import template
 
+from ui.markdown import render_markdown
+
 register = template.Library()
 
 INPUT_CLASSES = {
@@ -89,8 +91,6 @@ def badge(value, kind: str) -> str:
 
 @register.filter(name="markdown")
 def markdown_filter(text: str):
-    from ui.markdown import render_markdown
-
     return render_markdown(text or "")
 
 

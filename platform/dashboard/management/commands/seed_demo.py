@@ -8,17 +8,17 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import translation
 
+from accounts import demo as accounts_demo
+from budgets import demo as budgets_demo
+from dinners import demo as dinners_demo
+from ideas import demo as ideas_demo
+from reports import demo as reports_demo
+
 
 class Command(BaseCommand):
     help = "Create the demo municipalities, accounts and content (idempotent)."
 
     def handle(self, *args, **options):
-        from accounts import demo as accounts_demo
-        from budgets import demo as budgets_demo
-        from dinners import demo as dinners_demo
-        from ideas import demo as ideas_demo
-        from reports import demo as reports_demo
-
         # The demo's own notifications (status answers to demo accounts) are not sent.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
                 translation.override("en"), transaction.atomic():
