@@ -11,7 +11,7 @@ import pytest
 
 pytestmark = pytest.mark.slow_tier  # starts servers or processes
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, django
 from django.conf import settings

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 LAYERS: list[set[str]] = [
     {"config"},
     {"dashboard"},
@@ -111,7 +111,7 @@ def function_local_imports() -> list[str]:
     import ast
 
     found = []
-    for root in [ROOT / "ideas", ROOT / "budgets", ROOT / "dinners",
+    for root in [*(ROOT / p for p in PACKAGES if (ROOT / p).is_dir()),
                  *(p for p in (ROOT / "platform").iterdir() if p.is_dir())]:
         for path in root.rglob("*.py"):
             if "migrations" in path.parts or path.name == "apps.py":

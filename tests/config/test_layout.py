@@ -7,7 +7,7 @@ import pytest
 
 pytestmark = pytest.mark.slow_tier  # starts servers or processes
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_platform_folder_is_not_a_package():

@@ -19,7 +19,7 @@ from django.urls import path
 
 from config.logs import JSONFormatter, RequestIdFilter
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 # A page request looks up the municipality shown (its language is the page's default).
 pytestmark = pytest.mark.django_db
 view_log = logging.getLogger("hoest.tests.view")

@@ -1,7 +1,7 @@
 """The periodic jobs of Celery beat, run inside the web process in the embedded run mode.
 
 `./hoest serve` runs no Celery worker and no beat: tasks run eagerly in the request that
-queues them, and this thread runs the beat schedule (platform/config/celery.py), so phase
+queues them, and this thread runs the beat schedule (config/celery.py), so phase
 changes, reminders and the e-mail sweeps happen in the demo too. Each job runs eagerly
 (`Task.apply`) in this thread, one after another; they are idempotent, so a job that runs
 again after a restart is harmless. Production runs `celery beat` instead.

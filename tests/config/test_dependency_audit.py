@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.slow_tier  # starts servers or processes
 
-SCRIPT = Path(__file__).resolve().parents[3] / ".ci" / "audit_dependencies.py"
+SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "audit_dependencies.py"
 
 
 @pytest.fixture

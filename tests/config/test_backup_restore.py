@@ -14,7 +14,7 @@ import pytest
 
 from tests.services import DATABASE_URL, need_postgres
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.slow_tier]
 
 COUNT_ROWS = """

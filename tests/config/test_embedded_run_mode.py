@@ -12,11 +12,11 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.asgi_server import serve_asgi
-from tests.platform.config.test_settings import run
+from tests.config.test_settings import run
 
 pytestmark = pytest.mark.slow_tier  # starts servers or processes
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def png_bytes() -> bytes:
