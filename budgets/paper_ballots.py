@@ -69,6 +69,12 @@ def paper_ballot_confirm(*, paper: PaperBallot, staff) -> None:
     # hash refuses it if the code has voted there since the paper was typed in.
     identity = eligibility.census_identity(paper.voter_person_key) if paper.voter_person_key else f"paper:{uuid.uuid4()}"
     scope = BudgetElection(paper.process, district_budget).hash_scope
+    if paper.voter_person_key:
+        # Every channel takes the person's letter code before the ballot's unique voter hash
+        # (services.ballot_cast does too): in one order, a code ballot cast at the same
+        # moment waits for this one instead of deadlocking with it.
+        list(VotingCode.objects.select_for_update().filter(process=paper.process, person_key=paper.voter_person_key)
+             .order_by("pk").values_list("pk", flat=True))
     try:
         with transaction.atomic():
             Ballot.objects.create(process=paper.process, district_budget=district_budget,

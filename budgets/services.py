@@ -288,7 +288,9 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
             person, district = entry.person_key, entry.district_id
             # The person's letter code, locked: a ballot by code (which claims it) and this
             # one cannot pass each other, and one who voted by letter is told so.
-            if VotingCode.objects.select_for_update().filter(process=process, person_key=person, used=True).exists():
+            letter = (VotingCode.objects.select_for_update().filter(process=process, person_key=person)
+                      .order_by("pk").values_list("used", flat=True))
+            if any(letter):
                 raise ValidationError(_("You have already voted with the code in your letter; your e-ID cannot "
                                         "cast a second ballot."))
             identity = eligibility.census_identity(person)

@@ -85,6 +85,7 @@ def test_the_run_command_runs_tasks_eagerly_and_the_periodic_jobs_in_process():
     assert run(code.replace("'1'", "'0'")).stdout.strip().splitlines()[-1] == "False"
 
 
+@pytest.mark.django_db  # each tick closes worn-out database connections, as Django's requests do
 def test_the_scheduler_runs_each_job_when_it_is_due():
     from config import scheduler
     from config.celery import app
