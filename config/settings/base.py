@@ -9,7 +9,7 @@ import environ
 import redis
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parents[3]
+BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
