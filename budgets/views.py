@@ -397,7 +397,7 @@ def codes(request, pk: int):
     process = _process(request, pk)
     if not request.user.has_perm("budgets.generate_codes", process):
         raise PermissionDenied
-    action = next((name for name in ("census", "letter_text", "returned") if name in request.POST), "batch")
+    action = next((name for name in ("census", "letter_text", "returned", "count") if name in request.POST), "")
     if request.method == "POST" and action == "census":
         try:
             made = voting_codes.codes_for_census(process=process)
@@ -428,8 +428,8 @@ def codes(request, pk: int):
         else:
             messages.success(request, _("The letter is marked as returned: its code can no longer be used to vote."))
             return redirect(reverse("budgets:codes", args=[process.pk]) + "#returned-letters")
-    form = CodesForm(request.POST if action == "batch" else None, process=process)
-    if action == "batch" and request.method == "POST" and form.is_valid():
+    form = CodesForm(request.POST if action == "count" else None, process=process)
+    if action == "count" and form.is_valid():
         generated = voting_codes.codes_generate(process=process, **form.cleaned_data)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="voting-codes-{process.pk}.csv"'

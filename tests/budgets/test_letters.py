@@ -107,6 +107,7 @@ def test_staff_write_the_letters_text_and_it_is_printed(staff_client, municipali
     url = reverse("budgets:codes", args=[census_process.pk])
     page = staff_client.get(url).content.decode()
     assert "You can help decide which projects Aarhus Kommune carries out" in page  # the default, to edit
+    assert "There is a problem" not in page  # no form is judged before it is sent
 
     response = staff_client.post(url, {"letter-letter_text": "Stem om legepladsen i Viby før 1. juni.",
                                        "letter_text": "1"})
