@@ -124,6 +124,20 @@ class CodesForm(forms.Form):
             del self.fields["district"]
 
 
+class LetterTextForm(forms.Form):
+    letter_text = forms.CharField(
+        label=_("Text of the letters"), required=False, max_length=1500, widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("What the vote is about, the deadline, how to vote online with the code or with e-ID, and "
+                    "where to vote on paper. The municipality's name, the code, the district and the address to "
+                    "vote at are printed with it. Empty: the default text."))
+
+
+class ReturnedLetterForm(forms.Form):
+    code = forms.CharField(label=_("Code on the returned letter"), max_length=40,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                           help_text=_("As printed on the letter, for example ABCD-EFGH-JKLM-NPQR."))
+
+
 class CouncilForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=CouncilDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -253,6 +267,7 @@ def setup_form_class(step: str):
         "currency": forms.Select(choices=CURRENCIES),
         "ballot_type": forms.RadioSelect,
         "tally_rule": forms.RadioSelect,
+        "voters": forms.RadioSelect,
     }
     for name in STEP_FIELDS["timeline"]:
         widgets[name] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -264,6 +279,7 @@ def setup_form_class(step: str):
         "help_texts": {"citywide": _("Off when the budget has only district budgets."),
                        "total_budget": _("In whole units of the currency. Zero when there is no citywide budget."),
                        "min_age": _("0: no minimum age."),
+                       "residents_only": _("Only for a vote by accounts: in a census vote, the census decides."),
                        "spending_limit": _("Knapsack only. Empty: the whole budget. District budgets have their "
                                            "own limits.")},
     })

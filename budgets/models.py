@@ -101,6 +101,9 @@ class BudgetProcess(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), default=0)
     voters = models.CharField(_("who may vote"), max_length=10, choices=Voters.choices, default=Voters.ACCOUNTS)
     residents_only = models.BooleanField(_("only residents of the municipality may vote online"), default=True)
+    #: What the census letters say besides the code (budgets.letters); empty: the default
+    #: text in the language the letters are made in.
+    letter_text = models.TextField(_("text of the letters"), blank=True, max_length=1500)
     allow_revote = models.BooleanField(_("a new ballot replaces the earlier one until voting closes"), default=True)
     citywide = models.BooleanField(
         _("a citywide budget"), default=True,
@@ -383,6 +386,8 @@ class VotingCode(models.Model):
     #: the census person the code was made for (accounts.census.person_key), or empty for a
     #: code made without the census: one code per person per process
     person_key = models.CharField(max_length=64, blank=True, default="")
+    #: when staff marked its letter as returned undeliverable: the code is void from then on
+    returned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -30,6 +30,7 @@ from .models import (
     Phase,
     PhaseChange,
     Project,
+    VotingCode,
 )
 from .tally import Election, outcome_stats, pairwise, tally
 from .tally import Project as TallyProject
@@ -264,6 +265,14 @@ def counted_total(*, process: BudgetProcess) -> int:
 
 def ballot_box(*, process: BudgetProcess) -> BallotBox | None:
     return BallotBox.objects.filter(process=process).prefetch_related("holders").first()
+
+
+def voting_code_counts(*, process: BudgetProcess) -> dict:
+    """The codes made for a process, how many have voted and how many letters came back, in one query."""
+    return VotingCode.objects.filter(process=process).aggregate(
+        made=Count("pk"), used=Count("pk", filter=Q(used=True)),
+        returned=Count("pk", filter=Q(returned_at__isnull=False)),
+        census=Count("pk", filter=~Q(person_key="")))
 
 
 def turnout(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict:

@@ -26,8 +26,9 @@ class ProcessSerializer(serializers.ModelSerializer):
         model = BudgetProcess
         fields = ["id", "municipality", "title", "description", "currency", "total_budget", "tally_rule",
                   "ballot_type", "min_projects", "max_projects", "spending_limit", "points",
-                  "max_points_per_project", "min_age", "allow_revote", "phase", "proposals_start",
-                  "review_start", "voting_start", "voting_end", "results_date", "citywide", "draft", "elections"]
+                  "max_points_per_project", "min_age", "voters", "residents_only", "allow_revote", "phase",
+                  "proposals_start", "review_start", "voting_start", "voting_end", "results_date", "citywide", "draft",
+                  "elections"]
 
     @extend_schema_field(ElectionSerializer(many=True))
     def get_elections(self, process):

@@ -262,7 +262,8 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
         district = getattr(user, "district_id", None)
         if code:
             hashed = secrecy.code_hash(code)
-            codes = VotingCode.objects.filter(process=process, code_hash=hashed)
+            # A returned letter's code is void (voting_codes.code_return): it claims nothing.
+            codes = VotingCode.objects.filter(process=process, code_hash=hashed, returned_at__isnull=True)
             # A census letter's code: the census of today decides the district (and whether the
             # person may vote at all), not the district printed on the letter.
             person = codes.values_list("person_key", flat=True).first()
@@ -277,6 +278,10 @@ def ballot_cast(*, process: BudgetProcess, choice: dict, user=None, code: str = 
             else:
                 claimed = codes.update(used=True)
             if not claimed:
+                if VotingCode.objects.filter(code_hash=hashed, process=process, returned_at__isnull=False).exists():
+                    raise ValidationError({"code": _("This voting code is void: its letter was returned to the "
+                                                     "municipality. Vote with e-ID or on paper at a citizen service "
+                                                     "centre.")})
                 if election.district_budget is not None and VotingCode.objects.filter(code_hash=hashed,
                                                                                       process=process).exists():
                     raise ValidationError({"code": _("This voting code is for another district.")})

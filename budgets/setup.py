@@ -23,10 +23,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import census
 from ui.images import clean_image
 
 from . import services
-from .models import BallotType, BudgetProcess, DistrictBudget, TallyRule
+from .models import BallotType, BudgetProcess, DistrictBudget, TallyRule, Voters
 from .selectors import ballot_context_forget
 from .tally import Election, tally
 from .tally import Project as TallyProject
@@ -43,7 +44,7 @@ STEP_FIELDS = {
     "basics": ["title", "description", "image_alt", "currency", "citywide", "total_budget"],
     "ballot": ["ballot_type", "min_projects", "max_projects", "spending_limit", "points",
                "max_points_per_project", "allow_revote"],
-    "eligibility": ["min_age", "residents_only"],
+    "eligibility": ["voters", "min_age", "residents_only"],
     "tally": ["tally_rule"],
     "timeline": ["proposals_start", "review_start", "voting_start", "voting_end", "results_date"],
 }
@@ -122,6 +123,8 @@ def step_errors(process: BudgetProcess, step: str) -> dict[str, list[str]]:
                 add("max_projects", _("A ranking cannot have fewer places than the fewest projects to rank "
                                       "(%(n)s).") % {"n": p.min_projects})
     elif step == "eligibility":
+        if p.voters not in Voters.values:
+            add("voters", _("Choose who may vote."))
         if p.min_age > MAX_AGE:
             add("min_age", _("Give a minimum age between 0 and %(n)s.") % {"n": MAX_AGE})
     elif step == "tally":
@@ -309,11 +312,11 @@ def _group(found: list[Problem]) -> dict[str, list[str]]:
     return grouped
 
 
-def identity_requirements(process: BudgetProcess) -> list:
-    """Eligibility beyond age and residence: proof of identity (e-ID), a census list, voting
-    codes by letter. Built in accounts as its own part of issue 16; this is the place the
-    eligibility step will show and save them. Until then: nothing to choose."""
-    return []
+def census_status(process: BudgetProcess) -> dict:
+    """The municipality's census as the eligibility step shows it (accounts.census): how
+    many residents, per district, when it was uploaded. A census process's letters and
+    votes are made from it; it is uploaded on its own page, and may come after publishing."""
+    return census.census_summary(municipality=process.municipality)
 
 
 # --- The worked example of the counting step ----------------------------------------------

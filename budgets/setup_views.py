@@ -147,7 +147,8 @@ def setup_step(request, pk: int, step: str):
                "form": form, "steps": _steps(process, step), "district_form": district_form, "preview": preview,
                "district_budgets": list(process.district_budgets.all()) if step == "basics" else []}
     if step == "eligibility":
-        context["identity_requirements"] = setup.identity_requirements(process)
+        context["census"] = setup.census_status(process)
+        context["may_upload_census"] = request.user.has_perm("accounts.manage_census", process.municipality)
     elif step == "tally":
         context["example"] = setup.tally_example()
     elif step == "timeline":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CensusEntry
@@ -47,3 +48,25 @@ def codes_generate(*, process: BudgetProcess, count: int, batch: str = "", distr
                                                district=district)
                                     for c in codes], batch_size=2000)
     return codes
+
+
+@transaction.atomic
+def code_return(*, process: BudgetProcess, code: str) -> VotingCode:
+    """Staff mark a letter that came back undeliverable by typing its code: the code is void
+    from then on, so whoever holds the letter cannot vote with it. The resident can still
+    vote with e-ID or on paper. One conditional UPDATE: a ballot claiming the code at the
+    same moment (budgets.services.ballot_cast) either comes first, and the code is then
+    refused here as used, or finds it void."""
+    found = VotingCode.objects.filter(process=process, code_hash=secrecy.code_hash(code or "")).first()
+    if found is None:
+        raise ValidationError({"code": _("No letter of this budget has this code. Check the code as printed on the "
+                                         "letter.")})
+    if found.returned_at is not None:
+        raise ValidationError({"code": _("This letter is already marked as returned: its code is void.")})
+    voided = VotingCode.objects.filter(pk=found.pk, used=False, returned_at__isnull=True).update(
+        returned_at=timezone.now())
+    if not voided:
+        raise ValidationError({"code": _("This code has already been used to vote, so its letter was delivered: "
+                                         "the ballot stands.")})
+    found.refresh_from_db()
+    return found

@@ -213,7 +213,8 @@ def test_staff_set_up_a_budget_through_the_pages(client, municipality, staff):
     response = client.post(f"/budgets/{process.pk}/setup/ballot/", {**bad, "max_points_per_project": 2,
                                                                     "save": ""})
     assert response["Location"] == f"/budgets/{process.pk}/setup/eligibility/"
-    assert client.post(f"/budgets/{process.pk}/setup/eligibility/", {"min_age": 16}).status_code == 302
+    eligibility = {"voters": "accounts", "min_age": 16}
+    assert client.post(f"/budgets/{process.pk}/setup/eligibility/", eligibility).status_code == 302
     page = client.get(f"/budgets/{process.pk}/setup/tally/").content.decode()
     assert "Greedy funds A, B, C" in page and "Equal Shares funds A, B, D" in page
     assert client.post(f"/budgets/{process.pk}/setup/tally/", {"tally_rule": "equalshares/add1"}).status_code == 302
@@ -270,7 +271,7 @@ PAGE_ACTIONS = {
     "list": lambda c, p: c.get("/budgets/setup/"),
     "new": lambda c, p: c.post("/budgets/setup/new/", {**basics(), "citywide": "on"}),
     "step": lambda c, p: c.get(f"/budgets/{p.pk}/setup/ballot/"),
-    "save_step": lambda c, p: c.post(f"/budgets/{p.pk}/setup/eligibility/", {"min_age": 16}),
+    "save_step": lambda c, p: c.post(f"/budgets/{p.pk}/setup/eligibility/", {"voters": "census", "min_age": 16}),
     "check": lambda c, p: c.get(f"/budgets/{p.pk}/setup/check/"),
     "publish": lambda c, p: c.post(f"/budgets/{p.pk}/setup/check/"),
     "view_draft": lambda c, p: c.get(f"/budgets/{p.pk}/"),

@@ -90,8 +90,8 @@ def test_staff_set_up_a_budget_with_two_district_budgets_and_publish_it(browser,
     assert "Choose the projects you want, for at most 400,000" in preview.replace("\xa0", " ").replace(".", ",")
     save(page)
 
-    # Step 3: who may vote; the place kept for e-ID and census lists.
-    assert page.locator("#setup-identity").is_visible()
+    # Step 3: who may vote (accounts here), beside the census's status.
+    assert "No census has been uploaded yet." in page.locator("#setup-census").inner_text()
     page.locator("#id_min_age").fill("15")
     save(page)
 
