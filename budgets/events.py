@@ -18,7 +18,7 @@ def turnout_group(process_id: int) -> str:
 def turnout_changed(process_id: int) -> None:
     """A ballot counted: staff and council watching turnout hear the new number of voters
     once the transaction commits, coalesced to one count and broadcast a second per process
-    however many ballots come (measured in tests/load/bench_vote_surge.py)."""
+    however many ballots come (docs/BENCHMARKS.md, Vote surge)."""
     counter_changed(TURNOUT, process_id)
 
 

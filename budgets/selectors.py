@@ -134,8 +134,8 @@ def ballot_context(*, pk: int, version=UNREAD) -> BallotContext | None:
     """The ballot path's reads, kept for a vote surge: each web process holds the process
     and its projects, and the shared cache holds which version of them is current for
     BALLOT_CONTEXT_SECONDS. A ballot then costs one small cache read instead of two queries,
-    or of unpickling the objects from the cache on every ballot (~0.06 ms, measured for
-    tests/load/bench_vote_surge.py). Every service that changes them forgets the version on
+    or of unpickling the objects from the cache on every ballot (docs/BENCHMARKS.md, Vote
+    surge). Every service that changes them forgets the version on
     commit (ballot_context_forget), so all processes read anew; the closing time
     is still checked on every ballot (eligibility.check_eligible). The objects are shared by
     a process's threads: nothing on the ballot path changes them. `version`: the cached

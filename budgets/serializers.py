@@ -103,8 +103,8 @@ def ballot_data(data) -> dict:
     """A ballot body's validated data, as `BallotSerializer(data=data).validated_data`.
 
     A surge of ballots sends plain bodies ({"projects": ["P1", "P4"]}), and building the
-    serializer (DRF deep-copies its fields for every instance) cost ~0.1 ms a ballot
-    (tests/load/bench_vote_surge.py). So a body whose every value is plainly valid (known
+    serializer (DRF deep-copies its fields for every instance) was a visible share of a
+    ballot's CPU (docs/BENCHMARKS.md, Vote surge). So a body whose every value is plainly valid (known
     keys, strings of letters, digits, "-", "_" or ".", lists within the serializer's limits,
     points as non-negative integers) is taken as it is; anything else, valid or not, goes
     through the serializer, which alone words the errors. tests/budgets/test_ballot_data.py

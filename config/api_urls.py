@@ -2,7 +2,7 @@
 from django.urls import include, path
 
 from accounts.api import MeView
-from restapi.auth import ObtainTokenView, TokenDetailView, TokenListView
+from restapi.token_views import ObtainTokenView, TokenDetailView, TokenListView
 
 urlpatterns = [
     # Budgets first: a vote surge is the API's busiest moment, and every include tried

@@ -32,7 +32,6 @@ from .serializers import (
     InnovationCreateSerializer,
     InnovationSerializer,
 )
-from .views import innovation_rows
 
 MUNICIPALITY_PARAM = OpenApiParameter("municipality", str, required=True, description="Municipality slug")
 SELECTION_PARAMS = [
@@ -143,7 +142,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         municipality = _municipality_param(request)
         _require(request, "ideas.view_innovations", municipality)
         out = io.StringIO()
-        innovation_csv.write(innovation_rows(idea_selectors.innovation_list(municipality=municipality).order_by("pk")), out)
+        innovation_csv.write(selectors.innovation_rows(idea_selectors.innovation_list(municipality=municipality).order_by("pk")), out)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="hoest-{municipality.slug}-innovations.csv"'
         return response

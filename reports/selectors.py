@@ -28,6 +28,7 @@ from django.db.models import (
 from accounts.models import Country, Municipality
 from budgets.selectors import process_list
 from dinners.selectors import participation_figures
+from ideas import innovation_csv
 from ideas.models import (
     Idea,
     Innovation,
@@ -224,3 +225,12 @@ def invitation_get(*, token: str) -> CoCreationInvitation | None:
 def invitation_list(*, innovation: Innovation) -> QuerySet[CoCreationInvitation]:
     return CoCreationInvitation.objects.filter(innovation=innovation)
 
+
+def innovation_rows(queryset):
+    """The innovation registry's rows as the CSV export writes them (ideas.innovation_csv),
+    streamed: the page's download, the API's and `manage.py export_innovations` read here."""
+    for innovation in queryset.values(*innovation_csv.COLUMNS[3:], "id", "year", "title", "municipality__slug",
+                                      "municipality__country").iterator(chunk_size=2000):
+        innovation["municipality"] = innovation.pop("municipality__slug")
+        innovation["country"] = innovation.pop("municipality__country")
+        yield innovation

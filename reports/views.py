@@ -136,20 +136,12 @@ def innovations(request, slug: str):
     }, status=400 if form.errors else 200)
 
 
-def innovation_rows(queryset):
-    for innovation in queryset.values(*innovation_csv.COLUMNS[3:], "id", "year", "title", "municipality__slug",
-                                      "municipality__country").iterator(chunk_size=2000):
-        innovation["municipality"] = innovation.pop("municipality__slug")
-        innovation["country"] = innovation.pop("municipality__country")
-        yield innovation
-
-
 @require_safe
 @login_required
 def innovations_export(request, slug: str):
     municipality = _municipality(request, slug, "ideas.view_innovations")
     out = io.StringIO()
-    innovation_csv.write(innovation_rows(idea_selectors.innovation_list(municipality=municipality).order_by("pk")), out)
+    innovation_csv.write(selectors.innovation_rows(idea_selectors.innovation_list(municipality=municipality).order_by("pk")), out)
     return _download(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", f"hoest-{slug}-innovations.csv")
 
 

@@ -1,6 +1,6 @@
 """The comment thread, rendered in Python: an idea page may carry a thousand comments, and
-Django's template engine would spend most of the page's time on them (measured in
-tests/load/bench_ideas.py). The markup is the same the templates would produce; every
+Django's template engine would spend most of the page's time on them (docs/BENCHMARKS.md,
+Ideas pages). The markup is the same the templates would produce; every
 value passes through format_html's escaping, and body_html was cleaned when written."""
 from __future__ import annotations
 

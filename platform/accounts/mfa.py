@@ -14,7 +14,7 @@ any of it.
 Signing in is allauth's: once an account has a second factor, allauth asks for it before the
 person is signed in (a password alone signs no one in), the admin site signs in through
 allauth (`accounts.admin_site`), and the API's token endpoint asks for a code too
-(`restapi.auth`).
+(`restapi.token_views`).
 
 Recent authentication (`recently_authenticated`): the council's decision, a phase change and
 the opening of the ballot box need the person to have signed in with their second factor, or

@@ -48,8 +48,8 @@ _states_lock = threading.Lock()
 
 class _ReusingClient(RedisCacheClient):
     """Django builds a new `redis.Redis` for every command, and each one fills a table of
-    ~170 response callbacks: ~0.2 ms of CPU per cache call, a sixth of a ballot's CPU in
-    tests/load/bench_vote_surge.py. A `redis.Redis` is thread-safe (it takes a connection
+    ~170 response callbacks, a large share of a ballot's CPU in a surge (docs/BENCHMARKS.md).
+    A `redis.Redis` is thread-safe (it takes a connection
     from its pool per command), so one per pool does."""
 
     def __init__(self, *args, **kwargs):

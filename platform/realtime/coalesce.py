@@ -2,8 +2,8 @@
 and the last change is never left off the screen.
 
 A ballot (or a seat) changes a live number that staff or citizens watch. Counting and
-broadcasting on every change costs a surge more than the change itself
-(tests/load/bench_vote_surge.py), so changes are coalesced per subject:
+broadcasting on every change costs a surge more than the change itself (docs/BENCHMARKS.md,
+Vote surge), so changes are coalesced per subject:
 
 - The first change after a quiet interval sends now (the number moves at once), and books
   one more send `interval` seconds later with Celery, recording in the shared cache when

@@ -3,7 +3,7 @@
 Counters live in the cache, so with Redis every web process shares them. They count in
 fixed windows (health.counters): one cache round trip per request instead of DRF's read and
 rewrite of a history list, which a surge of ballots paid for on every request
-(tests/load/bench_vote_surge.py).
+(docs/BENCHMARKS.md, Vote surge).
 """
 from rest_framework.throttling import UserRateThrottle
 

@@ -3,8 +3,7 @@
 With CONN_HEALTH_CHECKS, Django asks a reused connection `SELECT 1` at the start of every
 request, so that a connection PostgreSQL dropped (a restart, a failover, an idle timeout)
 is replaced instead of failing the request. That is one round trip per request, on the web
-process and on PostgreSQL: ~0.1 ms of CPU on each side for every ballot of a surge
-(tests/load/bench_vote_surge.py).
+process and on PostgreSQL, for every ballot of a surge (docs/BENCHMARKS.md, Vote surge).
 
 An idle connection has nothing to read: PostgreSQL speaks only when asked. When it closes
 a connection, it sends its goodbye ("terminating connection due to administrator command")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.selectors import municipality_get
 from ideas import innovation_csv
 from ideas.selectors import innovation_list
-from reports.views import innovation_rows
+from reports.selectors import innovation_rows
 
 
 class Command(BaseCommand):
