@@ -11,13 +11,15 @@ class BudgetsConfig(AppConfig):
         # the apps are ready. Importing `notices` and `events` registers the result e-mail and
         # the live turnout with notify.
         from accounts import activity, personal_data
+        from ideas import panels
 
         from . import activity as budgets_activity
-        from . import events, frozen, notices  # noqa: F401
+        from . import events, frozen, idea_panel, notices  # noqa: F401
         from . import personal_data as budgets_personal_data
 
         personal_data.register("budgets", budgets_personal_data.collect)
         activity.register("budgets", budgets_activity.sections)
+        panels.register(idea_panel.projects_of_idea)
         # Once a result is approved, what it was computed from refuses every change made
         # through the models (services, admin, shell).
         frozen.connect()

@@ -425,3 +425,9 @@ def projects_awaiting_review(*, municipality: Municipality, limit: int = 10) -> 
                                  process__phase__in=[Phase.PROPOSALS, Phase.REVIEW])
           .select_related("process").only("id", "title", "created_at", "process__id", "process__title"))
     return {"count": qs.count(), "items": list(qs.order_by("created_at", "pk")[:limit])}
+
+
+def idea_projects(*, idea) -> QuerySet[Project]:
+    """The projects made from an idea, in processes the public can see (not drafts)."""
+    return (Project.objects.filter(idea=idea, process__draft=False).select_related("process")
+            .order_by("process__voting_start", "code"))

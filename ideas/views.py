@@ -17,7 +17,7 @@ from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.ratelimit import allow
 
-from . import selectors, services, upload_stash
+from . import panels, selectors, services, upload_stash
 from .forms import (
     CampaignForm,
     CommentForm,
@@ -195,6 +195,7 @@ def _detail_context(request, idea: Idea, comment_form) -> dict:
         "can_flag": user.has_perm("ideas.flag", idea),
         "is_staff": staff,
         "is_moderator": moderator,
+        "panels": panels.panels_for(idea, user),
     }
     if moderator:
         context["moderation_history"] = selectors.idea_moderation_history(idea=idea)
