@@ -16,9 +16,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 
 from accounts.models import Country, District, Language, Municipality
+from accounts.services import district_create, municipality_create
+from ui.slugs import slug_of
 
 from .ballotbox import counted_store
 from .ballots import clean_ballot
@@ -45,16 +46,8 @@ BATCH = 5000
 COUNTRIES = {"denmark": Country.DENMARK, "norway": Country.NORWAY, "sweden": Country.SWEDEN}
 LANGUAGES = {Country.DENMARK: Language.DANISH, Country.NORWAY: Language.NORWEGIAN_BOKMAL}
 CURRENCIES = {Country.DENMARK: "DKK", Country.NORWAY: "NOK", Country.SWEDEN: "SEK"}
-# Letters that Unicode does not decompose into an ASCII base, so slugify would drop them
-# ("Łódź" -> "odz", "Ærø" -> "r").
-TRANSLITERATE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
-                               "đ": "d", "Đ": "D", "ß": "ss", "þ": "th", "Þ": "Th", "ð": "d"})
 # Ages outside this range in real files (0, 1, 116 in Gdańsk) are placeholders, not people.
 PLAUSIBLE_AGE = range(10, 111)
-
-
-def ascii_slug(text: str) -> str:
-    return slugify(text.translate(TRANSLITERATE))
 
 
 # -- import --------------------------------------------------------------------------------
@@ -107,7 +100,7 @@ def process_import(*, source: str | Path, municipality: Municipality | None = No
             raise ValidationError(f"district {district.name!r} is not in {municipality.name}")
         district_budget = DistrictBudget(
             process=process, district=district,
-            name=subunit[:200], slug=(ascii_slug(subunit)[:80] or "district"), amount=election.budget,
+            name=subunit[:200], slug=(slug_of(subunit)[:80] or "district"), amount=election.budget,
             spending_limit=process.spending_limit)
         district_budget.full_clean()
         district_budget.save()
@@ -121,7 +114,7 @@ def process_import(*, source: str | Path, municipality: Municipality | None = No
 
 def _district_find(municipality: Municipality, name: str, *, create: bool) -> District:
     name = name.strip()[:120]
-    slug = ascii_slug(name)[:50] or "district"
+    slug = slug_of(name)[:50] or "district"
     found = (municipality.districts.filter(name__iexact=name).first()
              or municipality.districts.filter(slug=slug).first())
     if found:
@@ -130,10 +123,7 @@ def _district_find(municipality: Municipality, name: str, *, create: bool) -> Di
         known = ", ".join(municipality.districts.order_by("name").values_list("name", flat=True)) or "none"
         raise ValidationError(f"the file's district {name!r} is not a district of {municipality.name} "
                               f"(its districts: {known}); name the district to import into")
-    district = District(municipality=municipality, name=name, slug=slug)
-    district.full_clean()
-    district.save()
-    return district
+    return district_create(municipality=municipality, name=name, slug=slug)
 
 
 def _meta_int(election: Election, key: str) -> int | None:
@@ -150,21 +140,18 @@ def _meta_int(election: Election, key: str) -> int | None:
 
 def _municipality_find_or_create(meta: dict[str, str]) -> tuple[Municipality, bool]:
     name = (meta.get("unit") or meta.get("city") or "").strip() or "Imported"
-    slug = ascii_slug(name)[:50] or "imported"
+    slug = slug_of(name)[:50] or "imported"
     found = (Municipality.objects.filter(name__iexact=name).first()
              or Municipality.objects.filter(slug=slug).first())
     if found:
         return found, False
     country = COUNTRIES.get(meta.get("country", "").strip().lower(), Country.OTHER)
-    municipality = Municipality(name=name[:120], slug=slug, country=country,
-                                default_language=LANGUAGES.get(country, Language.ENGLISH))
-    municipality.full_clean()
-    municipality.save()
-    return municipality, True
+    return municipality_create(name=name[:120], slug=slug, country=country,
+                               default_language=LANGUAGES.get(country, Language.ENGLISH)), True
 
 
 def _unique_slug(municipality: Municipality, title: str) -> str:
-    base = ascii_slug(title)[:70].strip("-") or "budget"
+    base = slug_of(title)[:70].strip("-") or "budget"
     taken = set(BudgetProcess.objects.filter(municipality=municipality, slug__startswith=base)
                 .values_list("slug", flat=True))
     slug, n = base, 1

@@ -9,11 +9,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ideas.services.events import tell_followers_live
 from ui.images import clean_image
+from ui.slugs import slug_of
 
 from . import eligibility, events, frozen, sealing, secrecy
 from .ballots import clean_ballot
@@ -53,7 +53,7 @@ def district_budget_add(*, process: BudgetProcess, district, amount: int, name: 
     if PHASE_ORDER.index(process.phase) >= PHASE_ORDER.index(Phase.VOTING):
         raise ValidationError(_("District budgets can be added only before voting opens."))
     budget = DistrictBudget(process=process, district=district, name=(name or district.name)[:200],
-                            slug=(slug or slugify(name or district.name) or district.slug)[:80], amount=amount,
+                            slug=(slug or slug_of(name or district.name) or district.slug)[:80], amount=amount,
                             spending_limit=spending_limit)
     budget.full_clean()
     budget.save()

@@ -19,12 +19,12 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import census
 from ui.images import clean_image
+from ui.slugs import slug_of
 
 from . import services
 from .models import BallotType, BudgetProcess, DistrictBudget, TallyRule, Voters
@@ -67,7 +67,7 @@ def _default_dates(now=None) -> dict:
 
 
 def _slug(municipality, title: str) -> str:
-    base = (slugify(title) or "budget")[:70]
+    base = (slug_of(title) or "budget")[:70]
     taken = set(BudgetProcess.objects.filter(municipality=municipality, slug__startswith=base)
                 .values_list("slug", flat=True))
     slug, n = base, 2

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import District
 from ideas.services import campaign_create
+from ui.slugs import slug_of
 
 from ..models import (
     GuidingQuestion,
@@ -33,7 +33,7 @@ def programme_create(*, municipality, title: str, theme: str, host_instructions:
                                % {"min": MIN_QUESTIONS, "max": MAX_QUESTIONS}})
     if any(d.municipality_id != municipality.pk for d in districts):
         raise ValidationError({"districts": _("Choose districts of this municipality.")})
-    slug = slug or slugify(title)[:80] or "middage"
+    slug = slug or slug_of(title)[:80] or "middage"
     if campaign is None:
         campaign = campaign_create(
             municipality=municipality, title=title[:200], slug=f"{slug}-ideer"[:80], description=theme,

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
+from ui.slugs import slug_of
 
 from ..models import Campaign, Category, IdeaSettings, SettingsChange
 
@@ -23,7 +23,7 @@ MODERATION_SETTINGS_FIELDS = ["moderation_mode", "flag_threshold"]
 def _free_slug(municipality: Municipality, title: str) -> str:
     """A slug for the title not yet used in the municipality (two campaigns may share a
     title over the years)."""
-    base = slugify(title)[:72] or "kampagne"
+    base = slug_of(title)[:72] or "kampagne"
     taken = set(Campaign.objects.filter(municipality=municipality, slug__startswith=base)
                 .values_list("slug", flat=True))
     slug, n = base, 2

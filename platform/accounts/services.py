@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ui.slugs import slug_of
+
 from . import personal_data
 from .models import District, Membership, Municipality, Role
 
@@ -15,17 +17,29 @@ User = get_user_model()
 def municipality_upsert(
     *, slug: str, name: str, country: str, default_language: str, districts: list[str] = ()
 ) -> Municipality:
-    from django.utils.text import slugify
-
     municipality, _created = Municipality.objects.update_or_create(
         slug=slug, defaults={"name": name, "country": country, "default_language": default_language}
     )
     municipality.full_clean()
     for district_name in districts:
         District.objects.get_or_create(
-            municipality=municipality, slug=slugify(district_name), defaults={"name": district_name}
+            municipality=municipality, slug=slug_of(district_name), defaults={"name": district_name}
         )
     return municipality
+
+
+def municipality_create(*, name: str, slug: str, country: str, default_language: str) -> Municipality:
+    municipality = Municipality(name=name, slug=slug, country=country, default_language=default_language)
+    municipality.full_clean()
+    municipality.save()
+    return municipality
+
+
+def district_create(*, municipality: Municipality, name: str, slug: str = "") -> District:
+    district = District(municipality=municipality, name=name, slug=slug or slug_of(name) or "district")
+    district.full_clean()
+    district.save()
+    return district
 
 
 @transaction.atomic
