@@ -23,13 +23,16 @@ from .models import (
     BallotBox,
     BallotType,
     BudgetProcess,
+    CouncilReview,
     CountedBallots,
     DistrictBudget,
     Feasibility,
+    PaperBallot,
     Participation,
     Phase,
     PhaseChange,
     Project,
+    Result,
     VotingCode,
 )
 from .tally import Election, outcome_stats, pairwise, tally
@@ -431,3 +434,41 @@ def idea_projects(*, idea) -> QuerySet[Project]:
     """The projects made from an idea, in processes the public can see (not drafts)."""
     return (Project.objects.filter(idea=idea, process__draft=False).select_related("process")
             .order_by("process__voting_start", "code"))
+
+
+def project_for_staff(*, pk: int) -> Project | None:
+    return Project.objects.select_related("process__municipality").filter(pk=pk).first()
+
+
+def project_titles(*, process: BudgetProcess) -> dict[str, str]:
+    return dict(process.projects.values_list("code", "title"))
+
+
+def result_of(*, process: BudgetProcess) -> Result | None:
+    return Result.objects.select_related("approved_by").filter(process=process).first()
+
+
+def council_reviews(*, process: BudgetProcess) -> QuerySet[CouncilReview]:
+    return process.council_reviews.select_related("member")
+
+
+def paper_ballot_get(*, process: BudgetProcess, pk: int) -> PaperBallot | None:
+    return PaperBallot.objects.filter(process=process, pk=pk).first()
+
+
+def paper_ballots_waiting(*, process: BudgetProcess) -> QuerySet[PaperBallot]:
+    """Typed in, waiting for a colleague's confirmation."""
+    return (process.paper_ballots.filter(confirmed_by__isnull=True).select_related("entered_by", "district_budget")
+            .order_by("pk"))
+
+
+def paper_ballots_confirmed(*, process: BudgetProcess) -> int:
+    return process.paper_ballots.filter(confirmed_by__isnull=False).count()
+
+
+def district_budgets_with_counts(*, process: BudgetProcess) -> QuerySet[DistrictBudget]:
+    return process.district_budgets.select_related("district").annotate(n_projects=Count("projects"))
+
+
+def citywide_project_count(*, process: BudgetProcess) -> int:
+    return process.projects.filter(district_budget=None).count()

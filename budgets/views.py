@@ -6,9 +6,8 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +54,14 @@ from .forms import (
     ballot_choice,
     ballot_form_class,
 )
-from .models import PHASE_ORDER, PaperBallot, Phase, Project, Result, Voters
+from .models import PHASE_ORDER, Phase, Project, Voters
+
+
+def _project(pk: int) -> Project:
+    project = selectors.project_for_staff(pk=pk)
+    if project is None:
+        raise Http404
+    return project
 
 
 def _process(request, pk: int):
@@ -359,10 +365,11 @@ def ballot_box_open(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_review(request, pk: int):
-    project = get_object_or_404(Project.objects.select_related("process__municipality"), pk=pk)
+    project = _project(pk)
     if not request.user.has_perm("budgets.review_project", project.process):
         raise PermissionDenied
-    form = ReviewForm(request.POST or None, request.FILES or None, instance=Project.objects.get(pk=project.pk))
+    # The form edits its own copy, so a refused change does not show on the page as saved.
+    form = ReviewForm(request.POST or None, request.FILES or None, instance=selectors.project_for_staff(pk=pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -484,12 +491,12 @@ def council(request, pk: int):
                 messages.success(request, _("The result is sent back with your comment."))
             return redirect("budgets:detail", pk=process.pk)
     opened = selectors.box_opened(process=process) or selectors.ballot_box(process=process) is None
-    decided = Result.objects.select_related("approved_by").filter(process=process).first()
+    decided = selectors.result_of(process=process)
     return render(request, "budgets/council.html", {
         "process": process, "form": form, "opened": opened,
         "decided": results.approved_message(decided) if decided else "",
         "sections": selectors.council_sections(process=process) if opened else [],
-        "turnout": selectors.turnout(process=process), "reviews": process.council_reviews.select_related("member")})
+        "turnout": selectors.turnout(process=process), "reviews": selectors.council_reviews(process=process)})
 
 
 @login_required
@@ -514,7 +521,9 @@ def paper_ballot_entry(request, pk: int):
             paper_pk = whole_number(request.POST["confirm"])
             if paper_pk is None:
                 raise Http404
-            paper = get_object_or_404(PaperBallot, pk=paper_pk, process=process)
+            paper = selectors.paper_ballot_get(process=process, pk=paper_pk)
+            if paper is None:
+                raise Http404
             try:
                 paper_ballots.paper_ballot_confirm(paper=paper, staff=request.user)
             except ValidationError as exc:
@@ -532,13 +541,10 @@ def paper_ballot_entry(request, pk: int):
             else:
                 messages.success(request, _("Entered. A colleague must confirm it before it counts."))
                 return redirect(f"{request.path}?district={election.key}" if election.key else request.path)
-    names = dict(process.projects.values_list("code", "title"))
-    waiting = (process.paper_ballots.filter(confirmed_by__isnull=True).select_related("entered_by", "district_budget")
-               .order_by("pk"))
     return render(request, "budgets/paper.html", {
-        "process": process, "projects": projects, "form": form, "names": names, "waiting": waiting,
-        "election": election, "elections": process_elections(process),
-        "confirmed": process.paper_ballots.filter(confirmed_by__isnull=False).count()})
+        "process": process, "projects": projects, "form": form, "names": selectors.project_titles(process=process),
+        "waiting": selectors.paper_ballots_waiting(process=process), "election": election,
+        "elections": process_elections(process), "confirmed": selectors.paper_ballots_confirmed(process=process)})
 
 
 @login_required
@@ -639,7 +645,7 @@ def phase_change(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def progress(request, pk: int):
-    project = get_object_or_404(Project.objects.select_related("process__municipality"), pk=pk)
+    project = _project(pk)
     if not request.user.has_perm("budgets.post_progress", project.process):
         raise PermissionDenied
     form = ProgressForm(request.POST or None, initial={"happened_on": timezone.localdate()})
@@ -673,6 +679,6 @@ def district_budgets(request, pk: int):
             return redirect("budgets:district-budgets", pk=process.pk)
     return render(request, "budgets/district_budgets.html", {
         "process": process, "form": form,
-        "budgets": process.district_budgets.select_related("district").annotate(n_projects=Count("projects")),
-        "citywide_projects": process.projects.filter(district_budget=None).count(),
+        "budgets": selectors.district_budgets_with_counts(process=process),
+        "citywide_projects": selectors.citywide_project_count(process=process),
         "can_add": PHASE_ORDER.index(process.phase) < PHASE_ORDER.index(Phase.VOTING)})
