@@ -18,6 +18,10 @@ from budgets.tally.model import APPROVAL_TYPES, POINT_TYPES
 from tests.budgets.tally.pabulib_files import load, pb_files, prepared, require_pabulib
 from tests.budgets.tally.reference import pabutools_greedy, pabutools_mes
 
+# A comparison with the reference library, not a check of Høst's own code paths (the tally's
+# own tests are in the fast tier): the whole suite runs it.
+pytestmark = pytest.mark.slow_tier
+
 # pabutools' MES takes several seconds on these (measured on the 2-core dev machine)
 SLOW = {
     "Hungary_Budapest_2024",
