@@ -223,6 +223,9 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Failed logins are limited per IP and per account (allauth keeps the counters in the
 # cache, so every web process sees the same counts once the cache is Redis).
 ACCOUNT_RATE_LIMITS = {
+    # Every sign-in attempt (web and API token) per address, before any password is checked;
+    # allauth's default, named here so that it is seen and can be set.
+    "login": env("LOGIN_ATTEMPT_RATE", default="30/m/ip"),
     "login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",  # a rate limit, not a password  # nosec B105
