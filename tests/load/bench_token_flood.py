@@ -8,7 +8,8 @@ What it does (everything on 127.0.0.1):
    postgres://postgres@127.0.0.1:5432/hoest_scale_tokens).
 2. Starts production's web server (granian, 2 workers x 2 threads, as docker-compose's `web`)
    with Redis BENCH_REDIS_URL (default redis://127.0.0.1:6379/7), and the per-address and
-   per-account limits lifted (failed sign-ins, sign-in attempts, the token endpoint's throttle): the flood stands for many addresses guessing many accounts,
+   per-account limits lifted (failed sign-ins, sign-in attempts, the API's write and token
+   throttles): the flood stands for many addresses guessing many accounts,
    which those limits do not stop. What is left is accounts.passwords' slots.
 3. Measures /healthz (one request every 50 ms) for --quiet seconds with nothing else going
    on: the baseline of the same run.
@@ -107,7 +108,7 @@ def main() -> int:
     loadkit.ensure_database(URL)
     loadkit.django_setup(URL)
     lifted = {"API_TOKEN_RATE": "1000000/min", "LOGIN_RATE_LIMIT": "1000000/m/ip,1000000/m/key",
-              "LOGIN_ATTEMPT_RATE": "1000000/m/ip",
+              "LOGIN_ATTEMPT_RATE": "1000000/m/ip", "API_WRITE_RATE": "1000000/min",
               "CONN_MAX_AGE": "60"}
     figures = {}
     for label, extra in (("shipped", {}), ("without slots", {"PASSWORD_CHECK_SLOTS": "64"})):
