@@ -72,6 +72,8 @@ def test_staff_run_a_census_budget_from_start_to_finish_and_the_council_approves
     # Citizens' ideas, submitted earlier (the ideas journey covers submitting one).
     ideas = [IdeaFactory(municipality=municipality, campaign__municipality=municipality, title=title)
              for title in ("Legeplads i parken", "Bænke ved åen", "Frugttræer på torvet")]
+    # Everyone arrives signed in (browser_page: a session made by Django's test client, with a
+    # recent second factor): signing in is the foundation journeys' point, not this one's.
     staff = browser_page(browser, live_server, staff_member, "da")
 
     # The census: 50 residents, uploaded as CSV.
