@@ -25,6 +25,8 @@ are requested by a session that signed in long ago (no recent authentication): t
 decision, a phase change and opening the ballot box then ask to confirm who one is (REAUTH).
 
 Notes on what the table says:
+- "other_staff" is staff of Bergen (with a second factor): unless a row says otherwise they get
+  what "outsider" gets, as staff rights in one municipality give nothing in another.
 - "outsider" is a citizen of Bergen; Aarhus objects are open to them where the rules only
   ask for a signed-in person (submitting and supporting ideas, proposing budget projects,
   offering dinners), but voting asks for residence.
@@ -66,7 +68,10 @@ def expect(default, **by_role) -> dict[str, object]:
     a second factor gets its role's answer where a citizen gets the same, else MFA."""
     unknown = set(by_role) - set(ROLES)
     assert not unknown, unknown
-    answers = {role: by_role.get(role, default) for role in ROLES if role not in WITHOUT_2FA}
+    answers = {role: by_role.get(role, default) for role in ROLES if role not in {*WITHOUT_2FA, "other_staff"}}
+    # Staff of another municipality get what a citizen of that municipality gets: their
+    # role there gives them nothing here.
+    answers["other_staff"] = by_role.get("other_staff", answers["outsider"])
     for role, held in WITHOUT_2FA.items():
         if role in by_role:
             answers[role] = by_role[role]
@@ -87,8 +92,9 @@ STAFF_OR_COUNCIL = ("staff", "council", "admin")
 
 
 def WITH_FACTOR(answer) -> dict[str, object]:  # noqa: N802 - reads as a constant in the tables
-    """The privileged roles, who have a second factor, all get `answer`."""
-    return dict.fromkeys(PRIVILEGED, answer)
+    """The privileged roles, who have a second factor (staff of another municipality too),
+    all get `answer`."""
+    return dict.fromkeys([*PRIVILEGED, "other_staff"], answer)
 
 
 def WITHOUT_FACTOR(answer) -> dict[str, object]:  # noqa: N802
@@ -180,6 +186,9 @@ PAGES: dict[str, Route] = {
     "account-delete": Route(expected=expect(200, anonymous=LOGIN)),
     # The census: its municipality's staff only (accounts.rules manage_census).
     "account-census": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
+    # Uploading one (an empty form: its errors come back on the page).
+    "account-census @upload": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG, method="POST", data=lambda w: {}),
+    "account-census @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=200), kwargs=lambda w: {"slug": "bergen"}),
     # National e-ID (accounts.eid): a provider that is not configured is no page at all.
     "eid_login": Route(expected=expect(404), kwargs=lambda w: {"provider_id": "not-configured"}),
     "eid_callback": Route(expected=expect(404), kwargs=lambda w: {"provider_id": "not-configured"}),
@@ -253,6 +262,15 @@ PAGES: dict[str, Route] = {
     "budgets:verify": Route(expected=expect(200), kwargs=process("voting")),
     "budgets:turnout": Route(expected=members(200, *STAFF_OR_COUNCIL), kwargs=process("voting")),
     "budgets:codes": Route(expected=members(200, *STAFF), kwargs=process("voting")),
+    # The codes page's actions: the census's letters (this process's voters are accounts, so
+    # staff are sent back with the reason), the letters' text, a returned letter (an unknown
+    # code: the error comes back on the page).
+    "budgets:codes @letters": Route(expected=members(302, *STAFF), kwargs=process("voting"), method="POST",
+                                    data=lambda w: {"census": "pdf"}),
+    "budgets:codes @letter-text": Route(expected=members(302, *STAFF), kwargs=process("voting"), method="POST",
+                                        data=lambda w: {"letter_text": "1", "letter-letter_text": "Stem på projekterne."}),
+    "budgets:codes @returned": Route(expected=members(200, *STAFF), kwargs=process("voting"), method="POST",
+                                     data=lambda w: {"returned": "1", "returned-code": "AAAA-BBBB-CCCC-DDDD"}),
     "budgets:council": Route(expected=members(200, *COUNCIL), kwargs=process("council_review")),
     "budgets:council @approve": Route(expected=members(302, *COUNCIL), kwargs=process("council_review"),
                                       method="POST", data=lambda w: {"decision": "approved"}),
@@ -311,15 +329,15 @@ PAGES: dict[str, Route] = {
     "reports:answer-profile": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["answered_invitation"].token}),
     # The same routes on objects in other states: phases, pending objects, another municipality.
     "ideas:detail @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_idea")),
-    "staff-home @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=lambda w: {"slug": "bergen"}),
-    "ideas:campaign-edit @bergen": Route(expected=expect(404, anonymous=LOGIN),
+    "staff-home @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=200), kwargs=lambda w: {"slug": "bergen"}),
+    "ideas:campaign-edit @bergen": Route(expected=expect(404, anonymous=LOGIN, other_staff=200),
                                          kwargs=lambda w: {"pk": w.objects["bergen_idea"].campaign_id}),
-    "ideas:campaign-close @bergen": Route(expected=expect(404, anonymous=LOGIN), method="POST",
+    "ideas:campaign-close @bergen": Route(expected=expect(404, anonymous=LOGIN, other_staff=302), method="POST",
                                           kwargs=lambda w: {"pk": w.objects["bergen_idea"].campaign_id}),
-    "ideas:settings @bergen": Route(expected=expect(403, anonymous=LOGIN), method="POST",
+    "ideas:settings @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=302), method="POST",
                                     kwargs=lambda w: {"slug": "bergen"},
                                     data=lambda w: {"moderation_mode": "pre", "flag_threshold": "1"}),
-    "ideas:moderate @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("bergen_idea"), method="POST", data=lambda w: {"action": "approve"}),
+    "ideas:moderate @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=302), kwargs=o("bergen_idea"), method="POST", data=lambda w: {"action": "approve"}),
     "budgets:propose @voting": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("voting")),
     "budgets:vote @proposals": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("proposals")),
     "budgets:vote @results": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("results")),
@@ -335,7 +353,7 @@ PAGES: dict[str, Route] = {
     "budgets:project-review @implementation": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("built_project")),
     "dinners:dinner @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
     "reports:dashboard @bergen": Route(expected=expect(200), kwargs=lambda w: {"slug": "bergen"}),
-    "reports:innovations @bergen": Route(expected=expect(403, anonymous=LOGIN), kwargs=lambda w: {"slug": "bergen"}),
+    "reports:innovations @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=200), kwargs=lambda w: {"slug": "bergen"}),
 }
 
 # --- API operations ------------------------------------------------------------------------
@@ -445,7 +463,7 @@ API: dict[str, Route] = {
     "GET /api/v1/reports/{slug}/funnel/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=AARHUS_SLUG),
     # Other states
     "GET /api/v1/ideas/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_idea")),
-    "GET /api/v1/ideas/{id}/history/ @bergen": Route(expected=expect(403), kwargs=o("bergen_idea")),
+    "GET /api/v1/ideas/{id}/history/ @bergen": Route(expected=expect(403, other_staff=200), kwargs=o("bergen_idea")),
     "POST /api/v1/budgets/{id}/ballot/ @results": Route(expected=expect(403), kwargs=process("results"), data=lambda w: {"projects": ["A"]}),
     "GET /api/v1/budgets/{id}/comparison/ @results": Route(expected=expect(200), kwargs=process("results")),
     "GET /api/v1/budgets/{id}/comparison/ @voting": Route(expected=expect(403), kwargs=process("voting")),
@@ -457,8 +475,8 @@ API: dict[str, Route] = {
     "POST /api/v1/budgets/{id}/projects/ @voting": Route(expected=expect(403), kwargs=process("voting"),
                                                          data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/dinners/dinners/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
-    "GET /api/v1/innovations/ @bergen": Route(expected=expect(403), query=lambda w: {"municipality": "bergen"}),
-    "GET /api/v1/reports/{slug}/funnel/ @bergen": Route(expected=expect(403), kwargs=lambda w: {"slug": "bergen"}),
+    "GET /api/v1/innovations/ @bergen": Route(expected=expect(403, other_staff=200), query=lambda w: {"municipality": "bergen"}),
+    "GET /api/v1/reports/{slug}/funnel/ @bergen": Route(expected=expect(403, other_staff=200), kwargs=lambda w: {"slug": "bergen"}),
     # Last, as they revoke the role's own token: whoever presents a token revokes it, or all
     # of their own (tests/platform/restapi/test_tokens.py); a token request has no session.
     "DELETE /api/v1/auth/tokens/": Route(expected=expect(204, anonymous=403)),

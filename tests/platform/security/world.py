@@ -15,12 +15,13 @@ from django.utils import timezone
 from accounts.models import Country, Role
 from tests.factories import DistrictFactory, MembershipFactory, MunicipalityFactory, UserFactory
 
-# The roles of the matrix. "outsider" is a citizen of another municipality; "admin" is the
-# municipality's ADMIN membership (not a Django superuser). The privileged roles have a second
+# The roles of the matrix. "outsider" is a citizen of another municipality and "other_staff"
+# staff of another municipality (Bergen); "admin" is the municipality's ADMIN membership (not
+# a Django superuser). The privileged roles have a second
 # factor (an authenticator app); "<role>_without_2fa" holds the same role without one.
 PRIVILEGED = ["moderator", "staff", "council", "admin"]
 WITHOUT_2FA = {f"{role}_without_2fa": role for role in PRIVILEGED}
-ROLES = ["anonymous", "citizen", "outsider", *PRIVILEGED, *WITHOUT_2FA]
+ROLES = ["anonymous", "citizen", "outsider", "other_staff", *PRIVILEGED, *WITHOUT_2FA]
 
 
 @dataclass
@@ -74,6 +75,7 @@ def build_world() -> World:
         "anonymous": None,
         "citizen": UserFactory(municipality=aarhus, birth_year=1980, district=district),
         "outsider": UserFactory(municipality=bergen, birth_year=1980),
+        "other_staff": _member(bergen, Role.STAFF),
         "moderator": _member(aarhus, Role.MODERATOR),
         "staff": _member(aarhus, Role.STAFF),
         "council": _member(aarhus, Role.COUNCIL),
