@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import District, Municipality
+from restapi.forms import FormSerializer
 
-from .models import Campaign, Category, Comment, FlagReason, Idea, Source, Status, StatusChange
+from .forms import FlagForm
+from .models import Campaign, Category, Comment, Idea, Source, Status, StatusChange
 from .services.campaigns import CAMPAIGN_FIELDS
 
 
@@ -110,9 +112,8 @@ class CommentSerializer(serializers.ModelSerializer):
         return CommentSerializer(replies, many=True, context=self.context).data
 
 
-class FlagSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=FlagReason.choices, label=_("Reason"))
-    explanation = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+class FlagSerializer(FormSerializer):
+    form_class = FlagForm
 
 
 class StatusSerializer(serializers.Serializer):
