@@ -374,3 +374,16 @@ def test_the_ballot_path_reads_its_copy_without_queries_until_another_process_fo
     with django_assert_num_queries(4):  # process, projects, district budgets, ballot box
         again = selectors.ballot_context(pk=process.pk)
     assert again is not first and again.projects[None]["B"] == 1
+
+
+def test_a_refused_district_budget_says_what_is_wrong_once_and_keeps_what_was_typed(process, north, budget_staff,
+                                                                                  client):
+    BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.REVIEW)
+    sign_in_recently(client, budget_staff)
+    response = client.post(reverse("budgets:district-budgets", args=[process.pk]),
+                           {"district": north.pk, "name": "Små projekter i Nordby", "amount": "-5"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('id="error-summary"') == 1
+    assert 'value="Små projekter i Nordby"' in page
+    assert not DistrictBudget.objects.exists()
