@@ -35,6 +35,10 @@ app.conf.beat_schedule = {
         "task": "notify.tasks.deliver_due",
         "schedule": crontab(minute="*/5"),
     },
+    "sweep-upload-stash": {
+        "task": "ideas.tasks.sweep_upload_stash",
+        "schedule": crontab(minute=41),
+    },
     "advance-budget-phases": {
         "task": "budgets.tasks.advance_budget_phases",
         "schedule": crontab(minute="*/5"),

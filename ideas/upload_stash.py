@@ -7,7 +7,10 @@ session that uploaded an image can use it; the idea takes them on success and th
 """
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +21,8 @@ from ui.images import clean_image
 
 SESSION_KEY = "idea_image_stash"
 MAX_STASHED = 3
+# Long enough to correct a form after a break; the sweep (ideas.tasks) deletes older images.
+KEPT_FOR = timedelta(days=1)
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -81,3 +86,16 @@ def discard(request, tokens=None) -> None:
         if entry is not None:
             _path(token, entry).unlink(missing_ok=True)
     request.session[SESSION_KEY] = entries
+
+
+def sweep(*, older_than: timedelta = KEPT_FOR) -> int:
+    """Delete kept images nobody came back for (the form was left, the session ended);
+    returns how many. A session still naming a swept image simply no longer lists it."""
+    cutoff = time.time() - older_than.total_seconds()
+    swept = 0
+    for path in _folder().iterdir():
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                swept += 1
+    return swept

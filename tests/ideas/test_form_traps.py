@@ -112,3 +112,28 @@ def test_the_hidden_e_mail_says_how_to_disagree_not_to_reply_to_noreply(
     with django_capture_on_commit_callbacks(execute=True):
         services.moderation_hide(actor=moderator, reason="Igen", idea=other)
     assert "write to moderation@aarhus.example" in mail.outbox[-1].body
+
+
+def test_kept_images_nobody_came_back_for_are_swept_after_a_day(citizen_client, municipality, settings, tmp_path):
+    import os
+    import time
+
+    from ideas import upload_stash
+    from ideas.tasks import sweep_upload_stash
+
+    settings.VAR_DIR = tmp_path
+    campaign = CampaignFactory(municipality=municipality)
+    response = citizen_client.post(reverse("ideas:submit"), {
+        "campaign": campaign.pk, "title": "", "body": "x", "images": [png("gammel.png"), png("ny.png")]})
+    old, new = response.context["kept_images"]
+    files = {path.stem: path for path in (tmp_path / "upload-stash").iterdir()}
+    day_and_a_minute_ago = time.time() - upload_stash.KEPT_FOR.total_seconds() - 60
+    os.utime(files[old["token"]], (day_and_a_minute_ago, day_and_a_minute_ago))
+
+    assert sweep_upload_stash.apply().get() == 1
+    assert sweep_upload_stash.apply().get() == 0, "a second run finds nothing more"
+    assert sorted(path.stem for path in (tmp_path / "upload-stash").iterdir()) == [new["token"]]
+    # The person comes back: the swept image is no longer offered, the recent one still is.
+    response = citizen_client.post(reverse("ideas:submit"), {"campaign": campaign.pk, "title": "", "body": "x",
+                                                             "keep_image": [old["token"], new["token"]]})
+    assert [k["name"] for k in response.context["kept_images"]] == ["ny.png"]
