@@ -15,6 +15,7 @@ when Redis comes back (redis-py does that on reconnect). What this module change
 - a channel or group membership whose SUBSCRIBE failed is not left behind in memory;
 - an UNSUBSCRIBE that cannot reach Redis forgets the subscription instead of raising (and
   logging a traceback from a cancelled receive): it is not subscribed again on reconnect;
+- an idle receiver wakes when a channel is subscribed, instead of at its next poll;
 - `delete_channel()` ends a channel made with `new_channel()` that no consumer ends (the
   `/healthz` round trip): the layer only unsubscribes a channel when its `receive()` is
   cancelled, so each health check would otherwise leave a subscription behind for good.
@@ -27,6 +28,7 @@ start a real Redis under it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from channels_redis.pubsub import (
@@ -50,6 +52,24 @@ POLL_SECONDS = 0.1
 
 
 class _Shard(RedisSingleShardConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wakes the idle receiver when a channel is subscribed: a sleeping receiver would
+        # otherwise hear the first message only at its next poll (every /healthz round trip
+        # subscribes a fresh channel to an idle receiver).
+        self._subscription_made = asyncio.Event()
+
+    async def subscribe(self, channel):
+        await super().subscribe(channel)
+        self._subscription_made.set()
+
+    async def _idle(self):
+        self._subscription_made.clear()
+        if self._pubsub and self._pubsub.subscribed:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._subscription_made.wait(), POLL_SECONDS)
+
     async def unsubscribe(self, channel):
         try:
             await super().unsubscribe(channel)
@@ -65,7 +85,7 @@ class _Shard(RedisSingleShardConnection):
     async def _do_receiving(self):
         while True:
             if not (self._pubsub and self._pubsub.subscribed):
-                await asyncio.sleep(POLL_SECONDS)
+                await self._idle()
                 continue
             try:
                 # Reconnects (and subscribes again) when the connection was lost.

@@ -113,3 +113,28 @@ def test_channel_layer_check_leaves_no_subscription_behind_in_a_long_running_pro
         channel_layers.backends.clear()
     assert left == [[]]
     assert subscribed == []
+
+
+@pytest.mark.django_db
+def test_channel_layer_check_is_heard_at_once_not_at_the_idle_receivers_next_poll(settings, monkeypatch):
+    """Each round trip subscribes a fresh channel while the process's receiver idles (no
+    websocket open); the receiver must wake for it. With a poll far longer than the check's
+    own timeout, a receiver that waited for its next poll would fail every check."""
+    import time
+
+    from channels.layers import channel_layers
+
+    from health.checks import TIMEOUT_SECONDS
+    from realtime import checks, layers
+    from tests.services import need_redis
+
+    need_redis()
+    monkeypatch.setattr(layers, "POLL_SECONDS", TIMEOUT_SECONDS * 3)
+    _pubsub_layer(settings, REDIS_URL)
+    try:
+        for _ in range(3):
+            started = time.monotonic()
+            assert checks.channel_layer() is None
+            assert time.monotonic() - started < TIMEOUT_SECONDS
+    finally:
+        channel_layers.backends.clear()
