@@ -22,6 +22,7 @@ from ..models import (
     Support,
     Visibility,
 )
+from ..signals import idea_implemented
 from . import events
 from .innovations import innovation_changed
 
@@ -62,7 +63,8 @@ def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> Sta
         idea.visibility = Visibility.VISIBLE  # answering an idea publishes it
     idea.save(update_fields=["status", "visibility", "updated_at"])
     if to_status == Status.IMPLEMENTED:
-        innovation_from_idea(idea=idea)
+        # reports makes the innovation record (same transaction).
+        idea_implemented.send(sender=Idea, idea=idea)
     recipients = [f.user for f in Follow.objects.filter(idea=idea).select_related("user")]
     if not idea.author.is_deleted_placeholder and idea.author_id not in {user.pk for user in recipients}:
         recipients.append(idea.author)
