@@ -16,6 +16,6 @@ class ReportsConfig(AppConfig):
 
 
 def _innovation_from_idea(sender, idea, **kwargs) -> None:
-    from ideas import services
+    from . import services
 
     services.innovation_from_idea(idea=idea)

@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country
 from ideas.models import Idea, Innovation, SectorLevel, Status, Subsector
-from ideas.services.innovations import EDITABLE_FIELDS
 from ui.forms import FilterForm
 
 from .models import COCREATION_VALUES, STATEMENTS, Party
+from .services import EDITABLE_FIELDS
 
 
 class SelectionForm(FilterForm):

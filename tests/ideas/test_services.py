@@ -251,17 +251,6 @@ def test_comment_counts_survive_hide_and_restore(idea, citizen, moderator):
     assert idea.comment_count == 1 == Comment.objects.filter(visibility=Visibility.VISIBLE).count()
 
 
-def test_implemented_idea_becomes_an_innovation_with_the_citizens_roles(idea, staff):
-    services.idea_roles_record(actor=staff, idea=idea, citizens_cocreated=True,
-                               citizens_cocreated_note="Borgerne byggede stativet")
-    services.idea_status_change(actor=staff, idea=idea, to_status=Status.IMPLEMENTED, answer="Færdigt")
-    innovation = idea.innovations.get()
-    assert innovation.municipality == idea.municipality and innovation.year == timezone.localdate().year
-    assert innovation.citizens_initiated and innovation.citizens_cocreated and not innovation.citizens_promoted
-    assert innovation.citizens_cocreated_note == "Borgerne byggede stativet"
-    assert services.innovation_from_idea(idea=idea) == innovation, "idempotent"
-
-
 @pytest.fixture
 def heard_implemented():
     """What `ideas.signals.idea_implemented` told the apps above ideas."""

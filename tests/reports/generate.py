@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from ideas.innovation_csv import COLUMNS
 from ideas.models import InnovationType, Subsector
+from reports.innovation_csv import COLUMNS
 
 VALUES = ["quality", "efficiency", "employee_satisfaction", "citizen_involvement", "political_goals"]
 TYPES = list(InnovationType.values)
