@@ -2,8 +2,7 @@
 (`/reports/m/<slug>/innovations/`); the admin is for corrections."""
 from django.contrib import admin
 
-from ideas.models import Innovation
-
+from .models import Innovation
 from .services import innovation_changed
 
 

@@ -15,11 +15,11 @@ from rest_framework.response import Response
 
 from accounts.models import Municipality
 from accounts.selectors import municipality_get
-from ideas.models import Innovation
 from restapi.parsers import JSONParser
 from ui.numbers import whole_number
 
 from . import figures, innovation_csv, selectors, services
+from .models import Innovation
 from .serializers import (
     BarometerSerializer,
     CoCreationProfileSerializer,

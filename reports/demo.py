@@ -9,10 +9,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from accounts.models import Municipality
-from ideas.models import Innovation, InnovationType, Subsector
 
 from . import services
-from .models import SCORE_FIELDS, Party
+from .models import SCORE_FIELDS, Innovation, InnovationType, Party, Subsector
 
 TITLE = {"aarhus": "Registreret innovation nr. {n}", "bergen": "Registrert innovasjon nr. {n}"}
 COUNT = {"aarhus": 320, "bergen": 220}

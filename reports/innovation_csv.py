@@ -13,9 +13,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from accounts.models import Country
-from ideas.models import InnovationType, SectorLevel, Subsector
 from ui.numbers import whole_number
 from ui.spreadsheets import csv_writer
+
+from .models import InnovationType, SectorLevel, Subsector
 
 COLUMNS = ["id", "municipality", "country", "sector_level", "subsector", "innovation_type", "weight",
            "citizens_initiated", "citizens_promoted", "citizens_cocreated", "value_quality",

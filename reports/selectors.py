@@ -30,18 +30,22 @@ from budgets.selectors import process_list
 from dinners.selectors import participation_figures
 from ideas.models import (
     Idea,
-    Innovation,
-    SectorLevel,
     Status,
     StatusChange,
-    Subsector,
     Support,
     Visibility,
 )
 from ui.numbers import whole_number
 
 from . import figures, innovation_csv
-from .models import COCREATION_VALUES, CoCreationInvitation, Party
+from .models import (
+    COCREATION_VALUES,
+    CoCreationInvitation,
+    Innovation,
+    Party,
+    SectorLevel,
+    Subsector,
+)
 from .services import innovation_data_version
 
 CACHE_SECONDS = 24 * 3600

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
-from ideas.models import Innovation
-
+from .models import Innovation
 from .services import EDITABLE_FIELDS
 
 

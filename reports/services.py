@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
-from ideas.models import Idea, Innovation
+from ideas.models import Idea
 from ideas.services.staff import ROLE_FIELDS
 
 from . import innovation_csv
-from .models import SCORE_FIELDS, CoCreationInvitation
+from .models import SCORE_FIELDS, CoCreationInvitation, Innovation
 
 DATA_VERSION_KEY = "reports:innovations:version"
 EDITABLE_FIELDS = [

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from ideas.models import Innovation
+from reports.models import Innovation
 from tests.reports.conftest import member
 from tests.reports.generate import records, to_csv
 
