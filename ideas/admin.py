@@ -8,11 +8,9 @@ from .models import (
     Category,
     Idea,
     IdeaSettings,
-    Innovation,
     ModerationEvent,
     StatusChange,
 )
-from .services.innovations import innovation_changed
 
 
 @admin.register(IdeaSettings)
@@ -44,27 +42,6 @@ class IdeaAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # ideas are entered on the site, through the services
-
-
-@admin.register(Innovation)
-class InnovationAdmin(admin.ModelAdmin):
-    list_display = ["title", "municipality", "year", "innovation_type", "subsector", "citizens_initiated",
-                    "citizens_promoted", "citizens_cocreated"]
-    list_filter = ["municipality", "year", "innovation_type", "subsector"]
-    filter_horizontal = ["ideas"]
-
-    # Edits here must also refresh the cached report figures.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        innovation_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        innovation_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        innovation_changed()
 
 
 @admin.register(ModerationEvent)

@@ -1,7 +1,7 @@
 """Who may do what with campaigns, ideas and comments."""
 import rules
 
-from accounts.rules import is_council_member, is_moderator, is_staff_member
+from accounts.rules import is_moderator, is_staff_member
 
 from .models import Visibility
 
@@ -51,6 +51,3 @@ rules.add_perm("ideas.merge", is_staff_member)
 rules.add_perm("ideas.enter_on_behalf", is_staff_member)
 rules.add_perm("ideas.manage_campaigns", is_staff_member)
 rules.add_perm("ideas.manage_settings", is_staff_member)
-# Innovation records: staff register and edit them; councils read them (and the reports).
-rules.add_perm("ideas.view_innovations", is_staff_member | is_council_member)
-rules.add_perm("ideas.manage_innovations", is_staff_member)

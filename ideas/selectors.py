@@ -19,7 +19,6 @@ from .models import (
     Idea,
     IdeaImage,
     IdeaSettings,
-    Innovation,
     ModerationEvent,
     SettingsChange,
     Status,
@@ -221,14 +220,6 @@ def promoted_suggested(*, idea: Idea) -> bool:
     suggesting the role "promoted" and staff have not recorded it yet."""
     threshold = idea_settings_for(idea.municipality).promoted_supports
     return not idea.citizens_promoted and idea.support_count + idea.comment_count >= threshold
-
-
-def innovation_list(*, municipality: Municipality) -> QuerySet[Innovation]:
-    return Innovation.objects.filter(municipality=municipality).select_related("municipality")
-
-
-def innovation_get(*, pk: int) -> Innovation | None:
-    return Innovation.objects.select_related("municipality").prefetch_related("ideas").filter(pk=pk).first()
 
 
 def campaign_get(*, pk: int) -> Campaign | None:

@@ -15,14 +15,11 @@ from rest_framework.response import Response
 
 from accounts.models import Municipality
 from accounts.selectors import municipality_get
-from ideas import innovation_csv
-from ideas import selectors as idea_selectors
-from ideas import services as idea_services
-from ideas.models import Innovation
 from restapi.parsers import JSONParser
 from ui.numbers import whole_number
 
-from . import figures, selectors
+from . import figures, innovation_csv, selectors, services
+from .models import Innovation
 from .serializers import (
     BarometerSerializer,
     CoCreationProfileSerializer,
@@ -79,13 +76,13 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if self.action == "list":
             municipality = _municipality_param(self.request)
-            _require(self.request, "ideas.view_innovations", municipality)
-            return idea_selectors.innovation_list(municipality=municipality).prefetch_related("ideas")
+            _require(self.request, "reports.view_innovations", municipality)
+            return selectors.innovation_list(municipality=municipality).prefetch_related("ideas")
         return Innovation.objects.select_related("municipality").prefetch_related("ideas")
 
     def get_object(self) -> Innovation:
-        innovation = idea_selectors.innovation_get(pk=self.kwargs["pk"])
-        if innovation is None or not self.request.user.has_perm("ideas.view_innovations", innovation.municipality):
+        innovation = selectors.innovation_get(pk=self.kwargs["pk"])
+        if innovation is None or not self.request.user.has_perm("reports.view_innovations", innovation.municipality):
             raise NotFound()
         return innovation
 
@@ -99,23 +96,23 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         municipality = data.pop("municipality")
-        _require(request, "ideas.manage_innovations", municipality)
-        innovation = idea_services.innovation_create(municipality=municipality, **data)
+        _require(request, "reports.manage_innovations", municipality)
+        innovation = services.innovation_create(municipality=municipality, **data)
         return Response(InnovationSerializer(innovation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=InnovationSerializer, responses=InnovationSerializer)
     def partial_update(self, request, pk=None):
         innovation = self.get_object()
-        _require(request, "ideas.manage_innovations", innovation.municipality)
+        _require(request, "reports.manage_innovations", innovation.municipality)
         serializer = InnovationSerializer(innovation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        innovation = idea_services.innovation_update(innovation=innovation, **serializer.validated_data)
+        innovation = services.innovation_update(innovation=innovation, **serializer.validated_data)
         return Response(InnovationSerializer(innovation).data)
 
     def destroy(self, request, pk=None):
         innovation = self.get_object()
-        _require(request, "ideas.manage_innovations", innovation.municipality)
-        idea_services.innovation_delete(innovation=innovation)
+        _require(request, "reports.manage_innovations", innovation.municipality)
+        services.innovation_delete(innovation=innovation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[MUNICIPALITY_PARAM], request={"multipart/form-data": ImportSerializer},
@@ -124,12 +121,12 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def import_csv(self, request):
         """All or nothing: errors come back by line and column under `fields.file`."""
         municipality = _municipality_param(request)
-        _require(request, "ideas.manage_innovations", municipality)
+        _require(request, "reports.manage_innovations", municipality)
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            counts = idea_services.innovations_import(municipality=municipality,
-                                                      data=serializer.validated_data["file"].read())
+            counts = services.innovations_import(municipality=municipality,
+                                                 data=serializer.validated_data["file"].read())
         except DjangoValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         return Response(counts, status=status.HTTP_201_CREATED)
@@ -140,9 +137,9 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         import io
 
         municipality = _municipality_param(request)
-        _require(request, "ideas.view_innovations", municipality)
+        _require(request, "reports.view_innovations", municipality)
         out = io.StringIO()
-        innovation_csv.write(selectors.innovation_rows(idea_selectors.innovation_list(municipality=municipality).order_by("pk")), out)
+        innovation_csv.write(selectors.innovation_rows(selectors.innovation_list(municipality=municipality).order_by("pk")), out)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="hoest-{municipality.slug}-innovations.csv"'
         return response
@@ -182,7 +179,7 @@ class ReportViewSet(viewsets.GenericViewSet):
     def cocreation(self, request, slug=None):
         municipality = self.get_object()
         pk = whole_number(request.query_params.get("innovation"))
-        innovation = idea_selectors.innovation_get(pk=pk) if pk is not None else None
+        innovation = selectors.innovation_get(pk=pk) if pk is not None else None
         if innovation is None or innovation.municipality_id != municipality.pk:
             raise NotFound()
         _require(request, "reports.manage_cocreation", municipality)

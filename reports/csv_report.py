@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ideas import innovation_csv
-
-from . import figures
+from . import figures, innovation_csv
 
 
 def cells_from_rows(rows: list[dict]) -> list[dict]:

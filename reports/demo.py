@@ -9,11 +9,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from accounts.models import Municipality
-from ideas.models import Innovation, InnovationType, Subsector
-from ideas.services import innovation_changed
 
 from . import services
-from .models import SCORE_FIELDS, Party
+from .models import SCORE_FIELDS, Innovation, InnovationType, Party, Subsector
 
 TITLE = {"aarhus": "Registreret innovation nr. {n}", "bergen": "Registrert innovasjon nr. {n}"}
 COUNT = {"aarhus": 320, "bergen": 220}
@@ -52,7 +50,7 @@ def seed() -> list[str]:
         new = _records(municipality, have)
         Innovation.objects.bulk_create(new)
         if new:
-            innovation_changed()
+            services.innovation_changed()
         lines.append(f"Innovation records: {Innovation.objects.filter(municipality=municipality).count()} in "
                      f"{municipality.name} (reports at /reports/m/{slug}/)")
     aarhus = Municipality.objects.get(slug="aarhus")
@@ -63,7 +61,7 @@ def seed() -> list[str]:
                   "citizens_cocreated": True, "citizens_cocreated_note": "Beboere og medarbejdere tegnede og byggede.",
                   "value_citizen_involvement": True, "value_quality": True})
     if created:
-        innovation_changed()
+        services.innovation_changed()
         answers = [(Party.CITIZEN, [4, 3, 4, 5, 4, 4, 4, 5, 3, 2, 3, 2]), (Party.CITIZEN, [3, 3, 4, 4, 5, 4, 5, 4, 4, 2, 2, 3]),
                    (Party.STAFF, [5, 4, 4, 4, 4, 5, 4, 4, 4, 3, 3, 4])]
         for party, scores in answers:

@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country
-from ideas.models import Idea, Innovation, SectorLevel, Status, Subsector
-from ideas.services.innovations import EDITABLE_FIELDS
+from ideas.models import Idea, Status
 from ui.forms import FilterForm
 
-from .models import COCREATION_VALUES, STATEMENTS, Party
+from .models import COCREATION_VALUES, STATEMENTS, Innovation, Party, SectorLevel, Subsector
+from .services import EDITABLE_FIELDS
 
 
 class SelectionForm(FilterForm):

@@ -1,9 +1,13 @@
-"""The co-creation quality questionnaire (inspired by KS' SAMSON tool).
+"""The innovation registry and the co-creation quality questionnaire.
 
-Staff invite the people behind a co-created innovation, citizens and staff, each with a
-personal link. Each answers twelve statements, three per value, on a 1-5 scale, and then
-sees the innovation's profile: the dialogue starts from where the parties see it
-differently."""
+The registry holds the municipality's innovations, each with the part citizens played in it,
+as the Innovation Barometer asks; the reports compute its figures from them. An implemented
+idea becomes a record (`services.innovation_from_idea`), and staff register the others.
+
+The co-creation quality questionnaire (inspired by KS' SAMSON tool): staff invite the people
+behind a co-created innovation, citizens and staff, each with a personal link. Each answers
+twelve statements, three per value, on a 1-5 scale, and then sees the innovation's profile:
+the dialogue starts from where the parties see it differently."""
 from __future__ import annotations
 
 import secrets
@@ -13,7 +17,76 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Innovation
+from accounts.models import Municipality
+from ideas.models import CitizenRoles, Idea
+
+
+class SectorLevel(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+    STATE = "state", _("State")
+
+
+class Subsector(models.TextChoices):
+    CHILDCARE = "childcare", _("Childcare")
+    SCHOOLS = "schools", _("Schools and education")
+    ELDERLY_DISABILITY = "elderly_disability", _("Elderly and disability care")
+    HEALTH = "health", _("Health")
+    SOCIAL = "social", _("Social services")
+    EMPLOYMENT = "employment", _("Employment")
+    TECHNICAL = "technical", _("Technical and environment")
+    CULTURE = "culture", _("Culture and leisure")
+    ADMINISTRATION = "administration", _("Administration")
+    OTHER = "other", _("Other")
+
+
+class InnovationType(models.TextChoices):
+    PRODUCT = "product", _("Product")
+    SERVICE = "service", _("Service")
+    PROCESS = "process", _("Process or way of organising")
+    COMMUNICATION = "communication", _("Way of communicating")
+
+
+class Innovation(CitizenRoles):
+    """A new or significantly changed product, service, process or way of communicating
+    that a workplace of the municipality has put into use — from an idea or not (the
+    Innovation Barometer compares innovations with and without citizens)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="innovations",
+                                     verbose_name=_("municipality"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # `idea.innovations`: the records an idea became (ideas itself never reads them).
+    ideas = models.ManyToManyField(Idea, blank=True, related_name="innovations", verbose_name=_("ideas"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    sector_level = models.CharField(_("sector level"), max_length=12, choices=SectorLevel.choices,
+                                    default=SectorLevel.MUNICIPALITY)
+    subsector = models.CharField(_("subsector"), max_length=20, choices=Subsector.choices, default=Subsector.OTHER)
+    innovation_type = models.CharField(_("type of innovation"), max_length=14, choices=InnovationType.choices,
+                                       default=InnovationType.SERVICE)
+    partner_companies = models.BooleanField(_("with companies"), default=False)
+    partner_associations = models.BooleanField(_("with associations or volunteers"), default=False)
+    partner_public_bodies = models.BooleanField(_("with other public bodies"), default=False)
+    value_quality = models.BooleanField(_("better quality"), default=False)
+    value_efficiency = models.BooleanField(_("more efficiency"), default=False)
+    value_employee_satisfaction = models.BooleanField(_("more employee satisfaction"), default=False)
+    value_citizen_involvement = models.BooleanField(_("more citizen involvement"), default=False)
+    value_political_goals = models.BooleanField(_("political goals met"), default=False)
+    weight = models.DecimalField(_("weight"), max_digits=12, decimal_places=6, default=1,
+                                 validators=[MinValueValidator(0)],
+                                 help_text=_("1 for the municipality's own records; survey data carries its own."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        # Reports select a municipality's records by year.
+        indexes = [models.Index(fields=["municipality", "year"], name="innovation_municipality_year")]
+        verbose_name = _("innovation")
+        verbose_name_plural = _("innovations")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Party(models.TextChoices):

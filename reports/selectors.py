@@ -28,22 +28,25 @@ from django.db.models import (
 from accounts.models import Country, Municipality
 from budgets.selectors import process_list
 from dinners.selectors import participation_figures
-from ideas import innovation_csv
 from ideas.models import (
     Idea,
-    Innovation,
-    SectorLevel,
     Status,
     StatusChange,
-    Subsector,
     Support,
     Visibility,
 )
-from ideas.services import innovation_data_version
 from ui.numbers import whole_number
 
-from . import figures
-from .models import COCREATION_VALUES, CoCreationInvitation, Party
+from . import figures, innovation_csv
+from .models import (
+    COCREATION_VALUES,
+    CoCreationInvitation,
+    Innovation,
+    Party,
+    SectorLevel,
+    Subsector,
+)
+from .services import innovation_data_version
 
 CACHE_SECONDS = 24 * 3600
 FUNNEL_CACHE_SECONDS = 60
@@ -226,8 +229,16 @@ def invitation_list(*, innovation: Innovation) -> QuerySet[CoCreationInvitation]
     return CoCreationInvitation.objects.filter(innovation=innovation)
 
 
+def innovation_list(*, municipality: Municipality) -> QuerySet[Innovation]:
+    return Innovation.objects.filter(municipality=municipality).select_related("municipality")
+
+
+def innovation_get(*, pk: int) -> Innovation | None:
+    return Innovation.objects.select_related("municipality").prefetch_related("ideas").filter(pk=pk).first()
+
+
 def innovation_rows(queryset):
-    """The innovation registry's rows as the CSV export writes them (ideas.innovation_csv),
+    """The innovation registry's rows as the CSV export writes them (reports.innovation_csv),
     streamed: the page's download, the API's and `manage.py export_innovations` read here."""
     for innovation in queryset.values(*innovation_csv.COLUMNS[3:], "id", "year", "title", "municipality__slug",
                                       "municipality__country").iterator(chunk_size=2000):

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from ideas.models import Innovation
-from ideas.services.innovations import EDITABLE_FIELDS
+from .models import Innovation
+from .services import EDITABLE_FIELDS
 
 
 class InnovationSerializer(serializers.ModelSerializer):

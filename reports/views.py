@@ -18,12 +18,9 @@ from accounts.models import Municipality
 from accounts.selectors import municipality_get, municipality_list
 from charts import render as chart_render
 from charts import tables as table_render
-from ideas import innovation_csv
-from ideas import selectors as idea_selectors
-from ideas import services as idea_services
 from ui.forms import add_validation_errors
 
-from . import selectors, services, tables
+from . import innovation_csv, selectors, services, tables
 from .forms import AnswerForm, ImportForm, InnovationForm, InvitationForm, SelectionForm
 from .models import COCREATION_VALUES, SCORE_FIELDS, Party
 
@@ -39,8 +36,8 @@ def _municipality(request, slug: str, perm: str) -> Municipality:
     return municipality
 
 
-def _innovation(request, pk: int, perm: str = "ideas.manage_innovations"):
-    innovation = idea_selectors.innovation_get(pk=pk)
+def _innovation(request, pk: int, perm: str = "reports.manage_innovations"):
+    innovation = selectors.innovation_get(pk=pk)
     if innovation is None:
         raise Http404
     if not request.user.has_perm(perm, innovation.municipality):
@@ -79,7 +76,7 @@ def dashboard(request, slug: str):
     return render(request, "reports/dashboard.html", {
         "municipality": municipality, "selection": selection, "report": report, "tables": figure_tables,
         "query": query, "share_url": share_url, "form": form,
-        "can_manage": request.user.has_perm("ideas.manage_innovations", municipality),
+        "can_manage": request.user.has_perm("reports.manage_innovations", municipality),
     })
 
 
@@ -115,8 +112,8 @@ def table(request, slug: str, name: str, fmt: str):
 @login_required
 def innovations(request, slug: str):
     """The municipality's innovation records, with CSV import and export."""
-    municipality = _municipality(request, slug, "ideas.view_innovations")
-    can_manage = request.user.has_perm("ideas.manage_innovations", municipality)
+    municipality = _municipality(request, slug, "reports.view_innovations")
+    can_manage = request.user.has_perm("reports.manage_innovations", municipality)
     form = ImportForm()
     if request.method == "POST":
         if not can_manage:
@@ -124,13 +121,13 @@ def innovations(request, slug: str):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                counts = idea_services.innovations_import(municipality=municipality, data=form.cleaned_data["file"].read())
+                counts = services.innovations_import(municipality=municipality, data=form.cleaned_data["file"].read())
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
                 messages.success(request, _("Imported: %(created)s new and %(updated)s updated innovation records.") % counts)
                 return redirect("reports:innovations", slug=slug)
-    page = Paginator(idea_selectors.innovation_list(municipality=municipality), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.innovation_list(municipality=municipality), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/innovations.html", {
         "municipality": municipality, "page": page, "form": form, "can_manage": can_manage,
     }, status=400 if form.errors else 200)
@@ -139,16 +136,16 @@ def innovations(request, slug: str):
 @require_safe
 @login_required
 def innovations_export(request, slug: str):
-    municipality = _municipality(request, slug, "ideas.view_innovations")
+    municipality = _municipality(request, slug, "reports.view_innovations")
     out = io.StringIO()
-    innovation_csv.write(selectors.innovation_rows(idea_selectors.innovation_list(municipality=municipality).order_by("pk")), out)
+    innovation_csv.write(selectors.innovation_rows(selectors.innovation_list(municipality=municipality).order_by("pk")), out)
     return _download(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", f"hoest-{slug}-innovations.csv")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def innovation_edit(request, slug: str, pk: int | None = None):
-    municipality = _municipality(request, slug, "ideas.manage_innovations")
+    municipality = _municipality(request, slug, "reports.manage_innovations")
     innovation = _innovation(request, pk) if pk else None
     if innovation is not None and innovation.municipality_id != municipality.pk:
         raise Http404
@@ -157,9 +154,9 @@ def innovation_edit(request, slug: str, pk: int | None = None):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if innovation is None:
-                innovation = idea_services.innovation_create(municipality=municipality, **fields)
+                innovation = services.innovation_create(municipality=municipality, **fields)
             else:
-                idea_services.innovation_update(innovation=innovation, **fields)
+                services.innovation_update(innovation=innovation, **fields)
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -205,7 +202,7 @@ def _profile_allowed(request, innovation, token: str | None):
 
 @require_safe
 def cocreation_chart(request, pk: int, fmt: str):
-    innovation = idea_selectors.innovation_get(pk=pk)
+    innovation = selectors.innovation_get(pk=pk)
     if innovation is None or not _profile_allowed(request, innovation, request.GET.get("token")):
         raise Http404
     if fmt in chart_render.FORMATS:

@@ -13,14 +13,6 @@ from .ideas import (
     idea_support_withdraw,
     idea_unfollow,
 )
-from .innovations import (
-    innovation_changed,
-    innovation_create,
-    innovation_data_version,
-    innovation_delete,
-    innovation_update,
-    innovations_import,
-)
 from .moderation import (
     comment_add,
     flag_add,
@@ -28,13 +20,11 @@ from .moderation import (
     moderation_hide,
     moderation_restore,
 )
-from .staff import idea_merge, idea_roles_record, idea_status_change, innovation_from_idea
+from .staff import idea_merge, idea_roles_record, idea_status_change
 
 __all__ = [
     "campaign_create", "campaign_update", "campaign_close", "category_create", "idea_settings_update",
     "idea_submit", "idea_support", "idea_support_withdraw", "idea_follow", "idea_unfollow",
     "comment_add", "flag_add", "moderation_approve", "moderation_hide", "moderation_restore",
-    "idea_status_change", "idea_roles_record", "idea_merge", "innovation_from_idea",
-    "innovation_create", "innovation_update", "innovation_delete", "innovations_import",
-    "innovation_changed", "innovation_data_version",
+    "idea_status_change", "idea_roles_record", "idea_merge",
 ]

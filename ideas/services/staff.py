@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notify.outbox import queue, queue_all
@@ -14,7 +13,6 @@ from ..models import (
     Comment,
     Follow,
     Idea,
-    Innovation,
     ModerationAction,
     ModerationEvent,
     Status,
@@ -22,8 +20,8 @@ from ..models import (
     Support,
     Visibility,
 )
+from ..signals import idea_implemented
 from . import events
-from .innovations import innovation_changed
 
 # The public path of an idea. Staff may move forward (also skipping steps) or stop with
 # "not pursued"; a "not pursued" idea can be taken up again for review.
@@ -62,7 +60,8 @@ def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> Sta
         idea.visibility = Visibility.VISIBLE  # answering an idea publishes it
     idea.save(update_fields=["status", "visibility", "updated_at"])
     if to_status == Status.IMPLEMENTED:
-        innovation_from_idea(idea=idea)
+        # reports makes the innovation record (same transaction).
+        idea_implemented.send(sender=Idea, idea=idea)
     recipients = [f.user for f in Follow.objects.filter(idea=idea).select_related("user")]
     if not idea.author.is_deleted_placeholder and idea.author_id not in {user.pk for user in recipients}:
         recipients.append(idea.author)
@@ -77,25 +76,8 @@ def idea_status_change(*, actor, idea: Idea, to_status: str, answer: str) -> Sta
     return change
 
 
-@transaction.atomic
-def innovation_from_idea(*, idea: Idea) -> Innovation:
-    """An implemented idea becomes an innovation record carrying the citizens' roles; staff
-    complete its type, subsector and values. Calling it again changes nothing."""
-    existing = idea.innovations.first()
-    if existing is not None:
-        return existing
-    innovation = Innovation(
-        municipality=idea.municipality, title=idea.title[:200], description=idea.body,
-        year=timezone.localdate().year,
-        **{name: getattr(idea, name) for name in ROLE_FIELDS},
-    )
-    innovation.full_clean()
-    innovation.save()
-    innovation.ideas.add(idea)
-    innovation_changed()
-    return innovation
-
-
+# The citizens' roles (ideas.models.CitizenRoles); reports carries them to the innovation
+# record an implemented idea becomes.
 ROLE_FIELDS = ["citizens_initiated", "citizens_initiated_note", "citizens_promoted",
                "citizens_promoted_note", "citizens_cocreated", "citizens_cocreated_note"]
 

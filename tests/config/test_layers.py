@@ -6,9 +6,9 @@ and never a sibling of its own layer:
 
     config                       composition: settings, URLs, ASGI/WSGI, Celery
     dashboard                    the front page, staff home, demo data
-    reports                      the Innovation Barometer's figures over every app
+    reports                      the innovation registry, the Barometer's figures over every app
     budgets | dinners            features that build on ideas
-    ideas                        the idea box, campaigns, moderation, the innovation registry
+    ideas                        the idea box, campaigns, moderation, citizens' roles
     restapi | notify             the API's plumbing; the one outbox for e-mail and live counters
     accounts | charts | realtime the base: people and municipalities, charts, websockets
     ui                           forms, numbers, images, markdown, rate limits

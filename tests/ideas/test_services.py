@@ -17,6 +17,7 @@ from ideas.models import (
     Support,
     Visibility,
 )
+from ideas.signals import idea_implemented
 from notify.models import Notice
 from notify.tasks import deliver_notices
 from tests.factories import DistrictFactory, MunicipalityFactory, UserFactory
@@ -250,15 +251,41 @@ def test_comment_counts_survive_hide_and_restore(idea, citizen, moderator):
     assert idea.comment_count == 1 == Comment.objects.filter(visibility=Visibility.VISIBLE).count()
 
 
-def test_implemented_idea_becomes_an_innovation_with_the_citizens_roles(idea, staff):
-    services.idea_roles_record(actor=staff, idea=idea, citizens_cocreated=True,
-                               citizens_cocreated_note="Borgerne byggede stativet")
+@pytest.fixture
+def heard_implemented():
+    """What `ideas.signals.idea_implemented` told the apps above ideas."""
+    heard = []
+
+    def receiver(sender, idea, **kwargs):
+        heard.append((idea.pk, Idea.objects.get(pk=idea.pk).status))
+
+    idea_implemented.connect(receiver)
+    yield heard
+    idea_implemented.disconnect(receiver)
+
+
+def test_only_the_move_to_implemented_is_announced_and_after_the_idea_is_saved(idea, staff, heard_implemented):
+    for status in (Status.ACCEPTED, Status.IN_PROGRESS):
+        services.idea_status_change(actor=staff, idea=idea, to_status=status, answer="Videre")
+    assert heard_implemented == []
     services.idea_status_change(actor=staff, idea=idea, to_status=Status.IMPLEMENTED, answer="Færdigt")
-    innovation = idea.innovations.get()
-    assert innovation.municipality == idea.municipality and innovation.year == timezone.localdate().year
-    assert innovation.citizens_initiated and innovation.citizens_cocreated and not innovation.citizens_promoted
-    assert innovation.citizens_cocreated_note == "Borgerne byggede stativet"
-    assert services.innovation_from_idea(idea=idea) == innovation, "idempotent"
+    assert heard_implemented == [(idea.pk, Status.IMPLEMENTED)]
+
+
+def test_a_receiver_that_fails_undoes_the_status_change_it_heard_of(idea, staff):
+    # Receivers run inside the status change's transaction: what they write commits with it.
+    def fail(sender, idea, **kwargs):
+        raise RuntimeError("the registry could not record it")
+
+    idea_implemented.connect(fail)
+    try:
+        with pytest.raises(RuntimeError):
+            services.idea_status_change(actor=staff, idea=idea, to_status=Status.IMPLEMENTED, answer="Færdigt")
+    finally:
+        idea_implemented.disconnect(fail)
+    idea.refresh_from_db()
+    assert idea.status != Status.IMPLEMENTED and not idea.status_changes.exists()
+    assert not Notice.objects.exists(), "nobody is told of a change that did not happen"
 
 
 def test_page_writes_are_rate_limited_and_keep_the_text(client, campaign, citizen, idea, settings):

@@ -41,7 +41,7 @@ def fill(records: int):
     from django.contrib.auth import get_user_model
 
     from accounts.models import Membership, Municipality, Role
-    from ideas.models import Innovation
+    from reports.models import Innovation
     from tests.reports.generate import records as generate
 
     places = [("aarhus", "Aarhus Kommune", "DK"), ("odense", "Odense Kommune", "DK"), ("bergen", "Bergen kommune", "NO"),

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from ideas.innovation_csv import COLUMNS
-from ideas.models import InnovationType, Subsector
+from reports.innovation_csv import COLUMNS
+from reports.models import InnovationType, Subsector
 
 VALUES = ["quality", "efficiency", "employee_satisfaction", "citizen_involvement", "political_goals"]
 TYPES = list(InnovationType.values)
@@ -92,7 +92,7 @@ def statsmodels_or(rows: list[dict], value: str, *, adjusted: bool) -> tuple[flo
 
 def save(rows: list[dict], municipalities: dict) -> None:
     """Store records in the database (municipalities: slug -> Municipality)."""
-    from ideas.models import Innovation
+    from reports.models import Innovation
 
     Innovation.objects.bulk_create([
         Innovation(municipality=municipalities[row["municipality"]], title=f"Innovation {row['id']}", year=2016,

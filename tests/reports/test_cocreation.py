@@ -1,15 +1,14 @@
 """The co-creation questionnaire: personal links, answers, and the profile afterwards."""
 import pytest
 
-from ideas import services as idea_services
 from reports import selectors, services
 from reports.models import SCORE_FIELDS, Party
 
 
 @pytest.fixture
 def innovation(municipality):
-    return idea_services.innovation_create(municipality=municipality, title="Legeplads bygget sammen", year=2025,
-                                           citizens_cocreated=True)
+    return services.innovation_create(municipality=municipality, title="Legeplads bygget sammen", year=2025,
+                                      citizens_cocreated=True)
 
 
 def scores(equal, exchange, learning, leadership):

@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from ideas.models import Innovation
 from reports import selectors
+from reports.models import Innovation
 
 
 @pytest.mark.django_db

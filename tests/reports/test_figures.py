@@ -136,7 +136,7 @@ def test_an_empty_selection_has_no_numbers(municipality):
 
 def test_figures_are_cached_until_an_innovation_changes(municipality, django_assert_num_queries,
                                                         django_capture_on_commit_callbacks):
-    from ideas import services
+    from reports import services
 
     save(records(50, seed=1), {"aarhus": municipality})
     selection = selectors.Selection(municipality="aarhus")

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
-from ideas.models import Innovation
+from reports.models import Innovation
 from tests.reports.conftest import member
 from tests.reports.generate import records, to_csv
 
@@ -77,8 +77,8 @@ def test_staff_register_an_innovation_on_the_page(staff_client, municipality):
 
 
 def test_staff_link_an_innovation_to_ideas_of_their_municipality_only(staff_client, municipality, bergen):
-    from ideas import services
     from ideas.models import Status
+    from reports import services
     from tests.ideas.factories import CampaignFactory, IdeaFactory
 
     own = IdeaFactory(campaign=CampaignFactory(municipality=municipality), status=Status.ACCEPTED)
@@ -90,6 +90,31 @@ def test_staff_link_an_innovation_to_ideas_of_their_municipality_only(staff_clie
     assert list(Innovation.objects.get().ideas.all()) == [own]
     with pytest.raises(Exception, match="same municipality"):
         services.innovation_create(municipality=municipality, title="X", ideas=[other])
+
+
+def test_an_implemented_idea_becomes_an_innovation_with_the_citizens_roles(staff, municipality):
+    # ideas announces the status change (ideas.signals.idea_implemented); reports records it.
+    from django.utils import timezone
+
+    from ideas import services as idea_services
+    from ideas.models import Status
+    from reports import services
+    from tests.ideas.factories import CampaignFactory, IdeaFactory
+
+    idea = IdeaFactory(campaign=CampaignFactory(municipality=municipality), citizens_initiated=True)
+    idea_services.idea_roles_record(actor=staff, idea=idea, citizens_cocreated=True,
+                                    citizens_cocreated_note="Borgerne byggede stativet")
+    idea_services.idea_status_change(actor=staff, idea=idea, to_status=Status.ACCEPTED, answer="Godt")
+    assert not idea.innovations.exists(), "only an implemented idea is an innovation"
+    idea_services.idea_status_change(actor=staff, idea=idea, to_status=Status.IMPLEMENTED, answer="Færdigt")
+    innovation = idea.innovations.get()
+    assert (innovation.municipality, innovation.title, innovation.description) == (
+        municipality, idea.title, idea.body)
+    assert innovation.year == timezone.localdate().year
+    assert innovation.citizens_initiated and innovation.citizens_cocreated and not innovation.citizens_promoted
+    assert innovation.citizens_cocreated_note == "Borgerne byggede stativet"
+    assert services.innovation_from_idea(idea=idea) == innovation, "idempotent"
+    assert Innovation.objects.count() == 1
 
 
 def test_import_command(tmp_path, municipality):

@@ -2,9 +2,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.selectors import municipality_get
-from ideas import innovation_csv
-from ideas.selectors import innovation_list
-from reports.selectors import innovation_rows
+from reports import innovation_csv
+from reports.selectors import innovation_list, innovation_rows
 
 
 class Command(BaseCommand):

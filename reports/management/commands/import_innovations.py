@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from accounts.selectors import municipality_get
-from ideas import services
+from reports import services
 
 
 class Command(BaseCommand):

@@ -95,7 +95,7 @@ def test_chart_tables_escape_labels():
 
 
 def test_the_innovation_csv_escapes_titles():
-    from ideas import innovation_csv
+    from reports import innovation_csv
 
     out = io.StringIO()
     innovation_csv.write([{"title": "\t=1+1", "weight": -1, "municipality": "aarhus"}], out)

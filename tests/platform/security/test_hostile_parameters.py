@@ -145,7 +145,7 @@ def test_a_comment_replying_to_a_digit_sign_shows_the_form_again(client, citizen
 
 
 def test_a_csv_id_or_year_that_is_a_digit_sign_is_a_line_error():
-    from ideas import innovation_csv
+    from reports import innovation_csv
 
     header = ",".join(innovation_csv.COLUMNS + ["year"])
     row = ["\u00b2", "aarhus", "DK", "municipality", "schools", "service", "1"] + ["0"] * 8 + ["\u00b2"]

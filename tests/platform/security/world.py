@@ -133,8 +133,8 @@ def build_world() -> World:
              host=host, guest=guest)
 
     # Reports: an innovation with two co-creation invitations, one of them answered.
-    innovation = idea_services.innovation_create(municipality=aarhus, title="Legeplads bygget sammen", year=2025,
-                                                 citizens_cocreated=True)
+    innovation = report_services.innovation_create(municipality=aarhus, title="Legeplads bygget sammen", year=2025,
+                                                   citizens_cocreated=True)
     invitation = report_services.invitation_create(innovation=innovation, party=Party.CITIZEN,
                                                    actor=users["staff"])
     answered = report_services.invitation_create(innovation=innovation, party=Party.STAFF, actor=users["staff"])
