@@ -294,6 +294,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 DKFDS_DIST = BASE_DIR / "node_modules" / "dkfds" / "dist"
 if DKFDS_DIST.exists():
     STATICFILES_DIRS.append(("dkfds", DKFDS_DIST))
+# Leaflet draws the maps (maps/), from npm the same way: its script, styles and marker images.
+LEAFLET_DIST = BASE_DIR / "node_modules" / "leaflet" / "dist"
+if LEAFLET_DIST.exists():
+    STATICFILES_DIRS.append(("leaflet", LEAFLET_DIST))
 # Outside production, serve straight from the finders so a changed asset needs no
 # collectstatic; production serves the collected, hashed files.
 WHITENOISE_USE_FINDERS = DJANGO_ENV != "production"
