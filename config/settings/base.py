@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "notify",
     "restapi",
     "health",
+    "maps",
     "dashboard",
     "django.contrib.postgres",
     "ideas",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # A page with a map of a municipality that has a tile server allows that server's images.
+    "maps.middleware.MapTileSourcesMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     # A database outage answers 503 (JSON under /api/), never a 500 traceback page.
     "restapi.middleware.DatabaseUnavailableMiddleware",
