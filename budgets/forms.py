@@ -311,7 +311,6 @@ class ProjectFilterForm(FilterForm):
     def __init__(self, *args, process, result_public: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = process.municipality.districts.all()
-        self.fields["district"].empty_label = _("All")
         choices = [("", _("All")), *Feasibility.choices]
         if result_public:
             choices.append((FUNDED, _("Funded")))

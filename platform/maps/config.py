@@ -18,7 +18,7 @@ NORDIC_VIEW = ((60.0, 12.0), 4)
 # A marker's own map (an idea's, a project's) and the pin once placed: streets on a tile
 # map; on the schematic outline, which has no streets, the districts around the place.
 PLACE_ZOOM = 15
-PLACE_ZOOM_OUTLINE = 12
+PLACE_ZOOM_OUTLINE = 11
 
 
 def outline_path(slug: str) -> str | None:
@@ -86,7 +86,6 @@ def labels() -> dict:
         "zoomOut": _("Zoom out"),
         "closePopup": _("Close"),
         "outlineCredit": _("Schematic map: Høst"),
-        "pin": _("The chosen place"),
         "pinPlaced": _("Pin placed at %(lat)s, %(lng)s."),
         "pinRemoved": _("The pin is removed."),
     }
