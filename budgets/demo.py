@@ -55,6 +55,21 @@ BERGEN_PROJECT_DISTRICTS = {
     "Gatekunst i Bergenhus": "Bergenhus", "Utendørs treningsapparater i Åsane": "Åsane",
 }
 PROJECT_DISTRICTS = {**AARHUS_PROJECT_DISTRICTS, **BERGEN_PROJECT_DISTRICTS}
+#: where each demo project is, by its title (latitude, longitude); those left out have no one place
+PROJECT_PLACES = {
+    "Legeplads i Gellerupparken": (56.1545, 10.1370), "Lys på stien langs Brabrand Sø": (56.1430, 10.1030),
+    "Bænke og skygge i Mølleparken": (56.1573, 10.2040), "Cykelværksted for unge i Viby": (56.1300, 10.1600),
+    "Fællesspisning på biblioteket": (56.1537, 10.2143), "Træer på Ingerslevs Plads": (56.1480, 10.2080),
+    "Bytte-hylder i Aarhus N": (56.1830, 10.1950), "Udendørs fitness i Højbjerg": (56.1130, 10.2100),
+    "Musikrum for unge i Midtbyen": (56.1590, 10.2000), "Blomstereng ved skolen i Tilst": (56.1880, 10.1130),
+    "Kajakhylder ved havnen": (56.1560, 10.2200), "Bålhytte ved Årslev Engsø": (56.1480, 10.0750),
+    "Nye net på boldbanerne": (56.1560, 10.1300), "Lys i Gellerup-tunnelen": (56.1520, 10.1400),
+    "Bænke langs Viby Ringvej": (56.1330, 10.1700), "Legehus i Rosenhøj": (56.1200, 10.1550),
+    "Byttecentral ved Viby Torv": (56.1290, 10.1640), "Pumptrack i Viby Syd": (56.1150, 10.1500),
+    "Nye benker i Nordnesparken": (60.4005, 5.3030), "Lekeplass på Årstad": (60.3700, 5.3480),
+    "Sykkelverksted på Laksevåg": (60.3870, 5.2900), "Turstier i Fana": (60.3000, 5.3300),
+    "Gatekunst i Bergenhus": (60.3930, 5.3240), "Utendørs treningsapparater i Åsane": (60.4650, 5.3300),
+}
 DESCRIPTIONS = {
     "aarhus": "Borgerne foreslår, kommunen vurderer, borgerne stemmer, byrådet godkender.",
     "bergen": "Innbyggerne foreslår, kommunen vurderer, innbyggerne stemmer, bystyret godkjenner.",
@@ -87,13 +102,17 @@ def _district(municipality, title: str):
 
 def _fix_older_demo(process: BudgetProcess) -> None:
     """An older demo database gave the projects random districts (a playground in
-    Gellerupparken in Aarhus N) and Bergen a Danish description: put them right."""
+    Gellerupparken in Aarhus N) and Bergen a Danish description, and no places: put them right."""
     for project in process.projects.filter(district_budget__isnull=True, title__in=list(PROJECT_DISTRICTS)):
         district = _district(process.municipality, project.title)
         if project.district_id != (district.pk if district else None):
             Project.objects.filter(pk=project.pk).update(district=district)
     if process.description != DESCRIPTIONS[process.municipality.slug]:
         BudgetProcess.objects.filter(pk=process.pk).update(description=DESCRIPTIONS[process.municipality.slug])
+    # Places for the maps, also in a demo database made before projects had them. Not part of
+    # a signed result (budgets.frozen), so a decided budget takes them too.
+    for title, (latitude, longitude) in PROJECT_PLACES.items():
+        process.projects.filter(title=title, latitude__isnull=True).update(latitude=latitude, longitude=longitude)
 
 
 DEMO_KEY_HOLDERS = ["Demo byrådsmedlem 1", "Demo byrådsmedlem 2", "Demo byrådsmedlem 3"]

@@ -3,12 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ui.forms import FilterForm
+
 from .ballots import money
 from .models import (
     BallotType,
     BudgetProcess,
     CouncilDecision,
     DistrictBudget,
+    Feasibility,
     Project,
     ProjectUpdate,
 )
@@ -293,4 +296,23 @@ def setup_form_class(step: str):
     for name in STEP_FIELDS["timeline"] if step == "timeline" else []:
         form.base_fields[name].input_formats = DATETIME_FORMATS
     return form
+
+
+FUNDED = "funded"
+
+
+class ProjectFilterForm(FilterForm):
+    """Narrows a budget's projects (the projects map) by district and status: staff's
+    assessment, and whether it was funded once the result is public (not before)."""
+
+    district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, process, result_public: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = process.municipality.districts.all()
+        choices = [("", _("All")), *Feasibility.choices]
+        if result_public:
+            choices.append((FUNDED, _("Funded")))
+        self.fields["status"].choices = choices
 

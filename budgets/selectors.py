@@ -223,6 +223,24 @@ def project_sections(*, process: BudgetProcess) -> list[tuple[BudgetElection, li
         for election in process_elections(process)]
 
 
+def project_map(*, process: BudgetProcess, district: int | None = None, status: str = "",
+                funded: bool = False) -> tuple[list[Project], int]:
+    """The process's projects that have a place (district and feasibility filters, or only
+    the funded ones with `funded`, which the caller allows once the result is public), and
+    how many matching projects have none: two queries however many there are."""
+    qs = process.projects.all()
+    if district:
+        qs = qs.filter(district_id=district)
+    if funded:
+        qs = qs.filter(selected=True)
+    elif status in Feasibility.values:
+        qs = qs.filter(feasibility=status)
+    placed = list(qs.filter(latitude__isnull=False, longitude__isnull=False).select_related("district")
+                  .only("id", "process_id", "code", "title", "cost", "feasibility", "selected", "latitude",
+                        "longitude", "district__name").order_by("pk"))
+    return placed, qs.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
+
+
 def project_get(*, process: BudgetProcess, code: str) -> Project | None:
     """One project of the process by its code, with what its public page shows: never a
     count of its votes (those are only in process_outcome and the approved result)."""

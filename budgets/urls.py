@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import setup_views, views
+from . import map_views, setup_views, views
 
 app_name = "budgets"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     # By the project's code (its number on the ballot and in exports), which may hold a "/".
     path("<int:pk>/projects/<path:code>/", views.project_detail, name="project"),
     path("<int:pk>/propose/", views.propose, name="propose"),
+    path("<int:pk>/map/", map_views.project_map, name="map"),
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/vote/code/", views.vote_with_code, name="vote-code"),
     path("<int:pk>/vote/district/<slug:district>/", views.vote, name="vote-district"),

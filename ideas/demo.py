@@ -15,6 +15,7 @@ from .models import Campaign, Idea, Status
 AARHUS_IDEAS = [
     {
         "title": "Delebus kørt af frivillige mellem landsbyerne",
+        "place": (56.1545, 10.1010),
         "body": "Bussen kører sjældent ud til os. Vi er en gruppe borgere, der gerne vil køre en "
                 "delebus selv: kommunen stiller en minibus til rådighed, vi kører den.\n\n"
                 "- faste ture til lægen og indkøb\n- booking via telefon eller app",
@@ -27,6 +28,7 @@ AARHUS_IDEAS = [
     },
     {
         "title": "Jobnetværk hvor ledige hjælper hinanden i arbejde",
+        "place": (56.1720, 10.1500),
         "body": "Et netværk, hvor ledige mødes hver uge, deler kontakter og læser hinandens "
                 "ansøgninger. Jobcentret stiller lokaler til rådighed.",
         "district": "Aarhus V", "category": "Beskæftigelse",
@@ -36,6 +38,7 @@ AARHUS_IDEAS = [
     },
     {
         "title": "Elever designer et robot-cykelstativ ved skolen",
+        "place": (56.1280, 10.1620),
         "body": "Eleverne i 8. klasse vil designe og bygge et cykelstativ, der selv rydder op, "
                 "sammen med en lokal virksomhed og kommunens ingeniører.",
         "district": "Viby", "category": "Skole og uddannelse",
@@ -45,6 +48,7 @@ AARHUS_IDEAS = [
     },
     {
         "title": "Flere bænke langs åen",
+        "place": (56.1560, 10.2030),
         "body": "Der er langt mellem bænkene på stien langs Aarhus Å. Ældre har brug for at hvile.",
         "district": "Midtbyen", "category": "Byrum og natur",
         "path": [Status.NOT_PURSUED], "roles": {}, "supports": 1, "comments": [],
@@ -131,4 +135,9 @@ def seed() -> list[str]:
             idea.refresh_from_db()
         if spec["roles"]:
             services.idea_roles_record(actor=staff, idea=idea, **spec["roles"])
+    # Places for the maps, also in a demo database made before the ideas had them.
+    for spec in AARHUS_IDEAS:
+        latitude, longitude = spec["place"]
+        Idea.objects.filter(municipality=aarhus, title=spec["title"], latitude__isnull=True).update(
+            latitude=latitude, longitude=longitude)
     return [f"Ideas: {Idea.objects.count()} ({created} new), campaigns: {Campaign.objects.count()}"]

@@ -72,6 +72,14 @@ class IdeaFilters:
     district: int | None = None
     sort: str = ""  # "" means by relevance when searching, else newest first
 
+    @classmethod
+    def from_search(cls, data: dict) -> IdeaFilters:
+        """From ideas.forms.SearchForm's cleaned data: the list and the map filter alike."""
+        return cls(q=data.get("q", ""), status=data.get("status", ""), sort=data.get("sort", ""),
+                   campaign=getattr(data.get("campaign"), "pk", None),
+                   category=getattr(data.get("category"), "pk", None),
+                   district=getattr(data.get("district"), "pk", None))
+
 
 def idea_list(*, municipality: Municipality, filters: IdeaFilters = IdeaFilters()) -> QuerySet[Idea]:
     """Public ideas of a municipality: full-text search (PostgreSQL, in the municipality's
@@ -100,6 +108,29 @@ def idea_list(*, municipality: Municipality, filters: IdeaFilters = IdeaFilters(
         for word in _words(q) or [q]:
             qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word))
     return qs.order_by(*order)
+
+
+# The most ideas one map shows (and lists beside it): past that, the filters narrow it down.
+MAP_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class IdeaMap:
+    ideas: list[Idea]  # public ideas with a place, in the list's order, at most MAP_LIMIT
+    more: bool  # more of them than shown
+    without_place: int  # matching public ideas that have no place
+
+
+def idea_map(*, municipality: Municipality, filters: IdeaFilters = IdeaFilters(),
+             limit: int = MAP_LIMIT) -> IdeaMap:
+    """The ideas of idea_list (public only, the same filters and order) that have a place, for
+    the ideas map: two queries however many there are."""
+    matching = idea_list(municipality=municipality, filters=filters)
+    ideas = list(matching.filter(latitude__isnull=False, longitude__isnull=False)
+                 .select_related(None).select_related("district")
+                 .only("id", "title", "status", "latitude", "longitude", "district__name")[:limit + 1])
+    without_place = matching.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
+    return IdeaMap(ideas=ideas[:limit], more=len(ideas) > limit, without_place=without_place)
 
 
 def idea_similar(*, municipality: Municipality, text: str, exclude_id: int | None = None,

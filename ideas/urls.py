@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 app_name = "ideas"
 urlpatterns = [
     path("", views.idea_list, name="list"),
+    path("map/", map_views.idea_map, name="map"),
     path("new/", views.idea_submit, name="submit"),
     path("similar/", views.similar_ideas, name="similar"),
     path("moderation/", views.moderation_queue, name="moderation"),

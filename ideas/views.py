@@ -66,12 +66,7 @@ def _paginated_ideas(request, municipality, filters):
 def idea_list(request):
     municipality = _municipality(request)
     form = SearchForm(request.GET or None, municipality=municipality)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.IdeaFilters(
-        q=data.get("q", ""), status=data.get("status", ""), sort=data.get("sort", ""),
-        campaign=getattr(data.get("campaign"), "pk", None), category=getattr(data.get("category"), "pk", None),
-        district=getattr(data.get("district"), "pk", None),
-    )
+    filters = selectors.IdeaFilters.from_search(form.cleaned_data if form.is_valid() else {})
     page, supported = _paginated_ideas(request, municipality, filters)
     query = request.GET.copy()
     query.pop("page", None)

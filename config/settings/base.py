@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "notify",
     "restapi",
     "health",
+    "maps",
     "dashboard",
     "django.contrib.postgres",
     "ideas",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # A page with a map of a municipality that has a tile server allows that server's images.
+    "maps.middleware.MapTileSourcesMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     # A database outage answers 503 (JSON under /api/), never a 500 traceback page.
     "restapi.middleware.DatabaseUnavailableMiddleware",
@@ -294,6 +297,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 DKFDS_DIST = BASE_DIR / "node_modules" / "dkfds" / "dist"
 if DKFDS_DIST.exists():
     STATICFILES_DIRS.append(("dkfds", DKFDS_DIST))
+# Leaflet draws the maps (maps/), from npm the same way: its script, styles and marker images.
+LEAFLET_DIST = BASE_DIR / "node_modules" / "leaflet" / "dist"
+if LEAFLET_DIST.exists():
+    STATICFILES_DIRS.append(("leaflet", LEAFLET_DIST))
 # Outside production, serve straight from the finders so a changed asset needs no
 # collectstatic; production serves the collected, hashed files.
 WHITENOISE_USE_FINDERS = DJANGO_ENV != "production"

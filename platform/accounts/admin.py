@@ -18,6 +18,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "country", "default_language"]
     prepopulated_fields = {"slug": ("name",)}
     inlines = [DistrictInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "country", "default_language")}),
+        (_("Maps"), {"fields": ("map_tiles_url", "map_tiles_attribution", "map_latitude", "map_longitude",
+                                 "map_zoom")}),
+    )
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,9 +1,12 @@
+import re
+
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
     PermissionsMixin,
     _user_has_perm,
 )
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -27,6 +30,20 @@ class Country(models.TextChoices):
     OTHER = "XX", _("Other")
 
 
+# {s} may only be a whole first label of the host ("https://{s}.tiles.example.org/..."):
+# the Content-Security-Policy then allows "https://*.tiles.example.org" (maps.middleware).
+_TILE_URL = re.compile(r"^https://(\{s\}\.)?[a-z0-9.-]+(:[0-9]+)?/[^\s\"'<>]*$", re.IGNORECASE)
+
+
+def validate_tile_url(value: str) -> None:
+    """A tile server's address template, as Leaflet takes it: https only (a page served over
+    https may not load http images), with {z}, {x} and {y}."""
+    if not _TILE_URL.match(value) or not all(part in value for part in ("{z}", "{x}", "{y}")):
+        raise ValidationError(
+            _("Give an https address with {z}, {x} and {y} in it, e.g. "
+              "https://tiles.example.org/{z}/{x}/{y}.png."), code="tile_url")
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True)
@@ -34,6 +51,24 @@ class Municipality(models.Model):
     default_language = models.CharField(
         _("default language"), max_length=5, choices=Language.choices, default=Language.DANISH
     )
+    # The maps (maps/): by default they draw the outline shipped with Høst
+    # (static/maps/outlines/<slug>.geojson) and load nothing from elsewhere; a municipality
+    # with a tile server it may use names it here.
+    map_tiles_url = models.CharField(
+        _("map tile server"), max_length=300, blank=True, validators=[validate_tile_url],
+        help_text=_("An https address with {z}, {x} and {y}, e.g. https://tiles.example.org/{z}/{x}/{y}.png. "
+                    "Empty: maps show the municipality's outline shipped with Høst, without any outside request."))
+    map_tiles_attribution = models.CharField(
+        _("map credit"), max_length=300, blank=True,
+        help_text=_("The credit the tile server asks for, e.g. \"© OpenStreetMap contributors\"."))
+    map_latitude = models.DecimalField(_("map centre latitude"), max_digits=9, decimal_places=6, null=True,
+                                       blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    map_longitude = models.DecimalField(_("map centre longitude"), max_digits=9, decimal_places=6, null=True,
+                                        blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    map_zoom = models.PositiveSmallIntegerField(
+        _("map zoom"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text=_("1 shows the world, 12 a city, 18 a street. Empty, with an empty centre: the "
+                    "municipality's outline decides."))
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +77,13 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if (self.map_latitude is None) != (self.map_longitude is None):
+            raise ValidationError({"map_latitude": _("Give both latitude and longitude, or neither.")})
+        if self.map_tiles_url and not self.map_tiles_attribution.strip():
+            raise ValidationError({"map_tiles_attribution": _(
+                "Tile servers ask to be credited on the map: give the credit they ask for.")})
 
 
 class District(models.Model):

@@ -9,7 +9,8 @@ and never a sibling of its own layer:
     reports                      the innovation registry, the Barometer's figures over every app
     budgets | dinners            features that build on ideas
     ideas                        the idea box, campaigns, moderation, citizens' roles
-    restapi | notify             the API's plumbing; the one outbox for e-mail and live counters
+    restapi | notify | maps      the API's plumbing; the one outbox for e-mail and live counters;
+                                 the maps' settings, markers and tile policy
     accounts | charts | realtime the base: people and municipalities, charts, websockets
     ui                           forms, numbers, images, markdown, rate limits
     health                       outages, counters and checks
@@ -31,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"reports"},
     {"budgets", "dinners"},
     {"ideas"},
-    {"restapi", "notify"},
+    {"restapi", "notify", "maps"},
     {"accounts", "charts", "realtime"},
     {"ui"},
     {"health"},

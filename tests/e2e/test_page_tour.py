@@ -101,6 +101,7 @@ class Tour:
 
 def build_tour() -> Tour:
     from budgets import voting_codes
+    from budgets.models import Project
     from dinners import services as dinner_services
     from dinners.models import Dinner
     from ideas.models import Idea
@@ -112,10 +113,16 @@ def build_tour() -> Tour:
 
     world = build_world()
     citizen, aarhus = world.users["citizen"], world.aarhus
-    # The idea page shows formatted text and a link (markdown), and a comment.
+    # The idea page shows formatted text and a link (markdown), a comment and its place on a
+    # map; the maps have pins (the ideas map, the budget's, the review form's).
     body = "**Fed** tekst og [et link](https://example.org)"
-    Idea.objects.filter(pk=world.objects["idea"].pk).update(body=body, body_html=render_markdown(body))
-    IdeaFactory(campaign=world.objects["campaign"], title="Flere bænke langs åen")
+    Idea.objects.filter(pk=world.objects["idea"].pk).update(body=body, body_html=render_markdown(body),
+                                                            latitude="56.1712", longitude="10.2010")
+    IdeaFactory(campaign=world.objects["campaign"], title="Flere bænke langs åen", latitude="56.1560",
+                longitude="10.2030")
+    Project.objects.filter(process=world.objects["process"]["voting"], code="T1").update(
+        latitude="56.1700", longitude="10.1990")
+    Project.objects.filter(pk=world.objects["review_project"].pk).update(latitude="56.1450", longitude="10.1500")
     # The ballots whose forms differ from approval's checkboxes: points and places.
     for ballot_type in ("cumulative", "ranked"):
         process = BudgetProcessFactory(municipality=aarhus, ballot_type=ballot_type, max_projects=3)
@@ -202,6 +209,7 @@ PAGES = table(
     ("confirm-who-you-are",   lambda t: "/accounts/reauthenticate/",                              LOGIN, 200,   200,   200,   200,   None),
     # Ideas
     ("idea-list",             lambda t: "/ideas/",                                                200,   200,   200,   200,   200,   None),
+    ("idea-map",              lambda t: "/ideas/map/",                                            200,   200,   200,   200,   200,   None),
     ("search",                lambda t: f"/ideas/?q={t.search_word}",                             200,   200,   200,   200,   200,   None),
     ("campaign",              lambda t: f"/ideas/campaigns/{t.o('campaign').pk}/",                200,   200,   200,   200,   200,   None),
     ("idea",                  lambda t: f"/ideas/{t.o('idea').pk}/",                              200,   200,   200,   200,   200,   None),
@@ -221,6 +229,7 @@ PAGES = table(
     # Participatory budgets
     ("budget-list",           lambda t: "/budgets/",                                              200,   200,   200,   200,   200,   None),
     ("budget",                lambda t: f"/budgets/{voting(t)}/",                                 200,   200,   200,   200,   200,   None),
+    ("budget-map",            lambda t: f"/budgets/{voting(t)}/map/",                             200,   200,   200,   200,   200,   None),
     ("budget-project",        lambda t: f"/budgets/{voting(t)}/projects/T1/",                     200,   200,   200,   200,   200,   None),
     ("budget-project-built",  lambda t: t.o("built_project").get_absolute_url(),                  200,   200,   200,   200,   200,   None),
     ("budget-proposals",      lambda t: f"/budgets/{t.process('proposals').pk}/propose/",         LOGIN, 200,   200,   200,   200,   None),

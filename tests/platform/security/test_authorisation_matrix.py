@@ -210,6 +210,7 @@ PAGES: dict[str, Route] = {
     "test-id-userinfo": Route(expected=expect(401)),
     # Ideas
     "ideas:list": Route(expected=expect(200)),
+    "ideas:map": Route(expected=expect(200)),
     "ideas:submit": Route(expected=expect(200, anonymous=LOGIN)),
     "ideas:similar": Route(expected=expect(200), query=lambda w: {"q": "idé"}),
     "ideas:moderation": Route(expected=members(200, *MODERATORS)),
@@ -237,6 +238,7 @@ PAGES: dict[str, Route] = {
     # Budgets: each route on the process in the phase where it is used
     "budgets:list": Route(expected=expect(200)),
     "budgets:detail": Route(expected=expect(200), kwargs=process("voting")),
+    "budgets:map": Route(expected=expect(200), kwargs=process("voting")),
     "budgets:project": Route(expected=expect(200), kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk,
                                                                      "code": "T1"}),
     "budgets:propose": Route(expected=expect(200, anonymous=LOGIN), kwargs=process("proposals")),
@@ -348,6 +350,7 @@ PAGES: dict[str, Route] = {
     "budgets:result-json @council_review": Route(expected=expect(404), kwargs=process("council_review")),
     "budgets:setup-check @publish": Route(expected=members(302, *STAFF, default=404), kwargs=o("draft"), method="POST"),
     "budgets:detail @draft": Route(expected=members(200, *STAFF, default=404, anonymous=404), kwargs=o("draft")),
+    "budgets:map @draft": Route(expected=members(200, *STAFF, default=404, anonymous=404), kwargs=o("draft")),
     "budgets:setup @published": Route(expected=members(403, *STAFF, default=403),
                                       kwargs=lambda w: {"pk": w.objects["process"]["proposals"].pk, "step": "basics"}),
     "budgets:project-review @implementation": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("built_project")),
