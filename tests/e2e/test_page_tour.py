@@ -104,7 +104,12 @@ def build_tour() -> Tour:
     from budgets import voting_codes
     from dinners import services as dinner_services
     from dinners.models import Dinner
+    from django.db import transaction
+
+    from ideas import services as idea_services
     from ideas.models import Idea
+    from notify import services as notify_services
+    from notify.models import Notice
     from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
     from tests.dinners.conftest import make_dinner
     from tests.ideas.factories import IdeaFactory
@@ -117,6 +122,14 @@ def build_tour() -> Tour:
     body = "**Fed** tekst og [et link](https://example.org)"
     Idea.objects.filter(pk=world.objects["idea"].pk).update(body=body, body_html=render_markdown(body))
     IdeaFactory(campaign=world.objects["campaign"], title="Flere bænke langs åen")
+    # The citizen's notifications list something: news of their own idea, one read, one not.
+    own = IdeaFactory(campaign=world.objects["campaign"], author=citizen, title="Frugttræer i skolegården")
+    idea_services.idea_follow(idea=own, user=citizen)
+    for status in ("under_review", "accepted"):
+        with transaction.atomic():
+            idea_services.idea_status_change(actor=world.users["staff"], idea=own, to_status=status, answer="Tak!")
+    notify_services.notices_mark_read(user=citizen, notice_ids=list(
+        Notice.objects.filter(recipient=citizen).order_by("pk").values_list("pk", flat=True)[:1]))
     # The ballots whose forms differ from approval's checkboxes: points and places.
     for ballot_type in ("cumulative", "ranked"):
         process = BudgetProcessFactory(municipality=aarhus, ballot_type=ballot_type, max_projects=3)
@@ -198,6 +211,8 @@ PAGES = table(
     ("account",               lambda t: "/account/",                                              LOGIN, 200,   200,   200,   200,   None),
     ("data-download",         lambda t: "/account/data.json",                                     LOGIN, 200,   200,   200,   200,   "download"),
     ("account-delete",        lambda t: "/account/delete/",                                       LOGIN, 200,   200,   200,   200,   None),
+    ("notifications",         lambda t: "/account/notifications/",                                LOGIN, 200,   200,   200,   200,   None),
+    ("email-choices",         lambda t: "/account/notifications/email/",                          LOGIN, 200,   200,   200,   200,   None),
     ("two-factor",            lambda t: "/accounts/2fa/",                                         LOGIN, 200,   200,   200,   200,   None),
     ("passkeys",              lambda t: "/accounts/2fa/webauthn/",                                LOGIN, 200,   200,   200,   200,   None),
     ("confirm-who-you-are",   lambda t: "/accounts/reauthenticate/",                              LOGIN, 200,   200,   200,   200,   None),
