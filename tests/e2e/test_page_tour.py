@@ -101,11 +101,11 @@ class Tour:
 
 
 def build_tour() -> Tour:
+    from django.db import transaction
+
     from budgets import voting_codes
     from dinners import services as dinner_services
     from dinners.models import Dinner
-    from django.db import transaction
-
     from ideas import services as idea_services
     from ideas.models import Idea
     from notify import services as notify_services
