@@ -59,8 +59,8 @@ def with_footer(body: str) -> str:
     signature line ("-- ") the app's own footer may have started."""
     body = body.rstrip("\n")
     separator = "\n" if "\n--\n" in body or "\n-- \n" in body else "\n\n--\n"
-    link = settings.SITE_URL + reverse("notify:choices")
-    return f"{body}{separator}{_('Choose which e-mails you get, and when:')} {link}\n"
+    text = _("Choose which e-mails you get, and when:")
+    return f"{body}{separator}{text} {settings.SITE_URL}{reverse('notify:choices')}\n"
 
 
 def deliver(notice_id: int) -> int:
