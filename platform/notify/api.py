@@ -77,7 +77,7 @@ class NotificationsReadView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=MarkReadSerializer, responses=MarkedSerializer)
+    @extend_schema(operation_id="me_notifications_read_many", request=MarkReadSerializer, responses=MarkedSerializer)
     def post(self, request):
         data = MarkReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -94,7 +94,7 @@ class NotificationReadView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=MarkedSerializer)
+    @extend_schema(operation_id="me_notification_read", request=None, responses=MarkedSerializer)
     def post(self, request, pk: int):
         try:
             marked = services.notices_mark_read(user=request.user, notice_ids=[pk])

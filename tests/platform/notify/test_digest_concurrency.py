@@ -46,7 +46,7 @@ def test_two_digest_runs_at_once_send_one_digest_per_person(idea, staff, author)
     assert sum(sent) == len(readers), sent
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers), "one digest each"
     for message in mail.outbox:
-        assert message.subject.endswith("3 new notifications"), "every waiting notice in it"
+        assert ": 3 " in message.subject, "every waiting notice in it (in the person's language)"
     digests = Notice.objects.filter(kind=DIGEST_KIND)
     assert digests.count() == len(readers) and set(digests.values_list("state", flat=True)) == {State.SENT}
     assert sorted(d.bundled.count() for d in digests) == [3] * len(readers), "no notice in two digests"
