@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("", include("notify.api_urls")),
     path("", include("ideas.api_urls")),
     path("", include("dinners.api_urls")),
     path("", include("reports.api_urls")),

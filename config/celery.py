@@ -39,6 +39,12 @@ app.conf.beat_schedule = {
         "task": "ideas.tasks.sweep_upload_stash",
         "schedule": crontab(minute=41),
     },
+    # The daily digest of the notices people chose to get once a day (notify.digest), in
+    # the morning of the installation's time zone.
+    "notice-digest": {
+        "task": "notify.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "advance-budget-phases": {
         "task": "budgets.tasks.advance_budget_phases",
         "schedule": crontab(minute="*/5"),

@@ -22,6 +22,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # The notification centre and e-mail choices belong to the account, but to notify, which
+    # accounts (a layer below) knows nothing of.
+    path("account/notifications/", include("notify.urls")),
     path("account/", include("accounts.urls")),
     # Test-ID, the demo's and the tests' stand-in national e-ID (off in production).
     path("test-id/", include("accounts.eid.test_urls")),

@@ -1,19 +1,31 @@
 """The e-mails about ideas, written when they are sent (notify's renderers): a status change
 to the author and each follower, a hidden idea or comment and a merged idea to the author.
-Each carries a link that stops e-mails about the idea."""
+Each carries a link that stops e-mails about the idea. Also what the notification centre
+shows for each (a line and a link), and how the kinds are offered on the e-mail choices page."""
 from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from notify.registry import Letter, renderer
+from notify.registry import Letter, Line, category, describe, lines, renderer
 
-from .models import Follow, Idea, ModerationEvent, StatusChange
+from .models import Follow, Idea, ModerationEvent, Status, StatusChange
 from .selectors import idea_settings_for
 
 UNSUBSCRIBE_SALT = "ideas.unsubscribe"
+
+category("ideas.mine", gettext_lazy("My ideas and comments"), order=10)
+category("ideas.followed", gettext_lazy("Ideas I follow"), order=20)
+describe("ideas.merged", category="ideas.mine", label=gettext_lazy("My idea is merged with a similar idea"))
+describe("ideas.hidden", category="ideas.mine", label=gettext_lazy("A moderator hides my idea or comment"),
+         always=gettext_lazy("A decision about what you wrote comes with its reasons and how to object, "
+                             "and reaches you at once."))
+describe("ideas.status_changed", category="ideas.followed",
+         label=gettext_lazy("An idea I follow gets a new status (you follow your own ideas until you stop)"))
 
 
 def unsubscribe_token(*, user_id: int, idea_id: int) -> str:
@@ -66,3 +78,43 @@ def merged(notice) -> Letter | None:
         return None
     into = event.idea.merged_into
     return _letter("merged", user=notice.recipient, idea=into, into=into)
+
+
+def _idea_path(idea_id: int) -> str:
+    return reverse("ideas:detail", args=[idea_id])
+
+
+@lines("ideas.status_changed")
+def status_changed_lines(notices) -> dict[int, Line]:
+    changes = StatusChange.objects.select_related("idea").in_bulk(
+        {n.context.get("change") for n in notices} - {None})
+    found = {}
+    for notice in notices:
+        change = changes.get(notice.context.get("change"))
+        if change is not None:
+            found[notice.pk] = Line(_("“%(title)s” is now: %(status)s") % {
+                "title": change.idea.title, "status": Status(change.to_status).label}, _idea_path(change.idea_id))
+    return found
+
+
+@lines("ideas.hidden", "ideas.merged")
+def moderation_lines(notices) -> dict[int, Line]:
+    events = (ModerationEvent.objects.select_related("idea__merged_into", "comment__idea")
+              .in_bulk({n.context.get("event") for n in notices} - {None}))
+    found = {}
+    for notice in notices:
+        event = events.get(notice.context.get("event"))
+        if event is None:
+            continue
+        if notice.kind == "ideas.merged":
+            into = event.idea.merged_into if event.idea else None
+            if into is not None:
+                found[notice.pk] = Line(_("Your idea “%(title)s” is merged into “%(into)s”") % {
+                    "title": event.idea.title, "into": into.title}, _idea_path(into.pk))
+        elif event.comment is not None:
+            found[notice.pk] = Line(_("Your comment on “%(title)s” has been hidden") % {
+                "title": event.comment.idea.title}, _idea_path(event.comment.idea_id))
+        elif event.idea is not None:
+            found[notice.pk] = Line(_("Your idea “%(title)s” has been hidden") % {"title": event.idea.title},
+                                    _idea_path(event.idea_id))
+    return found

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.municipality",
                 "accounts.context_processors.second_factor",
+                "notify.context_processors.notifications",
             ],
         },
     },

@@ -5,20 +5,28 @@ redelivered task, a sweep beside the task) never both send it. A notice that fai
 reason of its own is logged by its id, marked failed and left alone; one bad notice never
 holds back the others. An unreachable mail server, or a database that went away, stops the
 sweep instead, marking nothing: the next sweep tries again.
+
+The person's e-mail choice for the notice's kind is honoured here, under the same lock: a
+kind they never want by e-mail is marked not wanted, one they want in a daily digest waits
+for it (notify.digest). Either way the notice stays in their notification centre.
 """
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .mail import idempotency_headers, log_failed, mail_server_unreachable, nobodys_fault, one_line
-from .models import Notice, State
-from .registry import renderer_for
+from .models import DIGEST_KIND, Delivery, Notice, State
+from .registry import description_for, renderer_for
+from .selectors import delivery_for
 
 logger = logging.getLogger("hoest.mail")
 SWEEP_BATCH = 500
@@ -33,13 +41,26 @@ def compose(notice: Notice) -> EmailMultiAlternatives | None:
     render = renderer_for(notice.kind)
     with translation.override(notice.language):
         letter = render(notice)
-    if letter is None:
-        return None
-    message = EmailMultiAlternatives(one_line(letter.subject), letter.body, None, [user.email],
+        if letter is None:
+            return None
+        # The kinds a person receives about their own things, and the digest of them, end
+        # with the link to their choices.
+        mine = notice.kind == DIGEST_KIND or description_for(notice.kind) is not None
+        body = with_footer(letter.body) if mine else letter.body
+    message = EmailMultiAlternatives(one_line(letter.subject), body, None, [user.email],
                                      headers=idempotency_headers(notice.key))
     for name, content, mimetype in letter.attachments:
         message.attach(name, content, mimetype)
     return message
+
+
+def with_footer(body: str) -> str:
+    """The body with the link to the person's e-mail choices at its end, below the
+    signature line ("-- ") the app's own footer may have started."""
+    body = body.rstrip("\n")
+    separator = "\n" if "\n--\n" in body or "\n-- \n" in body else "\n\n--\n"
+    text = _("Choose which e-mails you get, and when:")
+    return f"{body}{separator}{text} {settings.SITE_URL}{reverse('notify:choices')}\n"
 
 
 def deliver(notice_id: int) -> int:
@@ -51,6 +72,11 @@ def deliver(notice_id: int) -> int:
             notice = (Notice.objects.select_for_update(skip_locked=True, of=("self",))
                       .select_related("recipient").filter(pk=notice_id, state=State.QUEUED).first())
             if notice is None:
+                return 0
+            choice = delivery_for(user_id=notice.recipient_id, kind=notice.kind)
+            if choice != Delivery.AT_ONCE:
+                notice.state = State.DIGEST if choice == Delivery.DIGEST else State.NOT_WANTED
+                notice.save(update_fields=["state"])
                 return 0
             notice.attempts += 1
             try:
@@ -73,6 +99,9 @@ def deliver(notice_id: int) -> int:
             notice.sent_at = timezone.now() if message is not None else None
             notice.error = ""
             notice.save(update_fields=["state", "sent_at", "error", "attempts"])
+            if notice.kind == DIGEST_KIND:  # it passes its outcome on to the notices it carries
+                Notice.objects.filter(digest_id=notice.pk, state=State.DIGEST).update(
+                    state=notice.state, sent_at=notice.sent_at)
             return int(message is not None)
     except Exception as exc:
         if mail_server_unreachable(exc):

@@ -3,7 +3,8 @@ from an app's services inside the transaction of the change the e-mail reports.
 
 The notice is written in that transaction, so it exists exactly when the change does; its
 delivery is queued to Celery once the transaction commits. A broker outage skips that (see
-realtime.enqueue) and leaves the notice queued in the database for the sweep.
+realtime.enqueue) and leaves the notice queued in the database for the sweep. It is in the
+recipient's notification centre from that commit on, whatever their e-mail choices.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from realtime.enqueue import enqueue_on_commit
 
 from .models import Notice, State
+from .services import unread_forget
 from .tasks import deliver_notices
 
 
@@ -35,6 +37,7 @@ def queue(kind: str, key: str, recipient, **context) -> Notice | None:
     except IntegrityError:
         return None
     enqueue_on_commit(deliver_notices, [notice.pk])
+    unread_forget([recipient.pk])
     return notice
 
 
@@ -53,4 +56,5 @@ def queue_all(kind: str, letters: Iterable[tuple[str, object]], **context) -> in
                .order_by("pk").values_list("pk", flat=True))
     if new:
         enqueue_on_commit(deliver_notices, new)
+        unread_forget(row.recipient.pk for key, row in rows.items() if key not in before)
     return len(new)

@@ -100,11 +100,16 @@ class Tour:
 
 
 def build_tour() -> Tour:
+    from django.db import transaction
+
     from budgets import voting_codes
     from budgets.models import Project
     from dinners import services as dinner_services
     from dinners.models import Dinner
+    from ideas import services as idea_services
     from ideas.models import Idea
+    from notify import services as notify_services
+    from notify.models import Notice
     from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
     from tests.dinners.conftest import make_dinner
     from tests.ideas.factories import IdeaFactory
@@ -123,6 +128,14 @@ def build_tour() -> Tour:
     Project.objects.filter(process=world.objects["process"]["voting"], code="T1").update(
         latitude="56.1700", longitude="10.1990")
     Project.objects.filter(pk=world.objects["review_project"].pk).update(latitude="56.1450", longitude="10.1500")
+    # The citizen's notifications list something: news of their own idea, one read, one not.
+    own = IdeaFactory(campaign=world.objects["campaign"], author=citizen, title="Frugttræer i skolegården")
+    idea_services.idea_follow(idea=own, user=citizen)
+    for status in ("under_review", "accepted"):
+        with transaction.atomic():
+            idea_services.idea_status_change(actor=world.users["staff"], idea=own, to_status=status, answer="Tak!")
+    notify_services.notices_mark_read(user=citizen, notice_ids=list(
+        Notice.objects.filter(recipient=citizen).order_by("pk").values_list("pk", flat=True)[:1]))
     # The ballots whose forms differ from approval's checkboxes: points and places.
     for ballot_type in ("cumulative", "ranked"):
         process = BudgetProcessFactory(municipality=aarhus, ballot_type=ballot_type, max_projects=3)
@@ -204,6 +217,8 @@ PAGES = table(
     ("account",               lambda t: "/account/",                                              LOGIN, 200,   200,   200,   200,   None),
     ("data-download",         lambda t: "/account/data.json",                                     LOGIN, 200,   200,   200,   200,   "download"),
     ("account-delete",        lambda t: "/account/delete/",                                       LOGIN, 200,   200,   200,   200,   None),
+    ("notifications",         lambda t: "/account/notifications/",                                LOGIN, 200,   200,   200,   200,   None),
+    ("email-choices",         lambda t: "/account/notifications/email/",                          LOGIN, 200,   200,   200,   200,   None),
     ("two-factor",            lambda t: "/accounts/2fa/",                                         LOGIN, 200,   200,   200,   200,   None),
     ("passkeys",              lambda t: "/accounts/2fa/webauthn/",                                LOGIN, 200,   200,   200,   200,   None),
     ("confirm-who-you-are",   lambda t: "/accounts/reauthenticate/",                              LOGIN, 200,   200,   200,   200,   None),

@@ -100,6 +100,7 @@ PERSONAL_DATA_RELATIONS = {
     ("dinners", "Seat", "guest"),
     ("dinners", "MatchRequest", "guest"),
     ("notify", "Notice", "recipient"),
+    ("notify", "MailChoice", "user"),  # the person's e-mail choices
 }
 
 

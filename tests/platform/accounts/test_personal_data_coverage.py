@@ -200,7 +200,11 @@ DOWNLOADED = {
                    "person's own)",
         "attempts": "withheld: bookkeeping of the sending", "error": "withheld: bookkeeping of the sending",
         "failed_at": "withheld: bookkeeping; the state says failed",
+        "read_at": "emails",
+        "digest": "withheld: the daily digest that carried it, itself one of the person's notices in emails",
     }),
+    "notify.MailChoice": ("user", {"kind": "email_choices", "delivery": "email_choices",
+                                   "updated_at": "email_choices"}),
     "dinners.Report": ("author", {
         "dinner": "dinners.reports_written", "participants": "dinners.reports_written",
         "themes": "dinners.reports_written", "submitted_at": "dinners.reports_written",
@@ -363,6 +367,9 @@ def _fill_what_the_demo_lacks():
         colleague = UserFactory(municipality=citizen.municipality)
         PaperBallot.objects.create(process=project.process, sealed_content=seal_paper({"projects": [project.code]}),
                                    entered_by=staff, confirmed_by=colleague)
+    from notify.services import mail_choices_set
+
+    mail_choices_set(user=citizen, choices={"dinners.reminder": "never"})
     if not ProjectUpdate.objects.exists():
         ProjectUpdate.objects.create(project=project, author=staff, text="Gravemaskinen er bestilt.",
                                      milestone="Byggestart", happened_on=timezone.localdate())

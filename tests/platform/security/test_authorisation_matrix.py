@@ -184,6 +184,13 @@ PAGES: dict[str, Route] = {
     "account-profile": Route(expected=expect(200, anonymous=LOGIN)),
     "account-data": Route(expected=expect(200, anonymous=LOGIN)),
     "account-delete": Route(expected=expect(200, anonymous=LOGIN)),
+    # The notification centre and e-mail choices: one's own (notify); another person's
+    # notice is not found.
+    "notify:centre": Route(expected=expect(200, anonymous=LOGIN)),
+    "notify:choices": Route(expected=expect(200, anonymous=LOGIN)),
+    "notify:open": Route(expected=expect(404, anonymous=LOGIN, citizen=302, **WITHOUT_FACTOR(404)),
+                         kwargs=o("citizen_notice")),
+    "notify:read": Route(expected=expect(302, anonymous=LOGIN), method="POST", data=lambda w: {}),
     # The census: its municipality's staff only (accounts.rules manage_census).
     "account-census": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
     # Uploading one (an empty form: its errors come back on the page).
@@ -363,6 +370,11 @@ PAGES: dict[str, Route] = {
 API: dict[str, Route] = {
     "POST /api/v1/auth/token/": Route(expected=expect(400), data=lambda w: {"email": "nobody@example.org", "password": "wrong"}),
     "GET /api/v1/me/": Route(expected=expect(200, anonymous=403)),
+    "GET /api/v1/me/notifications/": Route(expected=expect(200, anonymous=403)),
+    "POST /api/v1/me/notifications/read/": Route(expected=expect(200, anonymous=403), data=lambda w: {"all": True}),
+    "POST /api/v1/me/notifications/{id}/read/": Route(expected=expect(404, anonymous=403, citizen=200,
+                                                                      **WITHOUT_FACTOR(404)),
+                                                      kwargs=o("citizen_notice")),
     "GET /api/v1/auth/tokens/": Route(expected=expect(200, anonymous=403)),
     "DELETE /api/v1/auth/tokens/{id}/": Route(expected=expect(404, anonymous=403), kwargs=lambda w: {"pk": 999999}),
     # Ideas

@@ -61,6 +61,7 @@ def build_world() -> World:
     from ideas import services as idea_services
     from ideas.models import Idea, Visibility
     from ideas.notices import unsubscribe_token
+    from notify.models import Notice
     from reports import services as report_services
     from reports.models import SCORE_FIELDS, Party
     from tests.budgets.factories import ProjectFactory
@@ -146,4 +147,7 @@ def build_world() -> World:
 
     o["passkey"] = Authenticator.objects.create(user=host, type=Authenticator.Type.WEBAUTHN,
                                                 data={"name": "Værtens nøgle", "credential": {}})
+    # A notification of the citizen's (notify): only they may open it or mark it read.
+    o["citizen_notice"] = Notice.objects.create(kind="ideas.merged", key="world:citizen-notice",
+                                                recipient=users["citizen"], language="da", context={"event": 0})
     return World(aarhus=aarhus, bergen=bergen, users=users, objects=o)
