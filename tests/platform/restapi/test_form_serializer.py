@@ -131,3 +131,20 @@ def test_the_openapi_schema_shows_the_forms_choices(client):
     enum_ref = reason.get("$ref") or reason.get("allOf", [{}])[0].get("$ref")
     enum = schema["components"]["schemas"][enum_ref.rsplit("/", 1)[1]]["enum"] if enum_ref else reason["enum"]
     assert "spam" in enum
+
+
+def test_a_form_that_names_objects_by_slug_is_described_with_slugs():
+    from accounts.models import District
+
+    class PlaceForm(forms.Form):
+        district = forms.ModelChoiceField(queryset=District.objects.none(), to_field_name="slug", required=False)
+        districts = forms.ModelMultipleChoiceField(queryset=District.objects.none(), to_field_name="slug")
+        municipality = forms.ModelChoiceField(queryset=District.objects.none())
+
+    class PlaceSerializer(FormSerializer):
+        form_class = PlaceForm
+
+    fields = PlaceSerializer().fields
+    assert type(fields["district"]).__name__ == "SlugField" and fields["district"].allow_null
+    assert type(fields["districts"].child).__name__ == "SlugField"
+    assert type(fields["municipality"]).__name__ == "IntegerField"
