@@ -133,6 +133,7 @@ class FormSerializer(serializers.Serializer):
         form_fields = self.form_class.base_fields
         if not isinstance(data, QueryDict):
             self._refuse_wrong_shapes(data, form_fields)
+            data = self._as_typed(data, form_fields)
         if self.partial:
             data = self._with_current_values(data, kwargs)
         request = self.context.get("request")
@@ -158,6 +159,19 @@ class FormSerializer(serializers.Serializer):
                 errors[name] = [_("Expected a single value.")]
         if errors:
             raise serializers.ValidationError(errors)
+
+    @staticmethod
+    def _as_typed(data: Mapping, form_fields: Mapping[str, forms.Field]) -> dict:
+        """A JSON number or true/false where a form reads typed text (a date, a choice, a
+        number) as a browser would send it, as that text: the form then judges it, where some
+        fields would fail on anything but a string (a date's `.strip()`) or take true for 1."""
+        typed = dict(data)
+        for name, field in form_fields.items():
+            value = typed.get(name)
+            if isinstance(value, bool | int | float) and not isinstance(field, (forms.BooleanField,
+                                                                                forms.JSONField)):
+                typed[name] = str(value)
+        return typed
 
     def _with_current_values(self, data: Mapping, kwargs: dict[str, Any]) -> dict:
         """A partial update (PATCH) keeps what it does not send: the form sees the instance's

@@ -172,3 +172,13 @@ def test_the_council_and_a_receipt_check_are_refused_with_the_pages_words(client
     assert receipt.status_code == 400
     html = client.post(f"/budgets/{process.pk}/verify/", {"receipt": "R" * 41}).content.decode()
     assert escape(receipt.json()["fields"]["receipt"][0]) in html
+
+
+def test_json_values_of_the_wrong_type_are_400_never_500(api, draft):
+    for body in ({"results_date": False}, {"voting_start": 12}, {"min_age": True}, {"ballot_type": 1},
+                 {"title": ["x"]}, {"citywide": {"a": 1}}):
+        response = api.patch(f"/api/v1/budgets/{draft.pk}/", body, format="json")
+        assert response.status_code == 400 and set(response.json()["fields"]) == set(body), (body, response.content)
+    response = api.post("/api/v1/budgets/", {"title": "Ny", "total_budget": 10, "results_date": False},
+                        format="json")
+    assert response.status_code == 400 and "results_date" in response.json()["fields"]

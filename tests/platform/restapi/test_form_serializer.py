@@ -148,3 +148,29 @@ def test_a_form_that_names_objects_by_slug_is_described_with_slugs():
     assert type(fields["district"]).__name__ == "SlugField" and fields["district"].allow_null
     assert type(fields["districts"].child).__name__ == "SlugField"
     assert type(fields["municipality"]).__name__ == "IntegerField"
+
+
+def test_json_numbers_and_booleans_are_read_as_the_text_a_browser_would_send():
+    class EventForm(forms.Form):
+        starts = forms.DateTimeField()
+        seats = forms.IntegerField(required=False)
+        kind = forms.ChoiceField(choices=[("1", "One"), ("2", "Two")], required=False)
+        open = forms.BooleanField(required=False)
+
+    class EventSerializer(FormSerializer):
+        form_class = EventForm
+
+    def errors(data):
+        serializer = EventSerializer(data=data)
+        with translation.override("en"):
+            serializer.is_valid()
+        return serializer.errors
+
+    # A date's parser would fail on anything but text (a server error); true is no number.
+    assert errors({"starts": False, "seats": True}) == {"starts": ["Enter a valid date/time."],
+                                                        "seats": ["Enter a whole number."]}
+    assert errors({"starts": 12.5})["starts"] == ["Enter a valid date/time."]
+    serializer = EventSerializer(data={"starts": "2026-01-01T09:00:00+01:00", "seats": 4, "kind": 2, "open": False})
+    assert serializer.is_valid(), serializer.errors
+    assert (serializer.validated_data["seats"], serializer.validated_data["kind"],
+            serializer.validated_data["open"]) == (4, "2", False)
