@@ -17,6 +17,7 @@ from accounts.selectors import municipality_default, municipality_get
 from restapi.renderers import SafeJSONRenderer
 
 from . import ballotbox, results, selectors, services, setup
+from .api_letters import LettersActions
 from .elections import election_default, election_get
 from .models import BudgetProcess, rule_label
 from .pabulib import process_export
@@ -24,6 +25,7 @@ from .serializers import (
     BallotSerializer,
     CouncilSerializer,
     DistrictBudgetInputSerializer,
+    ElectionSerializer,
     ProcessSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
@@ -41,7 +43,7 @@ from .serializers import (
 _JSON = SafeJSONRenderer()
 
 
-class BudgetViewSet(viewsets.GenericViewSet):
+class BudgetViewSet(LettersActions, viewsets.GenericViewSet):
     """Participatory budget processes."""
 
     queryset = BudgetProcess.objects.none()  # schema only; reads go through selectors
@@ -82,27 +84,29 @@ class BudgetViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(ProcessSerializer(self.get_object()).data)
 
-    # --- Set-up (budgets.setup): the set-up pages' actions, with the same fields and checks.
+    # --- Set-up (budgets.setup): the set-up pages' actions, with the same forms and checks.
     @staticmethod
-    def _setup_input(serializer) -> tuple[dict, object, bool]:
-        data = dict(serializer.validated_data)
-        data.pop("municipality", None)
-        return data, data.pop("image", None), bool(data.pop("remove_image", False))
+    def _setup_input(request, draft: BudgetProcess) -> tuple[dict, str, object, bool]:
+        """The fields sent, validated by the set-up pages' form against the draft's values
+        (a new draft's, on creation) for the fields not sent: (fields, municipality's slug,
+        image, remove_image). Only the fields sent are set up."""
+        serializer = SetupSerializer(data=request.data, partial=True,
+                                     context={"request": request, "form_kwargs": {"instance": draft}})
+        serializer.is_valid(raise_exception=True)
+        data = {name: value for name, value in serializer.validated_data.items() if name in request.data}
+        return (data, data.pop("municipality", ""), data.pop("image", None),
+                bool(data.pop("remove_image", False)))
 
     @extend_schema(request=SetupSerializer, responses={201: ProcessSerializer})
     def create(self, request):
         """Start a draft (the set-up's first step, its basics): staff and admins of the
         municipality. A draft is seen by them alone until it is published."""
-        serializer = SetupSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        slug = serializer.validated_data.get("municipality")
+        data, slug, image, _remove = self._setup_input(request, setup.draft_new())
         municipality = municipality_get(slug=slug) if slug else municipality_default()
         if municipality is None:
             raise exceptions.ValidationError({"municipality": [_("There is no such municipality.")]})
         self._require("budgets.create_process", municipality)
-        data, image, _remove = self._setup_input(serializer)
-        basics = set(setup.STEP_FIELDS["basics"])
-        other = sorted(set(data) - basics)
+        other = sorted(set(data) - set(setup.STEP_FIELDS["basics"]))
         if other:
             raise exceptions.ValidationError({name: [_("Set this in its own step, once the draft exists.")]
                                               for name in other})
@@ -114,11 +118,21 @@ class BudgetViewSet(viewsets.GenericViewSet):
         """Change a draft's set-up: any fields of any steps; each step sent counts as saved."""
         process = self.get_object()
         self._require("budgets.set_up_process", process)
-        serializer = SetupSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data, image, remove_image = self._setup_input(serializer)
+        data, _slug, image, remove_image = self._setup_input(request, process)
         setup.setup_update(process=process, data=data, image=image, remove_image=remove_image)
         return Response(ProcessSerializer(selectors.process_get(pk=process.pk)).data)
+
+    @extend_schema(parameters=[OpenApiParameter("municipality", str)], responses=ProcessSerializer(many=True))
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    def drafts(self, request):
+        """The municipality's drafts (the set-up pages' list), newest first: its staff only."""
+        slug = request.query_params.get("municipality")
+        municipality = municipality_get(slug=slug) if slug else municipality_default()
+        if municipality is None:
+            raise NotFound()
+        self._require("budgets.create_process", municipality)
+        page = self.paginate_queryset(selectors.draft_list(municipality=municipality))
+        return self.get_paginated_response(ProcessSerializer(page, many=True).data)
 
     @extend_schema(responses=SetupCheckSerializer)
     @action(detail=True, methods=["get"], url_path="check", permission_classes=[IsAuthenticated])
@@ -139,21 +153,24 @@ class BudgetViewSet(viewsets.GenericViewSet):
         setup.process_publish(process=process, actor=request.user)
         return Response(ProcessSerializer(selectors.process_get(pk=process.pk)).data)
 
-    @extend_schema(request=DistrictBudgetInputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=DistrictBudgetInputSerializer, responses={201: ElectionSerializer})
     @action(detail=True, methods=["post"], url_path="district-budgets", permission_classes=[IsAuthenticated])
     def district_budgets(self, request, pk=None):
-        """Give a district of the municipality its own budget in a draft."""
+        """Give a district of the municipality its own budget: in a draft (its set-up), or in a
+        published process until voting opens (as on the process's district budgets page)."""
         process = self.get_object()
-        self._require("budgets.set_up_process", process)
-        serializer = DistrictBudgetInputSerializer(data=request.data)
+        if process.draft:
+            self._require("budgets.set_up_process", process)
+            add = setup.district_budget_add
+        else:
+            self._require("budgets.manage_process", process)
+            add = services.district_budget_add
+        serializer = DistrictBudgetInputSerializer(data=request.data, context={"form_kwargs": {"process": process}})
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        district = process.municipality.districts.filter(slug=data.pop("district")).first()
-        if district is None:
-            raise exceptions.ValidationError({"district": [_("Choose a district of the process's municipality.")]})
-        budget = setup.district_budget_add(process=process, district=district, **data)
-        return Response({"key": budget.slug, "name": budget.name, "district": district.slug, "budget": budget.amount,
-                         "knapsack_limit": budget.knapsack_limit}, status=status.HTTP_201_CREATED)
+        budget = add(process=process, **serializer.validated_data)
+        return Response({"key": budget.slug, "name": budget.name, "district": budget.district.slug,
+                         "budget": budget.amount, "knapsack_limit": budget.knapsack_limit},
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"district-budgets/(?P<key>[-a-zA-Z0-9_]+)",

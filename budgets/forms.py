@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import District
 from ui.forms import FilterForm
 
 from .ballots import money
@@ -113,8 +114,9 @@ class CodesForm(forms.Form):
     count = forms.IntegerField(label=_("Number of codes"), min_value=1, max_value=100_000)
     batch = forms.CharField(label=_("Batch name"), max_length=40, required=False,
                             help_text=_("For example the district or the date of the letters."))
+    # By its slug, as the API names districts everywhere.
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=None, required=False,
+        label=_("District"), queryset=District.objects.none(), required=False, to_field_name="slug",
         help_text=_("For letters to one district: the codes vote in its district budget. Empty: the holder "
                     "chooses their district."))
 
@@ -135,7 +137,21 @@ class LetterTextForm(forms.Form):
                     "vote at are printed with it. Empty: the default text."))
 
 
+class LettersForm(forms.Form):
+    """The census's new letters: to print (one PDF) or for a printing house (a CSV file)."""
+
+    output = forms.ChoiceField(
+        label=_("Make"), required=False, initial="pdf",
+        choices=[("pdf", _("The letters (PDF)")), ("csv", _("The codes as a CSV file for a printing house"))],
+        help_text=_("Empty: the letters (PDF)."))
+
+    def clean_output(self) -> str:
+        return self.cleaned_data["output"] or "pdf"
+
+
 class ReturnedLetterForm(forms.Form):
+    """A returned letter, by its code: to mark it returned, undo that, or reissue it."""
+
     code = forms.CharField(label=_("Code on the returned letter"), max_length=40,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
                            help_text=_("As printed on the letter, for example ABCD-EFGH-JKLM-NPQR."))
@@ -147,6 +163,15 @@ class CouncilForm(forms.Form):
                               help_text=_("Required when sending the result back."))
 
 
+class CouncilCodeForm(CouncilForm):
+    """The council's decision through the API: the page's form, and the recent authentication
+    the page gets from allauth's confirmation as a field of its own."""
+
+    code = forms.CharField(
+        label=_("Authenticator code"), required=False, max_length=64,
+        help_text=_("The decision needs a recent authentication: a current code from your authenticator "
+                    "app (or an unused recovery code), unless this session signed in with its second "
+                    "factor or confirmed who you are in the last five minutes."))
 
 
 class FromIdeaForm(forms.Form):
@@ -162,16 +187,22 @@ class ProgressForm(forms.ModelForm):
 
 
 class DistrictBudgetForm(forms.ModelForm):
+    # The district by its slug, as the API names districts; an amount and a limit above zero
+    # (a budget of nothing is refused here rather than at publishing).
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none(), to_field_name="slug")
+    name = DistrictBudget._meta.get_field("name").formfield(
+        required=False, help_text=_("Empty: the district's name. Give two budgets of one district different names "
+                                    "(for example “small projects” and “large projects”)."))
+    amount = DistrictBudget._meta.get_field("amount").formfield(min_value=1)
+    spending_limit = DistrictBudget._meta.get_field("spending_limit").formfield(min_value=1)
+
     class Meta:
         model = DistrictBudget
         fields = ["district", "name", "amount", "spending_limit"]
-        help_texts = {"name": _("Empty: the district's name. Give two budgets of one district different names "
-                                "(for example “small projects” and “large projects”).")}
 
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = process.municipality.districts.all()
-        self.fields["name"].required = False
 
 
 class BoxPrepareForm(forms.Form):
@@ -262,9 +293,10 @@ class SetupForm(forms.ModelForm):
         pass
 
 
-def setup_form_class(step: str):
-    """The form of one set-up step: the model's fields of that step (budgets.setup), which
-    the API's serializer takes too; what is wrong is said by the service."""
+def setup_form_class(step: str | None = None):
+    """The form of one set-up step: the model's fields of that step (budgets.setup); what is
+    wrong is said by the service. Without a step, every step's fields at once: the API's
+    input, which may send any of them (and, on creation, the municipality)."""
     widgets = {
         "description": forms.Textarea(attrs={"rows": 6}),
         "currency": forms.Select(choices=CURRENCIES),
@@ -274,8 +306,9 @@ def setup_form_class(step: str):
     }
     for name in STEP_FIELDS["timeline"]:
         widgets[name] = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    names = STEP_FIELDS[step] if step else [name for step_names in STEP_FIELDS.values() for name in step_names]
     meta = type("Meta", (), {
-        "model": BudgetProcess, "fields": STEP_FIELDS[step], "widgets": widgets,
+        "model": BudgetProcess, "fields": names, "widgets": widgets,
         "labels": {"total_budget": _("Citywide budget"), "max_projects": _("Most projects on a ballot (a ranked "
                                                                              "ballot: its number of places)"),
                    "spending_limit": _("Spending limit of a knapsack ballot")},
@@ -287,13 +320,17 @@ def setup_form_class(step: str):
                                            "own limits.")},
     })
     fields = {"Meta": meta}
-    if step == "basics":
+    if step in ("basics", None):
         fields["image"] = forms.FileField(
             label=_("Image"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB."),
             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         fields["remove_image"] = forms.BooleanField(label=_("Remove the current image"), required=False)
-    form = type(f"Setup{step.title()}Form", (SetupForm,), fields)
-    for name in STEP_FIELDS["timeline"] if step == "timeline" else []:
+    if step is None:
+        fields["municipality"] = forms.SlugField(
+            label=_("Municipality"), required=False,
+            help_text=_("On creation: the municipality's slug (default: the default one)."))
+    form = type(f"Setup{(step or 'all').title()}Form", (SetupForm,), fields)
+    for name in STEP_FIELDS["timeline"] if step in ("timeline", None) else []:
         form.base_fields[name].input_formats = DATETIME_FORMATS
     return form
 

@@ -388,10 +388,17 @@ class VotingCode(models.Model):
     person_key = models.CharField(max_length=64, blank=True, default="")
     #: when staff marked its letter as returned undeliverable: the code is void from then on
     returned_at = models.DateTimeField(null=True, blank=True)
+    #: the returned letter's code this one replaces (budgets.voting_codes.code_reissue); a
+    #: letter is reissued once, and its own code stays void
+    reissue_of = models.OneToOneField("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="reissue")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["process", "person_key"], condition=~Q(person_key=""),
+        # One code a census person can vote with per process: a reissued letter's old code
+        # is void (returned), so only the new one counts here.
+        constraints = [models.UniqueConstraint(fields=["process", "person_key"],
+                                               condition=~Q(person_key="") & Q(returned_at__isnull=True),
                                                name="voting_code_once_per_person")]
 
     def __str__(self) -> str:

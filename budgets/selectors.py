@@ -50,8 +50,8 @@ def process_list(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
 
 
 def draft_list(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
-    return (BudgetProcess.objects.filter(municipality=municipality, draft=True).prefetch_related("district_budgets")
-            .order_by("-created_at", "-pk"))
+    return (BudgetProcess.objects.filter(municipality=municipality, draft=True).select_related("municipality")
+            .prefetch_related("district_budgets__district").order_by("-created_at", "-pk"))
 
 
 def process_list_open(*, municipality: Municipality) -> QuerySet[BudgetProcess]:
@@ -289,10 +289,12 @@ def ballot_box(*, process: BudgetProcess) -> BallotBox | None:
 
 
 def voting_code_counts(*, process: BudgetProcess) -> dict:
-    """The codes made for a process, how many have voted and how many letters came back, in one query."""
+    """The codes made for a process, how many have voted, how many letters came back and how
+    many of those were reissued, in one query: numbers only, never a code or a person."""
     return VotingCode.objects.filter(process=process).aggregate(
         made=Count("pk"), used=Count("pk", filter=Q(used=True)),
         returned=Count("pk", filter=Q(returned_at__isnull=False)),
+        reissued=Count("pk", filter=Q(reissue_of__isnull=False)),
         census=Count("pk", filter=~Q(person_key="")))
 
 

@@ -1,12 +1,25 @@
+import json
 import re
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.forms import CensusUploadForm
+from restapi.forms import FormSerializer
+
 from .elections import process_elections
-from .models import BudgetProcess, CouncilDecision, Project, Result
-from .setup import STEP_FIELDS
+from .forms import (
+    CodesForm,
+    CouncilCodeForm,
+    DistrictBudgetForm,
+    LettersForm,
+    LetterTextForm,
+    ReturnedLetterForm,
+    VerifyForm,
+    setup_form_class,
+)
+from .models import BudgetProcess, Project, Result
 
 
 class ElectionSerializer(serializers.Serializer):
@@ -76,6 +89,10 @@ class ProjectDetailSerializer(ProjectSerializer):
 
 
 class ProposeSerializer(serializers.Serializer):
+    """Hand-written, as the API's shape differs from the page's (budgets.forms.ProposeForm):
+    the API names the budget a project is proposed for by its slug, as `district`, as a ballot
+    does; the page offers the district (where the project is) and the budget as two lists."""
+
     title = serializers.CharField(max_length=200, label=_("Title"))
     description = serializers.CharField(allow_blank=True, required=False, default="")
     cost = serializers.IntegerField(min_value=1, label=_("Cost"))
@@ -138,8 +155,8 @@ class ReceiptSerializer(serializers.Serializer):
     replaced = serializers.BooleanField()
 
 
-class VerifySerializer(serializers.Serializer):
-    receipt = serializers.CharField(max_length=40)
+class VerifySerializer(FormSerializer):
+    form_class = VerifyForm
 
 
 class VerifiedSerializer(serializers.Serializer):
@@ -179,49 +196,33 @@ class ResultSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_document(self, result):
-        import json
-
         try:
             return json.loads(result.document) if result.document else None
         except ValueError:  # changed with SQL: the process page says so; no server error here
             return None
 
 
-class CouncilSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=CouncilDecision.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    code = serializers.CharField(
-        required=False, allow_blank=True, default="", write_only=True, max_length=64,
-        help_text=_("The decision needs a recent authentication: a current code from your authenticator "
-                    "app (or an unused recovery code), unless this session signed in with its second "
-                    "factor or confirmed who you are in the last five minutes."))
+class CouncilSerializer(FormSerializer):
+    form_class = CouncilCodeForm
 
 
-def _setup_fields() -> list[str]:
-    return [name for names in STEP_FIELDS.values() for name in names]
+class SetupSerializer(FormSerializer):
+    """The set-up's input: any fields of the set-up pages' forms (budgets.forms
+    .setup_form_class), read as a partial update of the draft (or, on creation, of a new
+    draft's values); what is wrong is said by the same services (budgets.setup)."""
+
+    form_class = setup_form_class()
+
+    def get_fields(self):
+        # Any field may be left out (the schema's word for it): the draft's values stand in.
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False
+        return fields
 
 
-class SetupSerializer(serializers.ModelSerializer):
-    """The set-up's input: the same model fields the set-up pages' forms take (budgets.setup
-    .STEP_FIELDS), typed here and judged by the same services (budgets.setup)."""
-
-    municipality = serializers.SlugField(
-        required=False, write_only=True, help_text="On creation: the municipality's slug (default: the default one).")
-    image = serializers.ImageField(required=False, write_only=True, help_text="JPEG, PNG or WebP, at most 5 MB "
-                                                                              "(multipart).")
-    remove_image = serializers.BooleanField(required=False, write_only=True, default=False)
-
-    class Meta:
-        model = BudgetProcess
-        fields = ["municipality", *_setup_fields(), "image", "remove_image"]
-        extra_kwargs = {name: {"required": False} for name in _setup_fields()}
-
-
-class DistrictBudgetInputSerializer(serializers.Serializer):
-    district = serializers.SlugField(help_text="The slug of a district of the process's municipality.")
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    amount = serializers.IntegerField(min_value=1)
-    spending_limit = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+class DistrictBudgetInputSerializer(FormSerializer):
+    form_class = DistrictBudgetForm
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -233,3 +234,51 @@ class ProblemSerializer(serializers.Serializer):
 class SetupCheckSerializer(serializers.Serializer):
     ready = serializers.BooleanField(help_text="True when nothing keeps the draft from going live.")
     problems = ProblemSerializer(many=True)
+
+
+# --- The census, the letters and the codes (budgets.api_letters) --------------------------------
+class CensusUploadSerializer(FormSerializer):
+    form_class = CensusUploadForm
+
+
+class CensusDistrictSerializer(serializers.Serializer):
+    district = serializers.CharField(allow_null=True, help_text="The district's name; null: no district.")
+    residents = serializers.IntegerField()
+
+
+class CensusStatusSerializer(serializers.Serializer):
+    """What the eligibility step shows of the municipality's census: numbers only."""
+
+    total = serializers.IntegerField(help_text="Residents on the census.")
+    by_district = CensusDistrictSerializer(many=True)
+    uploaded_at = serializers.DateTimeField(allow_null=True, help_text="When the census was last uploaded.")
+    voters = serializers.CharField(help_text="Who may vote in this process: \"census\" uses the census.")
+
+
+class LetterTextSerializer(FormSerializer):
+    form_class = LetterTextForm
+
+
+class LetterTextStateSerializer(serializers.Serializer):
+    letter_text = serializers.CharField(help_text="The text the letters print: staff's own, or the default.")
+    is_default = serializers.BooleanField(help_text="True while staff have written no text of their own.")
+
+
+class LettersSerializer(FormSerializer):
+    form_class = LettersForm
+
+
+class ReturnedLetterSerializer(FormSerializer):
+    form_class = ReturnedLetterForm
+
+
+class CodesSerializer(FormSerializer):
+    form_class = CodesForm
+
+
+class CodeCountsSerializer(serializers.Serializer):
+    made = serializers.IntegerField()
+    used = serializers.IntegerField(help_text="Codes that have voted.")
+    returned = serializers.IntegerField(help_text="Letters marked as returned: their codes are void.")
+    reissued = serializers.IntegerField(help_text="Letters made to replace a returned one.")
+    census = serializers.IntegerField(help_text="Codes made from the census.")

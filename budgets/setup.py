@@ -187,6 +187,12 @@ def problems(process: BudgetProcess, now=None) -> list[Problem]:
     return found
 
 
+def draft_new(municipality=None) -> BudgetProcess:
+    """A new draft as it starts, before anything is typed (not saved): the values the steps
+    start from, which the API's input reads where a request leaves a field out."""
+    return BudgetProcess(municipality=municipality, draft=True, total_budget=0, **_default_dates())
+
+
 # --- Writes ------------------------------------------------------------------------------------
 def _refuse_unless_draft(process: BudgetProcess) -> None:
     if not process.draft:
@@ -208,7 +214,7 @@ def draft_create(*, municipality, actor, image=None, **fields) -> BudgetProcess:
     unknown = set(fields) - set(STEP_FIELDS["basics"])
     if unknown:
         raise ValidationError({name: _("This field is not part of the basics.") for name in sorted(unknown)})
-    process = BudgetProcess(municipality=municipality, draft=True, total_budget=0, **_default_dates())
+    process = draft_new(municipality)
     for name, value in fields.items():
         setattr(process, name, value.strip() if isinstance(value, str) else value)
     process.slug = _slug(municipality, process.title)

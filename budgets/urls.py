@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import map_views, setup_views, views
+from . import map_views, setup_views, views, views_codes
 
 app_name = "budgets"
 urlpatterns = [
@@ -25,7 +25,7 @@ urlpatterns = [
     path("<int:pk>/ballot-box/board.json", views.ballot_board, name="ballot-board"),
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/turnout/", views.turnout, name="turnout"),
-    path("<int:pk>/codes/", views.codes, name="codes"),
+    path("<int:pk>/codes/", views_codes.codes, name="codes"),
     path("<int:pk>/council/", views.council, name="council"),
     path("<int:pk>/paper/", views.paper_ballot_entry, name="paper"),
     path("<int:pk>/from-idea/", views.project_from_idea, name="from-idea"),

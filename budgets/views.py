@@ -17,12 +17,10 @@ from accounts import mfa
 from ideas.selectors import idea_get
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
-from ui.spreadsheets import csv_writer
 
 from . import (
     ballotbox,
     eligibility,
-    letters,
     paper_ballots,
     phases,
     results,
@@ -30,23 +28,19 @@ from . import (
     selectors,
     services,
     signing,
-    voting_codes,
 )
 from .elections import BudgetElection, election_default, election_get, process_elections
 from .exports import as_csv, as_xlsx, result_rows
 from .forms import (
     BoxPrepareForm,
     CodeForm,
-    CodesForm,
     CouncilForm,
     DistrictBudgetForm,
     FromIdeaForm,
-    LetterTextForm,
     OpenBoxForm,
     PhaseForm,
     ProgressForm,
     ProposeForm,
-    ReturnedLetterForm,
     ReviewForm,
     ShareWordsForm,
     VerifyForm,
@@ -54,7 +48,7 @@ from .forms import (
     ballot_choice,
     ballot_form_class,
 )
-from .models import PHASE_ORDER, Phase, Project, Voters
+from .models import PHASE_ORDER, Phase, Project
 
 
 def _project(pk: int) -> Project:
@@ -393,79 +387,6 @@ def turnout(request, pk: int):
         raise PermissionDenied
     return render(request, "budgets/turnout.html", {"process": process,
                                                     "turnout": selectors.turnout(process=process)})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def codes(request, pk: int):
-    """Voting codes: the census's letters (a PDF, or a CSV for a printing house), their text,
-    returned letters, and codes without the census. New codes are in the answer to the
-    POST only, never stored or shown again."""
-    process = _process(request, pk)
-    if not request.user.has_perm("budgets.generate_codes", process):
-        raise PermissionDenied
-    action = next((name for name in ("census", "letter_text", "returned", "count") if name in request.POST), "")
-    if request.method == "POST" and action == "census":
-        try:
-            made = voting_codes.codes_for_census(process=process)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("budgets:codes", pk=process.pk)
-        if not made:
-            messages.info(request, _("Every resident on the census who may vote already has a letter: no new codes "
-                                     "were made."))
-            return redirect("budgets:codes", pk=process.pk)
-        return _census_letters(process, made, as_pdf=request.POST["census"] != "csv")
-    text_form = LetterTextForm(request.POST if action == "letter_text" else None, prefix="letter",
-                               initial={"letter_text": letters.letter_text(process)})
-    if action == "letter_text" and text_form.is_valid():
-        try:
-            letters.letter_text_set(process=process, text=text_form.cleaned_data["letter_text"])
-        except ValidationError as exc:
-            add_validation_errors(text_form, exc)
-        else:
-            messages.success(request, _("The text of the letters is saved."))
-            return redirect(reverse("budgets:codes", args=[process.pk]) + "#letter-text")
-    returned_form = ReturnedLetterForm(request.POST if action == "returned" else None, prefix="returned")
-    if action == "returned" and returned_form.is_valid():
-        try:
-            voting_codes.code_return(process=process, code=returned_form.cleaned_data["code"])
-        except ValidationError as exc:
-            add_validation_errors(returned_form, exc)
-        else:
-            messages.success(request, _("The letter is marked as returned: its code can no longer be used to vote."))
-            return redirect(reverse("budgets:codes", args=[process.pk]) + "#returned-letters")
-    form = CodesForm(request.POST if action == "count" else None, process=process)
-    if action == "count" and form.is_valid():
-        generated = voting_codes.codes_generate(process=process, **form.cleaned_data)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="voting-codes-{process.pk}.csv"'
-        response["Cache-Control"] = "no-store"
-        writer = csv_writer(response)  # the batch name is typed by staff: never a formula
-        district = form.cleaned_data.get("district")
-        writer.writerow(["code", "batch", "district"])
-        writer.writerows([c, form.cleaned_data["batch"], district.name if district else ""] for c in generated)
-        return response
-    return render(request, "budgets/codes.html", {
-        "process": process, "form": form, "text_form": text_form, "returned_form": returned_form,
-        "census": process.voters == Voters.CENSUS, "counts": selectors.voting_code_counts(process=process),
-        "vote_address": letters.vote_address(process)})
-
-
-def _census_letters(process, made: list[tuple[str, str]], *, as_pdf: bool) -> HttpResponse:
-    """The census's new codes, returned once: the letters to print, or a file for a printing
-    house's own letters."""
-    if as_pdf:
-        response = HttpResponse(letters.letters_pdf(process=process, letters=made), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="census-letters-{process.pk}.pdf"'
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="census-voting-codes-{process.pk}.csv"'
-        writer = csv_writer(response)
-        writer.writerow(["code", "district"])
-        writer.writerows(made)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

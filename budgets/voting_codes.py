@@ -1,12 +1,21 @@
 """Voting codes for letters: generated in batches, or one per resident on the census. A code
-is returned once, for printing; only its hash is kept."""
+is returned once, for printing; only its hash is kept.
+
+A letter that comes back undeliverable is marked returned, which voids its code; a mark made
+by mistake is undone, and a returned letter is reissued with a new code (the old one void).
+Whatever staff do, a census person has at most one code they can vote with
+(`VotingCode`'s constraint), a used code is never voided or replaced, and every code, old or
+new, votes as the same census identity (budgets.eligibility.census_identity): one ballot per
+person and election stays the ballot box's to keep.
+"""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import census
 from accounts.models import CensusEntry
 
 from . import secrecy
@@ -50,6 +59,14 @@ def codes_generate(*, process: BudgetProcess, count: int, batch: str = "", distr
     return codes
 
 
+def _letter_code(process: BudgetProcess, code: str) -> VotingCode:
+    found = VotingCode.objects.filter(process=process, code_hash=secrecy.code_hash(code or "")).first()
+    if found is None:
+        raise ValidationError({"code": _("No letter of this budget has this code. Check the code as printed on the "
+                                         "letter.")})
+    return found
+
+
 @transaction.atomic
 def code_return(*, process: BudgetProcess, code: str) -> VotingCode:
     """Staff mark a letter that came back undeliverable by typing its code: the code is void
@@ -57,10 +74,7 @@ def code_return(*, process: BudgetProcess, code: str) -> VotingCode:
     vote with e-ID or on paper. One conditional UPDATE: a ballot claiming the code at the
     same moment (budgets.services.ballot_cast) either comes first, and the code is then
     refused here as used, or finds it void."""
-    found = VotingCode.objects.filter(process=process, code_hash=secrecy.code_hash(code or "")).first()
-    if found is None:
-        raise ValidationError({"code": _("No letter of this budget has this code. Check the code as printed on the "
-                                         "letter.")})
+    found = _letter_code(process, code)
     if found.returned_at is not None:
         raise ValidationError({"code": _("This letter is already marked as returned: its code is void.")})
     voided = VotingCode.objects.filter(pk=found.pk, used=False, returned_at__isnull=True).update(
@@ -70,3 +84,77 @@ def code_return(*, process: BudgetProcess, code: str) -> VotingCode:
                                          "the ballot stands.")})
     found.refresh_from_db()
     return found
+
+
+@transaction.atomic
+def code_return_undo(*, process: BudgetProcess, code: str) -> VotingCode:
+    """Undo a mark made by mistake (the wrong letter, a code mistyped into another letter's):
+    the code can vote again. Not once the letter has been reissued: the new code is then the
+    only one its resident can vote with."""
+    found = _letter_code(process, code)
+    # Locked: a reissue of the same letter waits for this, or this for it (code_reissue).
+    found = VotingCode.objects.select_for_update().get(pk=found.pk)
+    if found.returned_at is None:
+        raise ValidationError({"code": _("This letter is not marked as returned: its code is valid.")})
+    if VotingCode.objects.filter(reissue_of=found).exists():
+        raise ValidationError({"code": _("This letter has been reissued with a new code, so its own code stays "
+                                         "void. If the new letter comes back too, mark it as returned.")})
+    try:
+        with transaction.atomic():
+            VotingCode.objects.filter(pk=found.pk).update(returned_at=None)
+    except IntegrityError:  # the person has another valid code (the constraint on VotingCode)
+        raise ValidationError({"code": _("This resident already has another valid voting code, so this one stays "
+                                         "void.")}) from None
+    found.returned_at = None
+    return found
+
+
+@transaction.atomic
+def code_reissue(*, process: BudgetProcess, code: str) -> tuple[str, str]:
+    """A new letter for one that came back: a new code for the same resident (or, for a code
+    made without the census, for the same batch and district), the old code void, marked
+    returned if it was not yet. Returns (code, district name) for the letter, once.
+
+    Refused when the old code has voted (its letter was delivered), when the letter was
+    reissued before, and for a census resident who is no longer on the census or who
+    already has another code that is valid or has voted. The resident's codes are locked
+    in the order a ballot by e-ID locks them (budgets.services.ballot_cast), and a ballot
+    claiming the old code updates its row: whichever comes first, the other sees it."""
+    found = _letter_code(process, code)
+    person = found.person_key
+    mine = VotingCode.objects.filter(process=process, person_key=person) if person else VotingCode.objects.filter(
+        pk=found.pk)
+    held = {c.pk: c for c in mine.select_for_update().order_by("pk")}
+    old = held[found.pk]
+    if old.used:
+        raise ValidationError({"code": _("This code has already been used to vote, so its letter was delivered: no "
+                                         "new letter is made.")})
+    if VotingCode.objects.filter(reissue_of=old).exists():
+        raise ValidationError({"code": _("This letter has already been reissued. If the new letter comes back too, "
+                                         "reissue that one.")})
+    district = old.district
+    if person:
+        others = [c for pk, c in held.items() if pk != old.pk]
+        if any(c.used for c in others):
+            raise ValidationError({"code": _("This resident has already voted with another letter's code, so no new "
+                                             "letter is made.")})
+        if any(c.returned_at is None for c in others):
+            raise ValidationError({"code": _("This resident already has another valid voting code, so no new letter "
+                                             "is made.")})
+        entry = census.census_entry(municipality=process.municipality, person_key=person)
+        if entry is None:
+            raise ValidationError({"code": _("The resident this letter was for is no longer on the census of "
+                                             "%(municipality)s, so no new letter is made.")
+                                   % {"municipality": process.municipality}})
+        district = entry.district
+    if old.returned_at is None:
+        VotingCode.objects.filter(pk=old.pk).update(returned_at=timezone.now())
+    new = secrecy.new_voting_code()
+    try:
+        with transaction.atomic():
+            VotingCode.objects.create(process=process, code_hash=secrecy.code_hash(new), batch=old.batch,
+                                      district=district, person_key=person, reissue_of=old)
+    except IntegrityError:  # the constraints behind the checks above: one valid code, one reissue
+        raise ValidationError({"code": _("This resident already has another valid voting code, so no new letter "
+                                         "is made.")}) from None
+    return new, district.name if district else ""

@@ -52,10 +52,14 @@ def _decode(data: bytes) -> str:
                               code="encoding") from None
 
 
+def too_large_message() -> str:
+    return _("The file is larger than 50 MB.")  # MAX_BYTES
+
+
 def parse(municipality: Municipality, data: bytes) -> list[Row]:
     """Every row of the file, or a ValidationError listing each wrong line by number."""
     if len(data) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 50 MB."), code="size")
+        raise ValidationError(too_large_message(), code="size")
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     # Excel in Danish and Norwegian saves CSV with semicolons.

@@ -4,6 +4,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import census
 from .models import District, Language, Municipality, User
 
 
@@ -67,3 +68,10 @@ class CensusUploadForm(forms.Form):
         label=_("Census file (CSV)"),
         help_text=_("One line per eligible resident: person_id (CPR or national identity number), birth_year, "
                     "district (its name, or empty). The first line names the columns. Comma or semicolon."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused by its size before it is read into memory (accounts.census reads it whole).
+        if upload.size > census.MAX_BYTES:
+            raise forms.ValidationError(census.too_large_message(), code="size")
+        return upload

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
 from django.forms.models import model_to_dict
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -49,12 +50,25 @@ def _choices(field: forms.ChoiceField) -> list:
     return [(value, label) for value, label in field.choices if value not in ("", None)]
 
 
+def _object_key(field: forms.ModelChoiceField, **options) -> serializers.Field:
+    """How a form names its objects: by id, or by the field its `to_field_name` says (a slug)."""
+    if not field.to_field_name:
+        return serializers.IntegerField(**options)
+    model = field.queryset.model if field.queryset is not None else None
+    model_field = model._meta.get_field(field.to_field_name) if model is not None else None
+    if isinstance(model_field, models.SlugField):
+        return serializers.SlugField(**options)
+    return serializers.CharField(**options)
+
+
 def serializer_field_for(field: forms.Field) -> serializers.Field:
     """The serializer field that describes a form field in the schema (it never validates)."""
     options = _common(field)
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return serializers.ListField(child=serializers.IntegerField(), **options)
+        return serializers.ListField(child=_object_key(field), **options)
     if isinstance(field, forms.ModelChoiceField):
+        if field.to_field_name:
+            return _object_key(field, allow_null=not field.required, allow_blank=not field.required, **options)
         return serializers.IntegerField(allow_null=not field.required, **options)
     if isinstance(field, forms.MultipleChoiceField):
         return serializers.MultipleChoiceField(choices=_choices(field), **options)
@@ -119,6 +133,7 @@ class FormSerializer(serializers.Serializer):
         form_fields = self.form_class.base_fields
         if not isinstance(data, QueryDict):
             self._refuse_wrong_shapes(data, form_fields)
+            data = self._as_typed(data, form_fields)
         if self.partial:
             data = self._with_current_values(data, kwargs)
         request = self.context.get("request")
@@ -144,6 +159,19 @@ class FormSerializer(serializers.Serializer):
                 errors[name] = [_("Expected a single value.")]
         if errors:
             raise serializers.ValidationError(errors)
+
+    @staticmethod
+    def _as_typed(data: Mapping, form_fields: Mapping[str, forms.Field]) -> dict:
+        """A JSON number or true/false where a form reads typed text (a date, a choice, a
+        number) as a browser would send it, as that text: the form then judges it, where some
+        fields would fail on anything but a string (a date's `.strip()`) or take true for 1."""
+        typed = dict(data)
+        for name, field in form_fields.items():
+            value = typed.get(name)
+            if isinstance(value, bool | int | float) and not isinstance(field, (forms.BooleanField,
+                                                                                forms.JSONField)):
+                typed[name] = str(value)
+        return typed
 
     def _with_current_values(self, data: Mapping, kwargs: dict[str, Any]) -> dict:
         """A partial update (PATCH) keeps what it does not send: the form sees the instance's

@@ -188,7 +188,7 @@ def test_the_letters_file_lists_codes_and_districts(client, municipality, distri
     staff = UserFactory(municipality=municipality)
     MembershipFactory(user=staff, municipality=municipality, role=Role.STAFF)
     sign_in_recently(client, staff)
-    response = client.post(reverse("budgets:codes", args=[census_process.pk]), {"census": "csv"})
+    response = client.post(reverse("budgets:codes", args=[census_process.pk]), {"output": "csv"})
     assert response["Content-Disposition"].endswith(f'census-voting-codes-{census_process.pk}.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["code", "district"] and rows[1][1] == "Viby" and len(rows) == 2

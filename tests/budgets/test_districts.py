@@ -323,15 +323,15 @@ def test_staff_add_a_district_budget_before_voting(client, process, budget_staff
     client.force_login(resident)
     assert client.get(url).status_code == 403
     client.force_login(budget_staff)
-    refused = client.post(url, {"district": north.pk, "amount": 30_000})
+    refused = client.post(url, {"district": north.slug, "amount": 30_000})
     assert refused.status_code == 200 and not DistrictBudget.objects.exists(), "voting is open"
     BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.REVIEW)
-    assert client.post(url, {"district": north.pk, "amount": 30_000}).status_code == 302
+    assert client.post(url, {"district": north.slug, "amount": 30_000}).status_code == 302
     budget = DistrictBudget.objects.get()
     assert (budget.name, budget.slug, budget.amount) == ("Nordby", "nordby", 30_000)
     page = client.get(url).content.decode()
     assert "Nordby" in page and "30.000 kr." in page
-    again = client.post(url, {"district": north.pk, "amount": 10_000})
+    again = client.post(url, {"district": north.slug, "amount": 10_000})
     assert again.status_code == 200 and DistrictBudget.objects.count() == 1, "one slug per process"
 
 

@@ -71,7 +71,7 @@ def test_the_letters_pdf_has_one_page_per_resident_with_their_code_and_no_identi
     upload_census(municipality, [*residents, (cpr(99), this_year - 10, "Viby")])  # the child gets no letter
     url = reverse("budgets:codes", args=[census_process.pk])
 
-    response = staff_client.post(url, {"census": "pdf"})
+    response = staff_client.post(url, {"output": "pdf"})
 
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
@@ -93,13 +93,13 @@ def test_the_letters_pdf_has_one_page_per_resident_with_their_code_and_no_identi
     assert all("Vote by" in page for page in pages)  # the default text, with the deadline
 
     # A second time: nobody who has a letter gets another, and nothing is downloaded.
-    again = staff_client.post(url, {"census": "pdf"}, follow=True)
+    again = staff_client.post(url, {"output": "pdf"}, follow=True)
     assert again["Content-Type"].startswith("text/html")
     assert "already has a letter" in again.content.decode()
     assert VotingCode.objects.filter(process=census_process).count() == 11
     # One new resident: one new letter.
     upload_census(municipality, [*residents, (cpr(42), 1990, "Viby")])
-    assert len(pages_of(staff_client.post(url, {"census": "pdf"}).content)) == 1
+    assert len(pages_of(staff_client.post(url, {"output": "pdf"}).content)) == 1
 
 
 def test_staff_write_the_letters_text_and_it_is_printed(staff_client, municipality, census_process):
@@ -114,7 +114,7 @@ def test_staff_write_the_letters_text_and_it_is_printed(staff_client, municipali
     assert response.status_code == 302
     census_process.refresh_from_db()
     assert census_process.letter_text == "Stem om legepladsen i Viby før 1. juni."
-    [text] = pages_of(staff_client.post(url, {"census": "pdf"}).content)
+    [text] = pages_of(staff_client.post(url, {"output": "pdf"}).content)
     assert "Stem om legepladsen i Viby før 1. juni." in text and "You can help decide" not in text
 
     # Too long for one page: said in plain words, and what was typed stays.

@@ -196,7 +196,7 @@ def test_staff_set_up_a_budget_through_the_pages(client, municipality, staff):
     assert response.status_code == 302 and response["Location"] == f"/budgets/{process.pk}/setup/basics/"
     north = DistrictFactory(municipality=municipality, slug="nord", name="Nord")
     client.post(f"/budgets/{process.pk}/setup/basics/",
-                {"district-district": north.pk, "district-name": "", "district-amount": 100_000})
+                {"district-district": north.slug, "district-name": "", "district-amount": 100_000})
     assert process.district_budgets.get().name == "Nord"
 
     # Step 2: a bad ballot design is shown again with what was typed and why it is wrong.

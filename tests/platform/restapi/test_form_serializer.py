@@ -131,3 +131,46 @@ def test_the_openapi_schema_shows_the_forms_choices(client):
     enum_ref = reason.get("$ref") or reason.get("allOf", [{}])[0].get("$ref")
     enum = schema["components"]["schemas"][enum_ref.rsplit("/", 1)[1]]["enum"] if enum_ref else reason["enum"]
     assert "spam" in enum
+
+
+def test_a_form_that_names_objects_by_slug_is_described_with_slugs():
+    from accounts.models import District
+
+    class PlaceForm(forms.Form):
+        district = forms.ModelChoiceField(queryset=District.objects.none(), to_field_name="slug", required=False)
+        districts = forms.ModelMultipleChoiceField(queryset=District.objects.none(), to_field_name="slug")
+        municipality = forms.ModelChoiceField(queryset=District.objects.none())
+
+    class PlaceSerializer(FormSerializer):
+        form_class = PlaceForm
+
+    fields = PlaceSerializer().fields
+    assert type(fields["district"]).__name__ == "SlugField" and fields["district"].allow_null
+    assert type(fields["districts"].child).__name__ == "SlugField"
+    assert type(fields["municipality"]).__name__ == "IntegerField"
+
+
+def test_json_numbers_and_booleans_are_read_as_the_text_a_browser_would_send():
+    class EventForm(forms.Form):
+        starts = forms.DateTimeField()
+        seats = forms.IntegerField(required=False)
+        kind = forms.ChoiceField(choices=[("1", "One"), ("2", "Two")], required=False)
+        open = forms.BooleanField(required=False)
+
+    class EventSerializer(FormSerializer):
+        form_class = EventForm
+
+    def errors(data):
+        serializer = EventSerializer(data=data)
+        with translation.override("en"):
+            serializer.is_valid()
+        return serializer.errors
+
+    # A date's parser would fail on anything but text (a server error); true is no number.
+    assert errors({"starts": False, "seats": True}) == {"starts": ["Enter a valid date/time."],
+                                                        "seats": ["Enter a whole number."]}
+    assert errors({"starts": 12.5})["starts"] == ["Enter a valid date/time."]
+    serializer = EventSerializer(data={"starts": "2026-01-01T09:00:00+01:00", "seats": 4, "kind": 2, "open": False})
+    assert serializer.is_valid(), serializer.errors
+    assert (serializer.validated_data["seats"], serializer.validated_data["kind"],
+            serializer.validated_data["open"]) == (4, "2", False)

@@ -8,9 +8,9 @@ Pages are requested with GET, except views that only accept POST, which get a PO
 minimal form (the point is the permission answer, not the form). API operations are
 requested with their documented method and a minimal valid body, so an allowed role gets its
 2xx and a refused one its 403/404 even where a view validates the body before it checks the
-permission; the API is called with the role's token, as a client would. Every request runs
-inside a transaction that is rolled back, so one role's write never changes what the next
-role meets. No answer may be a 5xx.
+permission (a census upload as multipart, with its file); the API is called with the role's
+token, as a client would. Every request runs inside a transaction that is rolled back, so one
+role's write never changes what the next role meets. No answer may be a 5xx.
 
 Expected values: an HTTP status, LOGIN (a 302 to the sign-in page), MFA (a page's 302 to
 "set up two-factor authentication", the API's 403 `second_factor_required`), REAUTH (a 302 to
@@ -50,6 +50,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -112,6 +113,7 @@ class Route:
     query: Callable[[World], dict] | None = None
     expected: dict = field(default_factory=dict)
     stale: bool = False  # requested by a session without a recent authentication
+    files: Callable[[World], dict] | None = None  # an API upload: sent as multipart, with `data`
 
 
 def o(name: str) -> Callable[[World], dict]:
@@ -275,11 +277,17 @@ PAGES: dict[str, Route] = {
     # staff are sent back with the reason), the letters' text, a returned letter (an unknown
     # code: the error comes back on the page).
     "budgets:codes @letters": Route(expected=members(302, *STAFF), kwargs=process("voting"), method="POST",
-                                    data=lambda w: {"census": "pdf"}),
+                                    data=lambda w: {"output": "pdf"}),
     "budgets:codes @letter-text": Route(expected=members(302, *STAFF), kwargs=process("voting"), method="POST",
                                         data=lambda w: {"letter_text": "1", "letter-letter_text": "Stem på projekterne."}),
     "budgets:codes @returned": Route(expected=members(200, *STAFF), kwargs=process("voting"), method="POST",
                                      data=lambda w: {"returned": "1", "returned-code": "AAAA-BBBB-CCCC-DDDD"}),
+    # A census vote's letters: undo the mark on the returned one, reissue it (its new letter).
+    "budgets:codes @undo": Route(expected=members(302, *STAFF), kwargs=o("census_process"), method="POST",
+                                 data=lambda w: {"returned": "undo", "returned-code": w.objects["letter_codes"][1]}),
+    "budgets:codes @reissue": Route(expected=members(200, *STAFF), kwargs=o("census_process"), method="POST",
+                                    data=lambda w: {"returned": "reissue",
+                                                    "returned-code": w.objects["letter_codes"][1]}),
     "budgets:council": Route(expected=members(200, *COUNCIL), kwargs=process("council_review")),
     "budgets:council @approve": Route(expected=members(302, *COUNCIL), kwargs=process("council_review"),
                                       method="POST", data=lambda w: {"decision": "approved"}),
@@ -424,6 +432,36 @@ API: dict[str, Route] = {
     "DELETE /api/v1/budgets/{id}/district-budgets/{key}/": Route(
         expected=members(204, *STAFF, default=404, anonymous=403),
         kwargs=lambda w: {"pk": w.objects["draft"].pk, "key": w.objects["draft"].district_budgets.get().slug}),
+    # The set-up's list of drafts (of the default municipality, Aarhus).
+    "GET /api/v1/budgets/drafts/": Route(expected=members(200, *STAFF, default=403, anonymous=403)),
+    # The census, the letters and the codes of a census vote (budgets.api_letters): its
+    # municipality's staff, as on the eligibility step and the codes page.
+    "GET /api/v1/budgets/{id}/census/": Route(expected=members(200, *STAFF, default=403, anonymous=403),
+                                              kwargs=o("census_process")),
+    "PUT /api/v1/budgets/{id}/census/": Route(expected=members(200, *STAFF, default=403, anonymous=403),
+                                              kwargs=o("census_process"),
+                                              files=lambda w: {"file": _upload(w.objects["census_file"])}),
+    "GET /api/v1/budgets/{id}/letter-text/": Route(expected=members(200, *STAFF, default=403, anonymous=403),
+                                                   kwargs=o("census_process")),
+    "PUT /api/v1/budgets/{id}/letter-text/": Route(expected=members(200, *STAFF, default=403, anonymous=403),
+                                                   kwargs=o("census_process"),
+                                                   data=lambda w: {"letter_text": "Stem på projekterne."}),
+    # The one resident without a letter gets one.
+    "POST /api/v1/budgets/{id}/letters/": Route(expected=members(201, *STAFF, default=403, anonymous=403),
+                                                kwargs=o("census_process"), data=lambda w: {"output": "pdf"}),
+    "GET /api/v1/budgets/{id}/codes/": Route(expected=members(200, *STAFF, default=403, anonymous=403),
+                                             kwargs=o("census_process")),
+    "POST /api/v1/budgets/{id}/codes/": Route(expected=members(201, *STAFF, default=403, anonymous=403),
+                                              kwargs=o("census_process"), data=lambda w: {"count": 2}),
+    "POST /api/v1/budgets/{id}/returned-letters/": Route(
+        expected=members(204, *STAFF, default=403, anonymous=403), kwargs=o("census_process"),
+        data=lambda w: {"code": w.objects["letter_codes"][0]}),
+    "POST /api/v1/budgets/{id}/returned-letters/undo/": Route(
+        expected=members(204, *STAFF, default=403, anonymous=403), kwargs=o("census_process"),
+        data=lambda w: {"code": w.objects["letter_codes"][1]}),
+    "POST /api/v1/budgets/{id}/returned-letters/reissue/": Route(
+        expected=members(201, *STAFF, default=403, anonymous=403), kwargs=o("census_process"),
+        data=lambda w: {"code": w.objects["letter_codes"][1]}),
     "POST /api/v1/budgets/{id}/ballot/": Route(expected=expect(201, anonymous=403, outsider=403), kwargs=process("voting"), data=lambda w: {"projects": ["A"]}),
     "GET /api/v1/budgets/{id}/comparison/": Route(expected=members(200, *COUNCIL, default=403, anonymous=403), kwargs=process("council_review")),
     # The API is called with a token: the decision's recent authentication is a current code.
@@ -487,6 +525,27 @@ API: dict[str, Route] = {
     "PATCH /api/v1/budgets/{id}/ @published": Route(expected=members(403, *STAFF, default=403, anonymous=403),
                                                     kwargs=process("proposals"), data=lambda w: {"min_age": 16}),
     "GET /api/v1/budgets/{id}/export.pb @results": Route(expected=expect(200), kwargs=process("results")),
+    # Before voting, a published process's district budgets are staff's (its district budgets page).
+    "POST /api/v1/budgets/{id}/district-budgets/ @published": Route(
+        expected=members(201, *STAFF, default=403, anonymous=403), kwargs=process("proposals"),
+        data=lambda w: {"district": "trojborg", "name": "Trøjborg, store projekter", "amount": 10_000}),
+    "GET /api/v1/budgets/drafts/ @bergen": Route(expected=expect(403, other_staff=200),
+                                                 query=lambda w: {"municipality": "bergen"}),
+    # A draft's census is read by its municipality's staff, who alone see the draft.
+    "GET /api/v1/budgets/{id}/census/ @draft": Route(expected=members(200, *STAFF, default=404, anonymous=403),
+                                                     kwargs=o("draft")),
+    # Once the result is out no codes are made or voided; the census stays the municipality's.
+    "POST /api/v1/budgets/{id}/letters/ @results": Route(expected=expect(403), kwargs=process("results")),
+    "POST /api/v1/budgets/{id}/codes/ @results": Route(expected=expect(403), kwargs=process("results"),
+                                                       data=lambda w: {"count": 2}),
+    "POST /api/v1/budgets/{id}/returned-letters/reissue/ @results": Route(
+        expected=expect(403), kwargs=process("results"), data=lambda w: {"code": "AAAA-BBBB-CCCC-DDDD"}),
+    "PUT /api/v1/budgets/{id}/census/ @results": Route(
+        expected=members(200, *STAFF, default=403, anonymous=403), kwargs=process("results"),
+        files=lambda w: {"file": _upload(w.objects["census_file"])}),
+    # Letters for a process whose voters are accounts: refused in plain words, to staff alone.
+    "POST /api/v1/budgets/{id}/letters/ @accounts": Route(expected=members(400, *STAFF, default=403, anonymous=403),
+                                                          kwargs=process("voting")),
     "POST /api/v1/budgets/{id}/projects/ @voting": Route(expected=expect(403), kwargs=process("voting"),
                                                          data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/dinners/dinners/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
@@ -497,6 +556,14 @@ API: dict[str, Route] = {
     "DELETE /api/v1/auth/tokens/": Route(expected=expect(204, anonymous=403)),
     "DELETE /api/v1/auth/token/": Route(expected=expect(204, anonymous=401)),
 }
+
+
+def _upload(data: bytes):
+    from io import BytesIO
+
+    file = BytesIO(data)
+    file.name = "census.csv"
+    return file
 
 
 def route_of(key: str) -> str:
@@ -579,7 +646,10 @@ def _request(client: Client, key: str, route: Route, world: World, *, api: bool)
     with transaction.atomic():
         cache.clear()
         call = getattr(client, method.lower())
-        if api:
+        if api and route.files:
+            body = encode_multipart(BOUNDARY, {**(data or {}), **route.files(world)})
+            response = client.generic(method, url, body, content_type=MULTIPART_CONTENT)
+        elif api:
             response = call(url, data=json.dumps(data) if data is not None else None,
                             content_type="application/json")
         else:

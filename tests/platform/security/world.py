@@ -53,6 +53,27 @@ def _draft(municipality, staff, district):
         "voting_end": now + timedelta(days=40), "results_date": now + timedelta(days=50)})
 
 
+def _census_letters(municipality) -> dict:
+    """A census vote whose letters are out: three residents have a letter (their codes kept
+    here, as the printed letters hold them), the second letter came back, and a fourth
+    resident, added to the census since, has none yet."""
+    from accounts import census
+    from budgets import voting_codes
+    from budgets.models import Voters
+    from tests.budgets.factories import BudgetProcessFactory
+
+    def residents(n: int) -> bytes:
+        return ("person_id,birth_year,district\n" + "".join(f"0101{70 + k}-{2000 + k},{1970 + k},\n"
+                                                          for k in range(n))).encode()
+
+    process = BudgetProcessFactory(municipality=municipality, voters=Voters.CENSUS, title="Borgerbudget med breve")
+    census.census_replace(municipality=municipality, data=residents(3))
+    codes = [code for code, _district in voting_codes.codes_for_census(process=process)]
+    voting_codes.code_return(process=process, code=codes[1])
+    census.census_replace(municipality=municipality, data=residents(4))
+    return {"census_process": process, "letter_codes": codes, "census_file": residents(5)}
+
+
 def build_world() -> World:
     from budgets import phases as budget_phases
     from budgets.models import BudgetProcess, Phase
@@ -117,6 +138,7 @@ def build_world() -> World:
     o["review_project"] = ProjectFactory(process=processes["review"], code="R", cost=10_000)
     o["built_project"] = processes["implementation"].projects.order_by("pk").first()
     o["draft"] = _draft(aarhus, users["staff"], district)
+    o.update(_census_letters(aarhus))
 
     # Dinners: a programme open for sign-up, an approved dinner with a confirmed guest,
     # a dinner waiting for approval, and one that took place (to be reported on).
