@@ -23,13 +23,18 @@ from .elections import BudgetElection
 from .models import Ballot, BudgetProcess, PaperBallot, Phase, Voters
 
 
-def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | None = None) -> None:
+def check_open(*, process: BudgetProcess, election: BudgetElection | None = None) -> None:
+    """Whether `election` takes ballots now, whoever votes."""
     # The closing time is checked here too: the phase moves on a beat schedule, and not one
     # ballot may slip in between the closing time and that job.
     if process.phase != Phase.VOTING or process.draft or timezone.now() >= process.voting_end:
         raise PermissionDenied(_("Voting is not open."))
     if (election is None or election.is_citywide) and not process.citywide:
         raise PermissionDenied(_("This process has only district budgets: choose your district's."))
+
+
+def check_eligible(*, process: BudgetProcess, user, election: BudgetElection | None = None) -> None:
+    check_open(process=process, election=election)
     if user is None:
         return
     if process.voters == Voters.CENSUS:
@@ -65,6 +70,19 @@ def _census_refusal(process: BudgetProcess, election: BudgetElection | None, ent
             and entry.district_id != election.district_budget.district_id:
         return "district"
     return None
+
+
+def census_sql(*, process: BudgetProcess, election: BudgetElection | None, alias: str) -> tuple[str, list]:
+    """_census_refusal as SQL conditions on a census entry row `alias`, for a statement that
+    checks and casts at once (budgets.services): (conditions, their parameters)."""
+    conditions, params = [], []
+    if process.min_age:
+        conditions.append(f"{alias}.birth_year <= %s")
+        params.append(timezone.localdate().year - process.min_age)
+    if election is not None and election.district_budget is not None:
+        conditions.append(f"{alias}.district_id = %s")
+        params.append(election.district_budget.district_id)
+    return " AND ".join(conditions) or "TRUE", params
 
 
 def census_voter_online(*, process: BudgetProcess, user, election: BudgetElection | None) -> CensusEntry:

@@ -7,6 +7,7 @@ request: every ballot of a vote surge pays for this (docs/BENCHMARKS.md, vote su
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as drf_message
 from rest_framework import authentication, exceptions
 
+from accounts.models import Verification
+
 from .models import ApiToken
 from .tokens import digest
 
@@ -25,34 +28,66 @@ from .tokens import digest
 # for .defer()): no API request needs them, and a timestamp costs more to load than the
 # rest of the row (Django registers psycopg's pure-Python loader for timestamptz).
 DEFERRED = frozenset({"password", "last_login", "date_joined"})
+VERIFICATION_DEFERRED = frozenset({"verified_at"})
+
+
+@dataclass(frozen=True)
+class _Read:
+    """How one model's columns of the row become an instance: its attribute names in column
+    order and each field's from_db_value (None where a field has none)."""
+
+    model: type
+    attnames: list[str]
+    converters: list
+
+    @classmethod
+    def of(cls, model, deferred: frozenset) -> _Read:
+        fields = [field for field in model._meta.concrete_fields if field.attname not in deferred]
+        return cls(model, [field.attname for field in fields], [getattr(field, "from_db_value", None) for field in fields])
+
+    def build(self, values):
+        if any(self.converters):
+            values = [value if convert is None else convert(value, None, connection)
+                      for value, convert in zip(values, self.converters, strict=True)]
+        return self.model.from_db(connection.alias, self.attnames, values)
 
 
 @cache
-def _user_query() -> tuple[str, list[str], list]:
-    """The SQL, the attribute names in column order and each field's from_db_value (None
-    where a field has none): built once per process, from the model's own metadata."""
-    user_model = get_user_model()
+def _user_query() -> tuple[str, _Read, _Read]:
+    """The SQL, and how to read the user and their e-ID verification (accounts.models) from
+    its row: built once per process, from the models' own metadata. The verification is
+    LEFT JOINed: a ballot in a census process needs it (budgets.services), and here it costs
+    no round trip."""
     quote = connection.ops.quote_name
-    fields = [field for field in user_model._meta.concrete_fields if field.attname not in DEFERRED]
-    columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
-    sql = (f"SELECT {columns} FROM {quote(user_model._meta.db_table)} u "  # noqa: S608  # nosec B608 - model names
-           f"JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.{quote(user_model._meta.pk.column)} "
+    user, verification = _Read.of(get_user_model(), DEFERRED), _Read.of(Verification, VERIFICATION_DEFERRED)
+    columns = ", ".join([f"u.{quote(user.model._meta.get_field(name).column)}" for name in user.attnames]
+                        + [f"v.{quote(Verification._meta.get_field(name).column)}" for name in verification.attnames])
+    pk = quote(user.model._meta.pk.column)
+    sql = (f"SELECT {columns} FROM {quote(user.model._meta.db_table)} u "  # noqa: S608  # nosec B608 - model names
+           f"JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.{pk} "
+           f"LEFT JOIN {quote(Verification._meta.db_table)} v "
+           f"ON v.{quote(Verification._meta.get_field('user').column)} = u.{pk} "
            f"WHERE t.digest = %s AND t.expires_at > %s")
-    return sql, [field.attname for field in fields], [getattr(field, "from_db_value", None) for field in fields]
+    return sql, user, verification
 
 
 def user_for_token(key: str):
-    """The user holding API token `key` (unexpired), or None."""
-    sql, attnames, converters = _user_query()
+    """The user holding API token `key` (unexpired), or None; `user.verification` comes
+    with it (None: not verified)."""
+    sql, user_read, verification_read = _user_query()
     with connection.cursor() as cursor:
         cursor.execute(sql, [digest(key), timezone.now()])
         row = cursor.fetchone()
     if row is None:
         return None
-    if any(converters):
-        row = [value if convert is None else convert(value, None, connection)
-               for value, convert in zip(row, converters, strict=True)]
-    return get_user_model().from_db(connection.alias, attnames, row)
+    split = len(user_read.attnames)
+    user = user_read.build(row[:split])
+    verification = verification_read.build(row[split:]) if row[split] is not None else None
+    link = Verification._meta.get_field("user")
+    link.remote_field.set_cached_value(user, verification)  # user.verification, without a query
+    if verification is not None:
+        link.set_cached_value(verification, user)
+    return user
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
