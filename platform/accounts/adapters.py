@@ -52,6 +52,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 claims.record(sociallogin.user, facts)
             elif request.user.is_authenticated:  # connecting the e-ID to the signed-in account
                 claims.record(request.user, facts)
+            elif (known := claims.verified_account(facts)) is not None:
+                # The person's account, verified through another of the installation's e-ID
+                # providers (another municipality's MitID client): this sign-in reaches it
+                # too, rather than making them a second account that the e-ID cannot verify.
+                sociallogin.connect(request, known)
+                claims.record(known, facts)
             else:
                 claims.stash(request.session, facts)
         except claims.EidRefused as refusal:

@@ -68,6 +68,13 @@ def unstash(session) -> Facts | None:
     return Facts(**pending) if pending else None
 
 
+def verified_account(facts: Facts):
+    """The active account already verified as this person, or None."""
+    found = Verification.objects.select_related("user").filter(person_key=facts.person_key,
+                                                               user__is_active=True).first()
+    return found.user if found is not None else None
+
+
 def record(user, facts: Facts) -> Verification:
     """The account's verification; refused if the person is tied to another account, or the
     account to another person (one account per person, and no swapping identities)."""

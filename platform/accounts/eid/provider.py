@@ -66,6 +66,13 @@ class EidProvider(OpenIDConnectProvider):
         auth_params = {**auth_params, "nonce": nonce}
         return super().redirect(request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs)
 
+    def serialize(self) -> dict:
+        # A sign-up waiting in the session names its provider by this: allauth's own ("eid"
+        # and the client id) is ambiguous when two municipalities' apps share one client at
+        # the same broker, and the sign-up then failed. The app's provider_id is unique, and
+        # allauth's lookup (adapter.get_provider) finds an app by it.
+        return {**super().serialize(), "id": self.app.provider_id}
+
     def extract_uid(self, data):
         # allauth keeps the subject to find the account at the next sign-in. Some providers'
         # subject is the identity number itself: only its keyed hash is kept, as for the

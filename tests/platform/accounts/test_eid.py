@@ -39,9 +39,14 @@ def idp():
 
 @pytest.fixture
 def eid_app(idp, municipality):
+    return eid_app_of(idp, municipality)
+
+
+def eid_app_of(idp, municipality, provider_id=APP_ID, name="MitID"):
+    """The municipality's e-ID provider (an allauth SocialApp), at the test provider."""
     idp.forge = {}
     return SocialApp.objects.create(
-        provider="eid", provider_id=APP_ID, name="MitID", client_id=oidc.CLIENT_ID, secret=oidc.CLIENT_SECRET,
+        provider="eid", provider_id=provider_id, name=name, client_id=oidc.CLIENT_ID, secret=oidc.CLIENT_SECRET,
         settings={"server_url": idp.url, "municipality": municipality.slug, "scope": ["openid", "cpr"],
                   "claims": {"person_id": "cpr", "birthdate": "birthdate", "loa": "loa"},
                   "accepted_loa": ["substantial", "high"],
@@ -55,8 +60,13 @@ def sign_in_with_eid(client, app, idp, *, person_id=CPR, connect=True):
     assert start.status_code == 302, start.content[:300]
     query = parse_qs(urlsplit(start["Location"]).query)
     assert query["code_challenge_method"] == ["S256"] and query["nonce"][0] and query["state"][0]
+    return at_the_provider(client, idp, start["Location"], person_id)
+
+
+def at_the_provider(client, idp, authorize_url, person_id=CPR):
+    """The person types their identity number at the provider and is sent back to Høst."""
     browser = requests.Session()
-    answer = browser.get(start["Location"], allow_redirects=False, timeout=10)
+    answer = browser.get(authorize_url, allow_redirects=False, timeout=10)
     while answer.is_redirect:
         answer = browser.get(urljoin(idp.url, answer.headers["Location"]), allow_redirects=False, timeout=10)
     action = re.search(r'<form[^>]*action="([^"]+)"', answer.text).group(1)
