@@ -130,7 +130,8 @@ class Vote(Bench):
                 "--configs", "granian:2x2/redis", "--no-profile"]
 
     def size(self, quick):
-        return ("600" if quick else "1,500") + " voters, granian 2 workers x 2 threads (as production), Redis"
+        return (("600" if quick else "1,500") + " census voters eligible through their e-ID verification, granian 2 "
+                "workers x 2 threads (as production), Redis")
 
     def rows(self, out, code, json_path):
         rows = []
