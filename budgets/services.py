@@ -239,7 +239,9 @@ def _census_ballot_cast(*, process: BudgetProcess, election: BudgetElection, use
         f"WITH entry AS (SELECT c.district_id FROM {quote(CensusEntry._meta.db_table)} c "  # noqa: S608  # nosec B608 - the model's names
         f"WHERE c.municipality_id = %s AND c.person_key = %s AND {census_conditions} "
         f"AND NOT EXISTS (SELECT 1 FROM {quote(VotingCode._meta.db_table)} v "
-        "WHERE v.process_id = %s AND v.person_key = %s AND v.used)), "
+        # A used code is never returned (voting_codes.code_return): "not returned" changes
+        # nothing but lets PostgreSQL read the one-code-per-person index, not the process's.
+        "WHERE v.process_id = %s AND v.person_key = %s AND v.returned_at IS NULL AND v.used)), "
         f"ballot AS (INSERT INTO {quote(Ballot._meta.db_table)} "
         "(id, process_id, district_budget_id, voter_hash, receipt, ciphertext) "
         "SELECT gen_random_uuid(), %s, %s, %s, %s, %s FROM entry "
