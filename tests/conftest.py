@@ -51,15 +51,19 @@ def pytest_runtestloop(session):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_eager_tasks(settings):
-    """Each test starts with an empty cache (throttle and rate-limit counters) and runs
-    Celery tasks in-process unless it asks for a real broker."""
+    """Each test starts with an empty cache (throttle and rate-limit counters), in the
+    default language (a request in an earlier test leaves its language active in the thread,
+    as the language middleware activates one per request), and runs Celery tasks in-process
+    unless it asks for a real broker."""
     from django.core.cache import cache
+    from django.utils import translation
 
     from budgets import selectors as budget_selectors
     from config.celery import app
     from realtime import coalesce
 
     cache.clear()
+    translation.deactivate()
     coalesce._covered_until.clear()
     budget_selectors._ballot_contexts.clear()
     app.conf.task_always_eager = True
