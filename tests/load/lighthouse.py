@@ -27,6 +27,7 @@ performance at least 90.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -35,6 +36,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -103,12 +106,43 @@ def audit(binary: Path, url: str, cookie: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="hoest-lh-") as folder:
         out = Path(folder) / "report.json"
         argv = [str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
-                f"--only-categories={','.join(CATEGORIES)}", f"--chrome-path={chromium()}",
-                "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
-        if cookie:
-            argv.append("--extra-headers=" + json.dumps({"Cookie": f"sessionid={cookie}"}))
-        subprocess.run(argv, check=True, env={**os.environ, "CHROME_PATH": chromium()})
+                f"--only-categories={','.join(CATEGORIES)}"]
+        if cookie is None:
+            argv += [f"--chrome-path={chromium()}", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+            subprocess.run(argv, check=True, env={**os.environ, "CHROME_PATH": chromium()})
+        else:
+            with signed_in_browser(url, cookie) as port:
+                # Lighthouse clears the site's storage, cookies included, unless told not to.
+                subprocess.run([*argv, f"--port={port}", "--disable-storage-reset"], check=True)
         return json.loads(out.read_text())
+
+
+@contextlib.contextmanager
+def signed_in_browser(url: str, cookie: str):
+    """A chromium that Lighthouse drives over its debugging port, with the session cookie set
+    as a browser holds it (a request header would not reach the page's websocket)."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="hoest-lh-profile-") as profile:
+        browser = subprocess.Popen([chromium(), "--headless=new", "--no-sandbox", "--disable-gpu",
+                                    f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "about:blank"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with sync_playwright() as playwright:
+                for _ in range(100):
+                    try:
+                        connected = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+                        break
+                    except Exception:  # noqa: BLE001 - still starting
+                        time.sleep(0.1)
+                # For the whole site (a cookie given the page's URL would get the page's path).
+                root = urllib.parse.urljoin(url, "/")
+                connected.contexts[0].add_cookies([{"name": "sessionid", "value": cookie, "url": root}])
+                yield port
+        finally:
+            browser.terminate()
+            browser.wait(10)
 
 
 def lost_points(report: dict, category: str) -> list[str]:
@@ -124,8 +158,12 @@ def main() -> int:
     parser.add_argument("--pages", nargs="+")
     parser.add_argument("--mode", choices=["production", "embedded"], default="production")
     parser.add_argument("--json")
+    parser.add_argument("--reports", help="a folder to keep each page's last full report in")
     args = parser.parse_args()
     binary = lighthouse_bin()
+    # The demo citizen's session is made here: its signature and the account's session hash
+    # must be made with the key the server runs with.
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(60)
     loadkit.ensure_database(URL)
     loadkit.django_setup(URL)
     port = free_port()
@@ -133,7 +171,7 @@ def main() -> int:
     subprocess.run([str(VENV_BIN / "python"), "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     if args.mode == "production":
-        env = {**env, "DJANGO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60),
+        env = {**env, "DJANGO_ENV": "production",
                "ALLOWED_HOSTS": "127.0.0.1", "RESULT_SIGNING_KEY": secrets.token_hex(32),
                "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0", "LOG_FORMAT": "plain",
                "ACCESS_LOG_LEVEL": "WARNING"}
@@ -148,6 +186,11 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         for name, path in wanted.items():
             reports = [audit(binary, base + path, cookie if name == "ballot" else None) for _ in range(args.runs)]
+            if reports[-1]["finalDisplayedUrl"] != base + path:
+                raise SystemExit(f"{name}: {base + path} ended at {reports[-1]['finalDisplayedUrl']}")
+            if args.reports:
+                Path(args.reports).mkdir(parents=True, exist_ok=True)
+                (Path(args.reports) / f"{name}.json").write_text(json.dumps(reports[-1]))
             scores = {c: statistics.median(round(r["categories"][c]["score"] * 100) for r in reports)
                       for c in CATEGORIES}
             results[name] = {"path": path, "scores": scores, "console": [i.get("description") or i.get("source") for i in reports[-1]["audits"]["errors-in-console"]["details"].get("items", [])],
