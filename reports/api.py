@@ -122,7 +122,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """All or nothing: errors come back by line and column under `fields.file`."""
         municipality = _municipality_param(request)
         _require(request, "reports.manage_innovations", municipality)
-        serializer = ImportSerializer(data=request.data)
+        serializer = ImportSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         try:
             counts = services.innovations_import(municipality=municipality,

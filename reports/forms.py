@@ -43,6 +43,9 @@ class InnovationForm(forms.ModelForm):
         self.fields["ideas"].help_text = _("Ideas this innovation came from (accepted or later).")
 
 
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file with innovation records"),
                            help_text=_("Columns: id, municipality, country, sector_level, subsector, innovation_type, "
@@ -52,8 +55,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(n)s MB.") % {"n": MAX_IMPORT_BYTES // (1024 * 1024)})
         return upload
 
 

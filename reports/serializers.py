@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from restapi.forms import FormSerializer
+
+from .forms import ImportForm
 from .models import Innovation
 from .services import EDITABLE_FIELDS
 
@@ -20,8 +23,10 @@ class InnovationCreateSerializer(InnovationSerializer):
     municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Innovation.municipality.field.related_model.objects.all())
 
 
-class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+class ImportSerializer(FormSerializer):
+    """A CSV file of innovation records, as the innovations page takes it."""
+
+    form_class = ImportForm  # the file comes from the request in the context
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -151,6 +151,18 @@ def test_api_import_is_all_or_nothing_with_errors_in_the_shared_shape(staff_api,
     assert good.status_code == 201 and good.json() == {"created": 4, "updated": 0}
 
 
+def test_api_import_takes_what_the_innovations_page_takes(staff_api, municipality, monkeypatch):
+    from reports import forms
+
+    url = "/api/v1/innovations/import/?municipality=aarhus"
+    assert staff_api.post(url, {}, HTTP_ACCEPT_LANGUAGE="en").json()["fields"] == {"file": ["This field is required."]}
+    monkeypatch.setattr(forms, "MAX_IMPORT_BYTES", 1024 * 1024)
+    too_large = staff_api.post(url, {"file": upload("x" * (1024 * 1024 + 1))}, HTTP_ACCEPT_LANGUAGE="en")
+    assert too_large.status_code == 400
+    assert too_large.json()["fields"] == {"file": ["The file is larger than 1 MB."]}
+    assert Innovation.objects.count() == 0
+
+
 def test_api_innovation_records_crud_by_staff_read_by_council(staff_api, staff, council, municipality):
     created = staff_api.post("/api/v1/innovations/", {
         "municipality": "aarhus", "title": "Fælles madordning", "year": 2024, "innovation_type": "process",
