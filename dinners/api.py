@@ -10,7 +10,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.selectors import municipality_default, municipality_get
-from ui.numbers import whole_number
 
 from . import selectors, services
 from .models import Dinner, Programme, Seat
@@ -20,6 +19,7 @@ from .serializers import (
     DinnerSerializer,
     DinnerWriteSerializer,
     GuestSerializer,
+    MatchRequestInputSerializer,
     MatchRequestSerializer,
     OverviewSerializer,
     PrivateDinnerSerializer,
@@ -79,18 +79,18 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
         if not request.user.is_authenticated:
             raise PermissionDenied
         _require(request, "dinners.host_dinner", programme)
-        serializer = DinnerWriteSerializer(data=request.data)
+        serializer = DinnerWriteSerializer(data=request.data, context={"form_kwargs": {"programme": programme}})
         serializer.is_valid(raise_exception=True)
         dinner = services.dinner_offer(programme=programme, host=request.user, **serializer.validated_data)
         return Response(PrivateDinnerSerializer(selectors.dinner_get(pk=dinner.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MatchRequestSerializer, responses={201: MatchRequestSerializer})
+    @extend_schema(request=MatchRequestInputSerializer, responses={201: MatchRequestSerializer})
     @action(detail=True, methods=["post"], url_path="any", permission_classes=[IsAuthenticated])
     def any_dinner(self, request, pk=None):
         """Ask for any dinner near me; placed when the sign-up closes."""
         programme = self.get_object()
         _require(request, "dinners.request_any_dinner", programme)
-        serializer = MatchRequestSerializer(data=request.data)
+        serializer = MatchRequestInputSerializer(data=request.data, context={"form_kwargs": {"programme": programme}})
         serializer.is_valid(raise_exception=True)
         match = services.match_request_create(programme=programme, guest=request.user, **serializer.validated_data)
         return Response(MatchRequestSerializer(match).data, status=status.HTTP_201_CREATED)
@@ -127,9 +127,12 @@ class DinnerViewSet(viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         dinner = self.get_object()
         _require(request, "dinners.change_dinner", dinner)
-        serializer = DinnerWriteSerializer(data=request.data, partial=True)
+        # A copy for the form, which writes what it reads into its instance.
+        serializer = DinnerWriteSerializer(data=request.data, partial=True, context={"form_kwargs": {
+            "programme": dinner.programme, "instance": Dinner.objects.get(pk=dinner.pk)}})
         serializer.is_valid(raise_exception=True)
-        services.dinner_update(dinner=dinner, actor=request.user, **serializer.validated_data)
+        services.dinner_update(dinner=dinner, actor=request.user,
+                               **{name: serializer.validated_data[name] for name in serializer.form.changed_data})
         return Response(_dinner_data(request, selectors.dinner_get(pk=dinner.pk)))
 
     @extend_schema(request=CancelSerializer, responses=PrivateDinnerSerializer)
@@ -176,17 +179,10 @@ class DinnerViewSet(viewsets.GenericViewSet):
     def report(self, request, pk=None):
         dinner = self.get_object()
         _require(request, "dinners.file_report", dinner)
-        serializer = ReportSerializer(data=request.data)
+        serializer = ReportSerializer(data=request.data,
+                                      context={"form_kwargs": {"questions": dinner.programme.questions.all()}})
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        answers = {}
-        for key, value in data["answers"].items():
-            question = whole_number(key)
-            if question is not None:
-                answers[question] = value
-        report = services.report_file(dinner=dinner, author=request.user, participants=data["participants"],
-                                      themes=data["themes"], answers=answers,
-                                      ideas=[(i["title"], i["body"]) for i in data["ideas"]])
+        report = services.report_file(dinner=dinner, author=request.user, **serializer.validated_data)
         return Response({"id": report.pk, "ideas": list(report.harvested.values_list("idea_id", flat=True))},
                         status=status.HTTP_201_CREATED)
 

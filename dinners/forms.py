@@ -46,10 +46,27 @@ class DinnerForm(forms.ModelForm):
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
+        self.programme = programme
         districts = programme.districts.all()
         self.fields["district"].queryset = districts if districts.exists() else programme.municipality.districts.all()
+        self.fields["district"].error_messages["invalid_choice"] = _("Choose one of the programme's districts.")
         self.fields["seats"].widget.attrs["max"] = programme.max_seats
         self.fields["seats"].help_text = _("At most %(n)s guests, not counting you.") % {"n": programme.max_seats}
+
+    def clean_seats(self):
+        seats = self.cleaned_data["seats"]
+        if seats > self.programme.max_seats:
+            raise forms.ValidationError(_("A dinner in this programme has at most %(n)s guests.")
+                                        % {"n": self.programme.max_seats})
+        return seats
+
+    def clean(self):
+        data = super().clean()
+        # Said beside the field; the model's constraint would only say it is violated.
+        seats, private = data.get("seats"), data.get("private_seats")
+        if seats is not None and private is not None and private > seats:
+            self.add_error("private_seats", _("You cannot reserve more seats than the dinner has."))
+        return data
 
 
 class SeatForm(forms.Form):
@@ -71,13 +88,32 @@ class MatchRequestForm(forms.ModelForm):
         districts = programme.districts.all()
         self.fields["district"].queryset = districts if districts.exists() else programme.municipality.districts.all()
         self.fields["district"].empty_label = _("Anywhere in the municipality")
+        self.fields["district"].error_messages["invalid_choice"] = _("Choose one of the programme's districts.")
+
+    def clean(self):
+        data = super().clean()
+        earliest, latest = data.get("earliest"), data.get("latest")
+        if earliest and latest and latest <= earliest:
+            self.add_error("latest", _("The end of the time window must come after its start."))
+        return data
+
+
+def _is_true(value: str) -> bool:
+    return value == "true"
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                 choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    # "true" and "false", as JSON writes them: the API's `approve` is this field.
+    approve = forms.TypedChoiceField(label=_("Decision"), widget=forms.RadioSelect, coerce=_is_true,
+                                     choices=[("true", _("Approve")), ("false", _("Decline"))])
     reason = forms.CharField(label=_("Reason for the host"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approve") is False and not data.get("reason"):
+            self.add_error("reason", _("Tell the host why the dinner is declined."))
+        return data
 
 
 class CancelForm(forms.Form):
@@ -95,6 +131,9 @@ class ReporterForm(forms.Form):
         self.fields["reporter"].label_from_instance = lambda user: user.public_name
 
 
+ANSWER_MAX_LENGTH, IDEA_TITLE_MAX_LENGTH, IDEA_BODY_MAX_LENGTH = 5000, 140, 5000
+
+
 class ReportForm(forms.Form):
     """The report: participants, an answer per guiding question, themes, and as many ideas
     as the host has slots for (the "More ideas" button adds slots without JavaScript)."""
@@ -109,13 +148,13 @@ class ReportForm(forms.Form):
         self.idea_slots = idea_slots
         for question in self.questions:
             self.fields[f"answer_{question.pk}"] = forms.CharField(
-                label=question.text, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                label=question.text, max_length=ANSWER_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
                 error_messages={"required": _("Answer this question (a few words are enough).")})
         for n in range(1, idea_slots + 1):
             self.fields[f"idea_title_{n}"] = forms.CharField(label=_("Idea %(n)s: title") % {"n": n}, required=False,
-                                                             max_length=140)
+                                                             max_length=IDEA_TITLE_MAX_LENGTH)
             self.fields[f"idea_body_{n}"] = forms.CharField(label=_("Idea %(n)s: description") % {"n": n},
-                                                            required=False, max_length=5000,
+                                                            required=False, max_length=IDEA_BODY_MAX_LENGTH,
                                                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):

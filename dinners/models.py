@@ -116,9 +116,11 @@ class Dinner(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration in minutes"), default=120, validators=[MinValueValidator(30), MaxValueValidator(600)])
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district"))
-    seats = models.PositiveSmallIntegerField(_("guest seats"), validators=[MinValueValidator(1)])
+    # No programme allows more (Programme.max_seats); said here so the API's schema says it too.
+    seats = models.PositiveSmallIntegerField(_("guest seats"),
+                                             validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS_LIMIT)])
     private_seats = models.PositiveSmallIntegerField(
-        _("seats for your own guests"), default=0,
+        _("seats for your own guests"), default=0, validators=[MaxValueValidator(MAX_SEATS_LIMIT)],
         help_text=_("Reserved for people you invite with your private link; the rest are open for sign-up."))
     address = models.CharField(_("address"), max_length=300,
                                help_text=_("Only your confirmed guests and the municipality's staff see it."))

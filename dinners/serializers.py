@@ -1,11 +1,24 @@
 """API shapes. The public dinner shape has no address and no guests; `PrivateDinnerSerializer`
-adds the address and is used only after `dinners.view_address` said yes."""
+adds the address and is used only after `dinners.view_address` said yes. What the API takes
+is what the pages' forms take (restapi.forms.FormSerializer)."""
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.models import District
+from restapi.forms import FormSerializer
 
-from .models import Dinner, GuidingQuestion, Language, MatchRequest, Programme, Seat, VenueType
+from .forms import (
+    ANSWER_MAX_LENGTH,
+    IDEA_BODY_MAX_LENGTH,
+    IDEA_TITLE_MAX_LENGTH,
+    CancelForm,
+    DecideForm,
+    DinnerForm,
+    MatchRequestForm,
+    ReportForm,
+    SeatForm,
+)
+from .models import Dinner, GuidingQuestion, MatchRequest, Programme, Seat
 from .selectors import free_open_seats
 
 
@@ -52,31 +65,18 @@ class PrivateDinnerSerializer(DinnerSerializer):
         fields = [*DinnerSerializer.Meta.fields, "address"]
 
 
-class DinnerWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
-    welcome = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    venue_type = serializers.ChoiceField(choices=VenueType.choices)
-    starts_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=30, max_value=600, required=False)
-    district = serializers.IntegerField(help_text="District id")
-    seats = serializers.IntegerField(min_value=1, max_value=20)
-    private_seats = serializers.IntegerField(min_value=0, max_value=20, required=False)
-    address = serializers.CharField(max_length=300)
-    accessibility = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    menu = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    diets = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    language = serializers.ChoiceField(choices=Language.choices, required=False)
+class DinnerWriteSerializer(FormSerializer):
+    """A dinner as its host offers or changes it; a change keeps what it does not send."""
 
-    def validate_district(self, value):
-        district = District.objects.filter(pk=value).first()
-        if district is None:
-            raise serializers.ValidationError(_("Choose one of the programme's districts."))
-        return district
+    form_class = DinnerForm  # form_kwargs: the programme, and the dinner as instance for a change
 
 
-class SeatRequestSerializer(serializers.Serializer):
-    diet = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    needs = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+class SeatRequestSerializer(FormSerializer):
+    """A seat, or a place on the waiting list; with the host's `invite_token` one of the
+    seats kept for the host's own guests."""
+
+    form_class = SeatForm
+    # The API's own: the page has the token in the invitation link's address.
     invite_token = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
@@ -101,26 +101,70 @@ class MatchRequestSerializer(serializers.ModelSerializer):
         read_only_fields = ["status"]
 
 
-class DecideSerializer(serializers.Serializer):
-    approve = serializers.BooleanField()
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+@extend_schema_serializer(component_name="MatchRequest")  # the request's name before the form was its definition
+class MatchRequestInputSerializer(FormSerializer):
+    """Any dinner near me: where (no district: anywhere in the municipality) and when."""
+
+    form_class = MatchRequestForm  # form_kwargs: the programme
 
 
-class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+class DecideSerializer(FormSerializer):
+    """Approve a dinner waiting for approval, or decline it with a reason for the host."""
+
+    form_class = DecideForm
+    # The form's "true" or "false", which JSON writes as a boolean.
+    approve = serializers.BooleanField(label=_("Approve"))
+
+
+class CancelSerializer(FormSerializer):
+    form_class = CancelForm
 
 
 class ReportIdeaSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=140)
-    body = serializers.CharField(max_length=5000)
+    title = serializers.CharField(required=False, allow_blank=True,
+                                  help_text=f"At most {IDEA_TITLE_MAX_LENGTH} characters. An idea with a title needs "
+                                            "a description, and the other way round.")
+    body = serializers.CharField(required=False, allow_blank=True,
+                                 help_text=f"At most {IDEA_BODY_MAX_LENGTH} characters.")
 
 
-class ReportSerializer(serializers.Serializer):
-    participants = serializers.IntegerField(min_value=1, max_value=21)
-    themes = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
-    answers = serializers.DictField(child=serializers.CharField(max_length=5000),
-                                    help_text="Guiding question id -> answer")
+class ReportSerializer(FormSerializer):
+    """The host's report on a dinner that took place."""
+
+    # The report page's form, which has a field per guiding question (answer_<id>) and numbered
+    # idea slots (idea_title_<n>, idea_body_<n>), where the API has `answers` and `ideas`:
+    # these two only check the shape here, the form checks what is in them and its messages
+    # come back under `answers` and `ideas`. form_kwargs: the programme's questions.
+    form_class = ReportForm
+    answers = serializers.DictField(child=serializers.CharField(allow_blank=True),
+                                    help_text=f"Guiding question id -> its answer (at most {ANSWER_MAX_LENGTH} "
+                                              "characters); every question of the programme needs one.")
     ideas = ReportIdeaSerializer(many=True, required=False, default=list)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "idea_slots": len(self.api_values.get("ideas", []))}
+
+    def form_data(self, data):
+        flat = {name: data[name] for name in self.form_class.base_fields if name in data}
+        flat.update({f"answer_{key}": answer for key, answer in self.api_values.get("answers", {}).items()})
+        for n, idea in enumerate(self.api_values.get("ideas", []), start=1):
+            flat[f"idea_title_{n}"] = idea.get("title", "")
+            flat[f"idea_body_{n}"] = idea.get("body", "")
+        return flat
+
+    def api_errors(self, errors):
+        shaped: dict[str, list[str]] = {}
+        for name, messages in errors.items():
+            key = "answers" if name.startswith("answer_") else "ideas" if name.startswith("idea_") else name
+            if key != name:
+                label = self.form.fields[name].label
+                messages = [_("%(field)s: %(message)s") % {"field": label, "message": m} for m in messages]
+            shaped.setdefault(key, []).extend(messages)
+        return shaped
+
+    def validate(self, attrs):
+        return {"participants": attrs["participants"], "themes": attrs["themes"],
+                "answers": self.form.answers(), "ideas": self.form.ideas()}
 
 
 class ReportCreatedSerializer(serializers.Serializer):

@@ -273,8 +273,7 @@ def dinner_decide(request, pk: int):
     form = DecideForm(request.POST)
     if form.is_valid():
         try:
-            services.dinner_decide(dinner=dinner, actor=request.user, approve=form.cleaned_data["decision"] == "approve",
-                                   reason=form.cleaned_data["reason"])
+            services.dinner_decide(dinner=dinner, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

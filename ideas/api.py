@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -25,6 +26,7 @@ from .models import Campaign, Comment, Idea, Source
 from .serializers import (
     CampaignSerializer,
     CampaignWriteSerializer,
+    CommentInputSerializer,
     CommentSerializer,
     FlagSerializer,
     IdeaCreateSerializer,
@@ -34,6 +36,7 @@ from .serializers import (
     ModerationEventSerializer,
     ModerationSerializer,
     QueueItemSerializer,
+    RolesInputSerializer,
     RolesSerializer,
     StatusSerializer,
 )
@@ -61,6 +64,15 @@ def _municipality(request) -> Municipality:
     if municipality is None:
         raise NotFound()
     return municipality
+
+
+def _submission_municipality(request) -> Municipality:
+    """The municipality whose idea form takes a submission: the chosen campaign's (an API
+    client names the campaign where the page's address names the municipality). Without a
+    campaign it knows, the one asked for, whose form then says what is wrong."""
+    pk = whole_number(request.data.get("campaign")) if isinstance(request.data, Mapping) else None
+    campaign = selectors.campaign_get(pk=pk) if pk is not None else None
+    return campaign.municipality if campaign is not None else _municipality(request)
 
 
 def _require(request, perm: str, obj) -> None:
@@ -127,17 +139,19 @@ class IdeaViewSet(viewsets.GenericViewSet):
     @extend_schema(request=IdeaCreateSerializer, responses={201: IdeaDetailSerializer},
                    parameters=[IDEMPOTENCY_PARAM])
     def create(self, request):
-        serializer = IdeaCreateSerializer(data=request.data)
+        serializer = IdeaCreateSerializer(data=request.data, context={
+            "request": request, "form_kwargs": {"municipality": _submission_municipality(request)}})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         _require(request, "ideas.submit_idea", data["campaign"])
-        if data["source"] != Source.PLATFORM:
+        source = data.get("source", Source.PLATFORM)  # the citizen's form has none
+        if source != Source.PLATFORM:
             _require(request, "ideas.enter_on_behalf", data["campaign"].municipality)
         idea = services.idea_submit(
             author=request.user, campaign=data["campaign"], title=data["title"], body=data["body"],
-            category=data.get("category"), district=data.get("district"), latitude=data.get("latitude"),
-            longitude=data.get("longitude"), source=data["source"], citizen_name=data["citizen_name"],
-            images=[(f, data["image_description"]) for f in data.get("images", [])],
+            category=data["category"], district=data["district"], latitude=data["latitude"],
+            longitude=data["longitude"], source=source, citizen_name=data.get("citizen_name", ""),
+            images=[(f, data["image_description"]) for f in data["images"]],
             submission_key=_idempotency_key(request))
         return Response(IdeaDetailSerializer(selectors.idea_get(pk=idea.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -174,7 +188,7 @@ class IdeaViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
+    @extend_schema(methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)  # a plain list
     def comments(self, request, pk=None):
         if request.method == "GET":
@@ -182,10 +196,10 @@ class IdeaViewSet(viewsets.GenericViewSet):
             comments = selectors.idea_comments(idea=idea, include_hidden=request.user.has_perm("ideas.moderate", idea))
             return Response(CommentSerializer(comments, many=True).data)
         idea = self.get_object("ideas.comment_idea")
-        serializer = CommentSerializer(data=request.data)
+        serializer = CommentInputSerializer(data=request.data, context={"form_kwargs": {"idea": idea}})
         serializer.is_valid(raise_exception=True)
         comment = services.comment_add(idea=idea, author=request.user, body=serializer.validated_data["body"],
-                                       parent=serializer.validated_data.get("parent"))
+                                       parent=serializer.validated_data["parent"])
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=FlagSerializer, responses={201: None})
@@ -213,18 +227,20 @@ class IdeaViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def status(self, request, pk=None):
         idea = self.get_object("ideas.change_status")
-        serializer = StatusSerializer(data=request.data)
+        serializer = StatusSerializer(data=request.data, context={"form_kwargs": {"current": idea.status}})
         serializer.is_valid(raise_exception=True)
         services.idea_status_change(actor=request.user, idea=idea, **serializer.validated_data)
         return Response(IdeaDetailSerializer(selectors.idea_get(pk=idea.pk)).data)
 
-    @extend_schema(request=RolesSerializer, responses=RolesSerializer)
+    @extend_schema(request=RolesInputSerializer, responses=RolesSerializer)
     @action(detail=True, methods=["get", "put", "patch"], permission_classes=[IsAuthenticated])
     def roles(self, request, pk=None):
         idea = self.get_object("ideas.record_roles")
         if request.method == "GET":
             return Response(RolesSerializer(idea).data)
-        serializer = RolesSerializer(idea, data=request.data, partial=request.method == "PATCH")
+        # A copy for the form, which writes what it reads into its instance.
+        serializer = RolesInputSerializer(data=request.data, partial=request.method == "PATCH",
+                                          context={"form_kwargs": {"instance": Idea.objects.get(pk=idea.pk)}})
         serializer.is_valid(raise_exception=True)
         idea = services.idea_roles_record(actor=request.user, idea=idea, **serializer.validated_data)
         return Response(RolesSerializer(idea).data)
@@ -237,7 +253,7 @@ class IdeaViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         into = selectors.idea_get(pk=serializer.validated_data["into"])
         if into is None or not request.user.has_perm("ideas.merge", into):
-            raise ValidationError({"into": ["There is no such idea in this municipality."]})
+            raise ValidationError({"into": [_("There is no such idea in this municipality.")]})
         into = services.idea_merge(actor=request.user, duplicate=duplicate, into=into,
                                    reason=serializer.validated_data["reason"])
         return Response(IdeaDetailSerializer(selectors.idea_get(pk=into.pk)).data)

@@ -10,6 +10,8 @@ from ui.forms import FilterForm
 from .models import Campaign, Category, Comment, FlagReason, Idea, IdeaSettings, Source, Status
 from .selectors import campaign_list, campaign_list_open, category_list
 from .services.campaigns import CAMPAIGN_FIELDS, MODERATION_SETTINGS_FIELDS
+from .services.ideas import MAX_IMAGES
+from .services.staff import allowed_next_statuses
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,6 +51,8 @@ class IdeaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         campaigns = campaign_list_open(municipality=municipality)
         self.fields["campaign"].queryset = campaigns
+        # A campaign that closed while the form was open, or an API number that is no open campaign here.
+        self.fields["campaign"].error_messages["invalid_choice"] = _("Choose a campaign that is open for ideas.")
         # Never a campaign the person did not choose: without one named (?campaign=), the
         # standing idea box, or (none) an empty choice they must make.
         if not self.initial.get("campaign"):
@@ -56,13 +60,15 @@ class IdeaForm(forms.ModelForm):
             self.initial["campaign"] = box.pk if box else None
         self.fields["campaign"].empty_label = None if self.initial.get("campaign") else _("Choose a campaign")
         self.fields["category"].queryset = category_list(municipality=municipality)
+        self.fields["category"].error_messages["invalid_choice"] = _("Choose a category of this municipality.")
         self.fields["district"].queryset = municipality.districts.all()
+        self.fields["district"].error_messages["invalid_choice"] = _("Choose a district of this municipality.")
         self.fields["title"].widget.attrs.update({"autocomplete": "off", "data-similar-source": "true"})
 
     def clean_images(self):
         images = self.cleaned_data.get("images") or []
-        if len(images) > 3:
-            raise forms.ValidationError(_("You can add at most %(n)s images.") % {"n": 3})
+        if len(images) > MAX_IMAGES:
+            raise forms.ValidationError(_("You can add at most %(n)s images.") % {"n": MAX_IMAGES})
         return images
 
 
@@ -86,6 +92,7 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, idea, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = idea.comments.all()
+        self.fields["parent"].error_messages["invalid_choice"] = _("You can only reply to a comment on the same idea.")
 
 
 class FlagForm(forms.Form):
@@ -109,14 +116,31 @@ class ModerationForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """The statuses an idea can move to from its `current` one, with the public answer."""
+
     to_status = forms.ChoiceField(label=_("New status"))
     answer = forms.CharField(label=_("Public answer"), widget=forms.Textarea(attrs={"rows": 4}),
                              max_length=5000,
-                             help_text=_("Shown on the idea and sent to its author and followers."))
+                             help_text=_("Shown on the idea and sent to its author and followers."),
+                             error_messages={"required": _("Write the public answer that goes with the new status.")})
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
+        allowed = allowed_next_statuses(current)
         self.fields["to_status"].choices = [(s, Status(s).label) for s in allowed]
+        # Say where the idea can go rather than "not one of the available choices".
+        if allowed:
+            message = _("An idea that is “%(current)s” can become: %(allowed)s.") % {
+                "current": Status(current).label, "allowed": ", ".join(str(Status(s).label) for s in allowed)}
+        else:
+            message = _("An idea that is “%(current)s” keeps its status.") % {"current": Status(current).label}
+        self.fields["to_status"].error_messages["invalid_choice"] = message
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_status") == Status.NOT_PURSUED and self.has_error("answer", code="required"):
+            self.errors["answer"] = self.error_class([_("Explain why the idea is not pursued.")])
+        return data
 
 
 class RolesForm(forms.ModelForm):

@@ -1,14 +1,29 @@
+"""The ideas API's shapes. What the API takes is what the pages' forms take
+(restapi.forms.FormSerializer); what it returns is written out here."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.models import District, Municipality
+from accounts.models import Municipality
 from restapi.forms import FormSerializer
 
-from .forms import FlagForm
-from .models import Campaign, Category, Comment, Idea, Source, Status, StatusChange
-from .services.campaigns import CAMPAIGN_FIELDS
+from .forms import (
+    CampaignForm,
+    CommentForm,
+    FlagForm,
+    IdeaForm,
+    MergeForm,
+    ModerationForm,
+    RolesForm,
+    StaffIdeaForm,
+    StatusForm,
+)
+from .models import Campaign, Comment, Idea, Source, Status, StatusChange
+from .services.ideas import MAX_IMAGES
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -24,15 +39,13 @@ class CampaignSerializer(serializers.ModelSerializer):
         return campaign.is_open()
 
 
-class CampaignWriteSerializer(serializers.ModelSerializer):
-    """The campaign's fields as the staff pages' form has them (CAMPAIGN_FIELDS); the service
-    validates the whole campaign (Campaign.clean) for both."""
+class CampaignWriteSerializer(FormSerializer):
+    """A campaign and its frame, in the municipality named."""
 
-    municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all())
-
-    class Meta:
-        model = Campaign
-        fields = ["municipality", *CAMPAIGN_FIELDS]
+    form_class = CampaignForm
+    # The API's own: the staff page has the municipality in its address.
+    municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all(),
+                                                label=_("Municipality"))
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -70,30 +83,25 @@ class IdeaDetailSerializer(IdeaListSerializer):
                 for i in idea.images.all()]
 
 
-class IdeaCreateSerializer(serializers.Serializer):
-    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), label=_("Campaign"))
-    title = serializers.CharField(max_length=140, label=_("Title"))
-    body = serializers.CharField(max_length=10_000, label=_("Description"))
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False,
-                                                  allow_null=True, label=_("Category"))
-    district = serializers.IntegerField(required=False, allow_null=True, label=_("District"))
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                        min_value=-90, max_value=90, label=_("Latitude"))
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                         min_value=-180, max_value=180, label=_("Longitude"))
-    images = serializers.ListField(child=serializers.FileField(), required=False, max_length=3,
-                                   label=_("Images"))
-    image_description = serializers.CharField(max_length=200, required=False, default="")
-    source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.PLATFORM)
-    citizen_name = serializers.CharField(max_length=120, required=False, default="")
+class IdeaCreateSerializer(FormSerializer):
+    """An idea for an open campaign. With a `source` other than "platform", an idea staff
+    type in for a citizen who gave it on paper, by phone or at a meeting."""
 
-    def validate_district(self, value):
-        if value is None:
-            return None
-        district = District.objects.filter(pk=value).first()
-        if district is None:
-            raise serializers.ValidationError(_("Unknown district."))
-        return district
+    # A citizen's idea is checked by the submit page's form, one received elsewhere by the
+    # form staff use for it (get_form_class); the schema shows what either takes. The form's
+    # municipality (form_kwargs) is the campaign's. The page's hidden one-time key is the
+    # API's Idempotency-Key header.
+    form_class = StaffIdeaForm
+    form_exclude = ("submission_key",)
+    images = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_IMAGES,
+                                   label=IdeaForm.base_fields["images"].label,
+                                   help_text=IdeaForm.base_fields["images"].help_text)
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.PLATFORM, label=_("Received"),
+                                     help_text=_("Anything but “platform” is an idea staff type in for a citizen."))
+
+    def get_form_class(self):
+        source = self.initial_data.get("source") if isinstance(self.initial_data, Mapping) else None
+        return IdeaForm if source in (None, "", Source.PLATFORM) else StaffIdeaForm
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -112,13 +120,31 @@ class CommentSerializer(serializers.ModelSerializer):
         return CommentSerializer(replies, many=True, context=self.context).data
 
 
+@extend_schema_serializer(component_name="Comment")  # the request's name before the form was its definition
+class CommentInputSerializer(FormSerializer):
+    """A comment, or with `parent` a reply to a comment on the same idea."""
+
+    form_class = CommentForm  # form_kwargs: the idea
+
+
 class FlagSerializer(FormSerializer):
     form_class = FlagForm
 
 
-class StatusSerializer(serializers.Serializer):
+class StatusSerializer(FormSerializer):
+    """A new public status with the answer that goes with it; the idea's current status
+    decides which it can move to."""
+
+    form_class = StatusForm  # form_kwargs: the idea's current status
+    # The form offers the statuses the idea can move to; the schema names them all.
     to_status = serializers.ChoiceField(choices=Status.choices, label=_("New status"))
-    answer = serializers.CharField(max_length=5000, allow_blank=True, label=_("Public answer"))
+
+
+@extend_schema_serializer(component_name="Roles")  # the request's name before the form was its definition
+class RolesInputSerializer(FormSerializer):
+    """The part citizens played in the idea; what a request leaves out stays as it is."""
+
+    form_class = RolesForm  # form_kwargs: the idea as its instance
 
 
 class RolesSerializer(serializers.ModelSerializer):
@@ -128,14 +154,12 @@ class RolesSerializer(serializers.ModelSerializer):
                   "citizens_promoted_note", "citizens_cocreated", "citizens_cocreated_note"]
 
 
-class MergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField(min_value=1, label=_("Idea to merge into"))
-    reason = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+class MergeSerializer(FormSerializer):
+    form_class = MergeForm
 
 
-class ModerationSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[("approve", "approve"), ("hide", "hide"), ("restore", "restore")])
-    reason = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+class ModerationSerializer(FormSerializer):
+    form_class = ModerationForm
 
 
 class ModerationEventSerializer(serializers.Serializer):

@@ -34,7 +34,6 @@ from .forms import (
 from .models import Campaign, Comment, Idea, Source
 from .notices import read_unsubscribe_token
 from .services.campaigns import CAMPAIGN_FIELDS, MODERATION_SETTINGS_FIELDS
-from .services.staff import allowed_next_statuses
 
 PAGE_SIZE = 20
 
@@ -196,7 +195,7 @@ def _detail_context(request, idea: Idea, comment_form) -> dict:
         context["moderation_history"] = selectors.idea_moderation_history(idea=idea)
         context["moderation_form"] = ModerationForm()
     if staff:
-        context["status_form"] = StatusForm(allowed=allowed_next_statuses(idea.status))
+        context["status_form"] = StatusForm(current=idea.status)
         context["roles_form"] = RolesForm(instance=idea)
         context["merge_form"] = MergeForm()
         context["promoted_suggested"] = selectors.promoted_suggested(idea=idea)
@@ -326,7 +325,7 @@ def moderation_queue(request):
 @require_POST
 def status_change(request, pk: int):
     idea = _idea_or_404(request, pk, "ideas.change_status")
-    form = StatusForm(request.POST, allowed=allowed_next_statuses(idea.status))
+    form = StatusForm(request.POST, current=idea.status)
     if form.is_valid():
         try:
             services.idea_status_change(actor=request.user, idea=idea, to_status=form.cleaned_data["to_status"],

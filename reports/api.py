@@ -28,6 +28,7 @@ from .serializers import (
     ImportSerializer,
     InnovationCreateSerializer,
     InnovationSerializer,
+    InnovationUpdateSerializer,
 )
 
 MUNICIPALITY_PARAM = OpenApiParameter("municipality", str, required=True, description="Municipality slug")
@@ -100,11 +101,13 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         innovation = services.innovation_create(municipality=municipality, **data)
         return Response(InnovationSerializer(innovation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=InnovationSerializer, responses=InnovationSerializer)
+    @extend_schema(request=InnovationUpdateSerializer, responses=InnovationSerializer)
     def partial_update(self, request, pk=None):
         innovation = self.get_object()
         _require(request, "reports.manage_innovations", innovation.municipality)
-        serializer = InnovationSerializer(innovation, data=request.data, partial=True)
+        # A copy for the form, which writes what it reads into its instance.
+        serializer = InnovationUpdateSerializer(data=request.data, partial=True, context={"form_kwargs": {
+            "municipality": innovation.municipality, "instance": Innovation.objects.get(pk=innovation.pk)}})
         serializer.is_valid(raise_exception=True)
         innovation = services.innovation_update(innovation=innovation, **serializer.validated_data)
         return Response(InnovationSerializer(innovation).data)
@@ -122,7 +125,7 @@ class InnovationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """All or nothing: errors come back by line and column under `fields.file`."""
         municipality = _municipality_param(request)
         _require(request, "reports.manage_innovations", municipality)
-        serializer = ImportSerializer(data=request.data)
+        serializer = ImportSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         try:
             counts = services.innovations_import(municipality=municipality,

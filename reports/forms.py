@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country
@@ -35,12 +36,20 @@ class InnovationForm(forms.ModelForm):
 
     def __init__(self, *args, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Link the ideas the innovation came from: the municipality's accepted or later ones.
-        self.fields["ideas"].queryset = Idea.objects.filter(
-            municipality=municipality, status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.IMPLEMENTED],
-        ).order_by("-created_at").only("pk", "title")
+        # Link the ideas the innovation came from: the municipality's accepted or later ones,
+        # and those linked before (an accepted idea may since have been given up), so a change
+        # to the record never fails on a link it does not touch.
+        eligible = Q(municipality=municipality, status__in=[Status.ACCEPTED, Status.IN_PROGRESS, Status.IMPLEMENTED])
+        if self.instance.pk:
+            eligible |= Q(pk__in=self.instance.ideas.values("pk"))
+        self.fields["ideas"].queryset = Idea.objects.filter(eligible).order_by("-created_at").only("pk", "title")
         self.fields["ideas"].required = False
+        self.fields["ideas"].error_messages["invalid_choice"] = _(
+            "Link ideas of this municipality that are accepted or later.")
         self.fields["ideas"].help_text = _("Ideas this innovation came from (accepted or later).")
+
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -52,8 +61,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(n)s MB.") % {"n": MAX_IMPORT_BYTES // (1024 * 1024)})
         return upload
 
 

@@ -1,5 +1,10 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from accounts.models import Municipality
+from restapi.forms import FormSerializer
+
+from .forms import ImportForm, InnovationForm
 from .models import Innovation
 from .services import EDITABLE_FIELDS
 
@@ -16,12 +21,30 @@ class InnovationSerializer(serializers.ModelSerializer):
         read_only_fields = ["ideas", "created_at", "updated_at"]
 
 
-class InnovationCreateSerializer(InnovationSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Innovation.municipality.field.related_model.objects.all())
+@extend_schema_serializer(component_name="InnovationCreate")  # the request's name before the form was its definition
+class InnovationCreateSerializer(FormSerializer):
+    """A new innovation record in the municipality named."""
+
+    form_class = InnovationForm
+    # The API's own: the page has the municipality in its address. Its ideas are the ones the
+    # form offers.
+    municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all())
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.api_values.get("municipality")}
 
 
-class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+@extend_schema_serializer(component_name="Innovation")  # the request's name before the form was its definition
+class InnovationUpdateSerializer(FormSerializer):
+    """A change to an innovation record; what a request leaves out stays as it is."""
+
+    form_class = InnovationForm  # form_kwargs: the municipality, and the record as instance
+
+
+class ImportSerializer(FormSerializer):
+    """A CSV file of innovation records, as the innovations page takes it."""
+
+    form_class = ImportForm  # the file comes from the request in the context
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -95,7 +95,7 @@ def test_who_sees_the_address_and_the_guest_list_on_the_dinner_page(client, peop
 def test_who_may_decide_on_a_pending_dinner(client, people, role):
     users, _dinner, pending, _past = people
     response = client_for(client, users[role]).post(reverse("dinners:decide", args=[pending.pk]),
-                                                    {"decision": "approve"})
+                                                    {"approve": "true"})
     pending.refresh_from_db()
     if role in {"moderator", "staff", "admin"}:
         assert response.status_code == 302 and pending.status == "approved"

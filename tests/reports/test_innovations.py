@@ -151,6 +151,18 @@ def test_api_import_is_all_or_nothing_with_errors_in_the_shared_shape(staff_api,
     assert good.status_code == 201 and good.json() == {"created": 4, "updated": 0}
 
 
+def test_api_import_takes_what_the_innovations_page_takes(staff_api, municipality, monkeypatch):
+    from reports import forms
+
+    url = "/api/v1/innovations/import/?municipality=aarhus"
+    assert staff_api.post(url, {}, HTTP_ACCEPT_LANGUAGE="en").json()["fields"] == {"file": ["This field is required."]}
+    monkeypatch.setattr(forms, "MAX_IMPORT_BYTES", 1024 * 1024)
+    too_large = staff_api.post(url, {"file": upload("x" * (1024 * 1024 + 1))}, HTTP_ACCEPT_LANGUAGE="en")
+    assert too_large.status_code == 400
+    assert too_large.json()["fields"] == {"file": ["The file is larger than 1 MB."]}
+    assert Innovation.objects.count() == 0
+
+
 def test_api_innovation_records_crud_by_staff_read_by_council(staff_api, staff, council, municipality):
     created = staff_api.post("/api/v1/innovations/", {
         "municipality": "aarhus", "title": "Fælles madordning", "year": 2024, "innovation_type": "process",
@@ -185,3 +197,27 @@ def test_api_reports_barometer_and_funnel(staff_api, municipality):
     assert body["outcomes"]["quality"]["unadjusted"]["status"] in ("ok", "too_small", "separation", "no_variation")
     funnel = staff_api.get("/api/v1/reports/aarhus/funnel/").json()
     assert funnel["submitted"] == 0 and "budget_voters" in funnel
+
+
+def test_api_innovation_records_link_the_ideas_the_page_offers(staff_api, municipality, bergen):
+    from ideas.models import Status
+    from tests.ideas.factories import IdeaFactory
+
+    accepted = IdeaFactory(campaign__municipality=municipality, status=Status.ACCEPTED)
+    elsewhere = IdeaFactory(campaign__municipality=bergen, status=Status.ACCEPTED)
+    record = {"municipality": "aarhus", "title": "Fælles madordning", "year": 2024}
+    refused = staff_api.post("/api/v1/innovations/", {**record, "year": 2200, "ideas": [elsewhere.pk]},
+                             content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["fields"] == {"ideas": ["Link ideas of this municipality that are accepted or later."],
+                                        "year": ["Ensure this value is less than or equal to 2100."]}
+    created = staff_api.post("/api/v1/innovations/", {**record, "ideas": [accepted.pk]}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["ideas"] == [accepted.pk]
+    # The idea is given up after it was linked: a change that does not touch the link keeps it.
+    type(accepted).objects.filter(pk=accepted.pk).update(status=Status.NOT_PURSUED)
+    patched = staff_api.patch(f"/api/v1/innovations/{pk}/", {"weight": "2.5"}, content_type="application/json")
+    assert patched.status_code == 200, patched.content
+    assert (patched.json()["ideas"], patched.json()["title"], patched.json()["weight"]) == (
+        [accepted.pk], "Fælles madordning", "2.500000")

@@ -3,6 +3,7 @@ translated messages, the API's error shape, and a schema that says what the form
 import pytest
 from django import forms
 from django.utils import translation
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from ideas.models import Flag
@@ -174,3 +175,193 @@ def test_json_numbers_and_booleans_are_read_as_the_text_a_browser_would_send():
     assert serializer.is_valid(), serializer.errors
     assert (serializer.validated_data["seats"], serializer.validated_data["kind"],
             serializer.validated_data["open"]) == (4, "2", False)
+
+
+class PosterForm(forms.Form):
+    title = forms.CharField(max_length=20)
+    shown_from = forms.DateTimeField()
+    copies = forms.IntegerField(min_value=1, initial=10)
+    colour = forms.BooleanField(required=False, initial=True)
+    paper = forms.TypedChoiceField(choices=[("true", "Glossy"), ("false", "Matt")], coerce=lambda v: v == "true")
+    key = forms.UUIDField(required=False)
+
+
+class PosterSerializer(FormSerializer):
+    form_class = PosterForm
+    form_exclude = ("key",)
+    #: API-only: the page has it in its address.
+    board = serializers.SlugField(max_length=10)
+
+
+def poster(data):
+    serializer = PosterSerializer(data=data)
+    with translation.override("en"):
+        serializer.is_valid()
+    return serializer
+
+
+def test_json_numbers_and_booleans_are_read_as_a_browser_posts_them():
+    serializer = poster({"title": 7, "shown_from": 5, "copies": 3.0, "colour": False, "paper": True,
+                         "board": "hall"})
+    assert serializer.errors == {"shown_from": ["Enter a valid date/time."]}, "a field error, not a crash"
+    serializer = poster({"title": "Sommer", "shown_from": "2026-05-01T10:00:00Z", "copies": 3, "colour": False,
+                         "paper": False, "board": "hall"})
+    assert serializer.errors == {}
+    data = serializer.validated_data
+    assert (data["title"], data["copies"], data["colour"], data["paper"]) == ("Sommer", 3, False, False)
+
+
+def test_what_is_left_out_is_what_the_page_shows_before_anyone_types():
+    serializer = poster({"title": "Sommer", "shown_from": "2026-05-01T10:00:00Z", "paper": "true", "board": "hall"})
+    assert serializer.errors == {}
+    assert (serializer.validated_data["copies"], serializer.validated_data["colour"]) == (10, True)
+    assert poster({"board": "hall"}).errors.keys() == {"title", "shown_from", "paper"}
+    fields = PosterSerializer().fields
+    assert not fields["copies"].required
+    assert fields["title"].required
+
+
+def test_api_only_fields_are_validated_by_the_serializer_beside_the_form():
+    serializer = poster({"title": "x" * 21, "shown_from": "2026-05-01T10:00:00Z", "paper": "true", "board": "a b"})
+    assert set(serializer.errors) == {"title", "board"}
+    assert "slug" in serializer.errors["board"][0]
+    serializer = poster({"title": "Sommer", "shown_from": "2026-05-01T10:00:00Z", "paper": "true", "board": "hall"})
+    assert serializer.validated_data["board"] == "hall"
+
+
+def test_excluded_form_fields_are_neither_described_nor_read():
+    assert "key" not in PosterSerializer().fields
+    serializer = poster({"title": "Sommer", "shown_from": "2026-05-01T10:00:00Z", "paper": "true", "board": "hall",
+                         "key": ["not", "a", "uuid"]})
+    assert serializer.errors == {} and "key" not in serializer.validated_data
+
+
+class HomeForm(forms.Form):
+    district = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = municipality.districts.all()
+
+
+class HomeSerializer(FormSerializer):
+    form_class = HomeForm
+
+
+@pytest.mark.django_db
+def test_an_id_from_another_municipality_is_a_field_error():
+    from tests.factories import DistrictFactory
+
+    aarhus, odense = MunicipalityFactory(slug="aarhus"), MunicipalityFactory(slug="odense")
+    own, other = DistrictFactory(municipality=aarhus), DistrictFactory(municipality=odense)
+    context = {"form_kwargs": {"municipality": aarhus}}
+    refused = HomeSerializer(data={"district": other.pk}, context=context)
+    with translation.override("en"):
+        assert not refused.is_valid()
+    assert refused.errors == {"district": ["Select a valid choice. That choice is not one of the available choices."]}
+    accepted = HomeSerializer(data={"district": own.pk}, context=context)
+    assert accepted.is_valid() and accepted.validated_data["district"] == own
+
+
+@pytest.mark.django_db
+def test_a_partial_update_keeps_many_to_many_values_it_does_not_send():
+    from dinners.models import Programme
+    from tests.dinners.conftest import make_programme
+    from tests.factories import DistrictFactory
+
+    class ProgrammeTitleForm(forms.ModelForm):
+        class Meta:
+            model = Programme
+            fields = ["title", "districts", "max_seats"]
+
+    class ProgrammeTitleSerializer(FormSerializer):
+        form_class = ProgrammeTitleForm
+
+    programme = make_programme(MunicipalityFactory(slug="aarhus"))
+    district = DistrictFactory(municipality=programme.municipality)
+    programme.districts.set([district])
+    serializer = ProgrammeTitleSerializer(data={"title": "Suppe og snak"}, partial=True,
+                                          context={"form_kwargs": {"instance": programme}})
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.validated_data["title"] == "Suppe og snak"
+    assert list(serializer.validated_data["districts"]) == [district]
+    assert serializer.validated_data["max_seats"] == programme.max_seats
+
+
+def test_the_schema_reads_limits_from_the_models_validators():
+    from dinners.models import Dinner
+
+    class DurationForm(forms.ModelForm):
+        class Meta:
+            model = Dinner
+            fields = ["duration_minutes"]
+
+    class DurationSerializer(FormSerializer):
+        form_class = DurationForm
+
+    field = DurationSerializer().fields["duration_minutes"]
+    assert (field.min_value, field.max_value) == (30, 600)
+    assert not field.required, "the model has a default"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField()
+    note = forms.CharField(required=False)
+
+
+class UploadSerializer(FormSerializer):
+    form_class = UploadForm
+
+
+def test_files_come_from_the_request_in_the_context():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from rest_framework.parsers import MultiPartParser
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    upload = SimpleUploadedFile("innovations.csv", b"id,title\n1,Suppe\n", content_type="text/csv")
+    request = Request(APIRequestFactory().post("/", {"file": upload, "note": "Marts"}, format="multipart"),
+                      parsers=[MultiPartParser()])
+    serializer = UploadSerializer(data=request.data, context={"request": request})
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.validated_data["file"].read() == b"id,title\n1,Suppe\n"
+    assert serializer.validated_data["note"] == "Marts"
+    with translation.override("en"):
+        missing = UploadSerializer(data={"note": "Marts"}, context={"request": None})
+        assert not missing.is_valid()
+    assert missing.errors == {"file": ["This field is required."]}
+
+
+class SlotsForm(forms.Form):
+    """The page's numbered slots."""
+
+    def __init__(self, *args, slots: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, slots + 1):
+            self.fields[f"name_{n}"] = forms.CharField(max_length=5)
+
+
+class ListSerializer(FormSerializer):
+    """The API's list of the same values."""
+
+    form_class = SlotsForm
+    names = serializers.ListField(child=serializers.CharField())
+
+    def get_form_kwargs(self):
+        return {"slots": len(self.api_values.get("names", []))}
+
+    def form_data(self, data):
+        return {f"name_{n}": name for n, name in enumerate(self.api_values.get("names", []), start=1)}
+
+    def api_errors(self, errors):
+        return {"names": [message for messages in errors.values() for message in messages]}
+
+
+def test_an_api_shape_of_its_own_is_translated_to_the_forms_and_back():
+    serializer = ListSerializer(data={"names": ["Ida", "Margrethe"]})
+    with translation.override("en"):
+        assert not serializer.is_valid()
+    assert serializer.errors == {"names": ["Ensure this value has at most 5 characters (it has 9)."]}
+    serializer = ListSerializer(data={"names": ["Ida", "Mads"]})
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.form.cleaned_data == {"name_1": "Ida", "name_2": "Mads"}
