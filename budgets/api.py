@@ -18,6 +18,7 @@ from restapi.renderers import SafeJSONRenderer
 
 from . import ballotbox, results, selectors, services, setup
 from .api_letters import LettersActions
+from .api_staff import StaffActions
 from .elections import election_default, election_get
 from .models import BudgetProcess, rule_label
 from .pabulib import process_export
@@ -43,7 +44,7 @@ from .serializers import (
 _JSON = SafeJSONRenderer()
 
 
-class BudgetViewSet(LettersActions, viewsets.GenericViewSet):
+class BudgetViewSet(LettersActions, StaffActions, viewsets.GenericViewSet):
     """Participatory budget processes."""
 
     queryset = BudgetProcess.objects.none()  # schema only; reads go through selectors

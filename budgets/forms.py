@@ -61,16 +61,27 @@ class ReviewForm(forms.ModelForm):
         pass
 
 
+def person_id_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("The voter's CPR number"), max_length=12,
+        help_text=_("From the voter's health card or ID: the census says whether and where they may vote. "
+                    "Høst keeps only a keyed fingerprint of it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+
+
+class PaperVoterForm(forms.Form):
+    """What every paper ballot form has besides its ballot (ballot_form_class): the voter of
+    a census vote. The API's paper ballot is described by it and validated by the whole form."""
+
+    person_id = person_id_field()
+
+
 def ballot_form_class(process, projects, *, paper: bool = False):
     """A form whose fields match the process's ballot design; no JavaScript needed. A paper
     ballot of a census process also asks for the voter's identity number (the census entry)."""
     fields = {}
     if paper and process.voters == "census":
-        fields["person_id"] = forms.CharField(
-            label=_("The voter's CPR number"), max_length=12,
-            help_text=_("From the voter's health card or ID: the census says whether and where they may vote. "
-                        "Høst keeps only a keyed fingerprint of it."),
-            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+        fields["person_id"] = person_id_field()
     kind = process.ballot_type
     if kind in (BallotType.APPROVAL, BallotType.KNAPSACK):
         fields["projects"] = forms.MultipleChoiceField(

@@ -1,6 +1,8 @@
 import json
 import re
 
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,13 +15,17 @@ from .forms import (
     CodesForm,
     CouncilCodeForm,
     DistrictBudgetForm,
+    FromIdeaForm,
     LettersForm,
     LetterTextForm,
+    PaperVoterForm,
+    ProgressForm,
     ReturnedLetterForm,
+    ReviewForm,
     VerifyForm,
     setup_form_class,
 )
-from .models import BudgetProcess, Project, Result
+from .models import BudgetProcess, Project, ProjectUpdate, Result
 
 
 class ElectionSerializer(serializers.Serializer):
@@ -282,3 +288,110 @@ class CodeCountsSerializer(serializers.Serializer):
     returned = serializers.IntegerField(help_text="Letters marked as returned: their codes are void.")
     reissued = serializers.IntegerField(help_text="Letters made to replace a returned one.")
     census = serializers.IntegerField(help_text="Codes made from the census.")
+
+
+# --- Staff's actions on projects (budgets.api_staff) --------------------------------------------
+class ReviewSerializer(FormSerializer):
+    """Staff's review of a project (the review page's form): the fields left out keep the
+    project's current values."""
+
+    form_class = ReviewForm
+
+
+class FromIdeaSerializer(FormSerializer):
+    form_class = FromIdeaForm
+
+
+class ProgressSerializer(FormSerializer):
+    form_class = ProgressForm
+    happened_on = serializers.DateField(required=False, label=_("date"), help_text="Empty: today, as on the page.")
+
+    def form_data(self, data):
+        # The page's form shows today's date before anyone types.
+        if "happened_on" in data:
+            return data
+        return {**data, "happened_on": timezone.localdate().isoformat()}
+
+
+class ProjectUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectUpdate
+        fields = ["id", "milestone", "text", "happened_on", "created_at"]
+
+
+# --- Paper ballots (budgets.api_staff) ---------------------------------------------------------
+class PaperBallotSerializer(FormSerializer):
+    """A paper ballot as staff type it in: the API's ballot shape (projects, points or
+    ranking, as a ballot is cast), validated by the paper ballot page's form of the process
+    and election (in the context, `ballot_form`), so both refuse the same papers."""
+
+    form_class = PaperVoterForm
+    person_id = serializers.CharField(
+        required=False, max_length=12, label=_("The voter's CPR number"),
+        help_text="A census vote only: the voter's identity number (the census says whether and where they "
+                  "may vote). Høst keeps only a keyed fingerprint of it.")
+    projects = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=500,
+                                     help_text="An approval or knapsack ballot: the projects' codes.")
+    points = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False,
+                                   help_text="A cumulative ballot: points by project code.")
+    ranking = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=500,
+                                    help_text="A ranked ballot: project codes, first place first.")
+    district = serializers.SlugField(required=False, allow_blank=True, default="",
+                                     help_text="The district budget the paper is for (its slug); empty: the "
+                                               "citywide one (or the first district budget when there is none).")
+
+    def get_form_class(self):
+        return self.context["ballot_form"]
+
+    def form_data(self, data):
+        fields = self.get_form_class().base_fields
+        posted = {name: data[name] for name in ("person_id",) if name in data}
+        if "projects" in fields:
+            posted["projects"] = self.api_values.get("projects", [])
+        for code, points in self.api_values.get("points", {}).items():
+            posted[f"points_{code}"] = points
+        for rank, code in enumerate(self.api_values.get("ranking", []), start=1):
+            posted[f"rank_{rank}"] = code
+        return posted
+
+    def api_errors(self, errors):
+        named = {}
+        for name, messages in errors.items():
+            key = "points" if name.startswith("points_") else "ranking" if name.startswith("rank_") else name
+            named.setdefault(key, []).extend(messages)
+        return named
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        # What the form has no field for would be left out of the ballot without a word.
+        fields = self.get_form_class().base_fields
+        errors = {}
+        unknown = [code for code in values.get("points", {}) if f"points_{code}" not in fields]
+        if unknown:
+            errors["points"] = [forms.ChoiceField.default_error_messages["invalid_choice"] % {"value": code}
+                                for code in unknown]
+        places = sum(1 for name in fields if name.startswith("rank_"))
+        if len(values.get("ranking", [])) > places:
+            errors["ranking"] = [serializers.ListField.default_error_messages["max_length"].format(max_length=places)]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+
+class PaperBallotEnteredSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The paper ballot's number, for the colleague who confirms it.")
+    election = serializers.CharField(help_text="\"\" for the citywide budget, else the district budget's slug.")
+
+
+class PaperBallotWaitingSerializer(PaperBallotEnteredSerializer):
+    """A paper ballot waiting for a colleague's confirmation, with what was typed in, to
+    compare with the paper (as the paper ballot page shows it)."""
+
+    entered_by = serializers.CharField(help_text="The public name of the staff member who typed it in.")
+    entered_by_you = serializers.BooleanField(help_text="You typed it in: a colleague must confirm it.")
+    content = serializers.DictField(help_text="What was typed in: projects, points or ranking.")
+
+
+class PaperBallotsSerializer(serializers.Serializer):
+    waiting = PaperBallotWaitingSerializer(many=True)
+    confirmed = serializers.IntegerField(help_text="Paper ballots confirmed and counted.")

@@ -477,6 +477,27 @@ API: dict[str, Route] = {
     "POST /api/v1/budgets/{id}/projects/": Route(expected=expect(201, anonymous=403), kwargs=process("proposals"),
                                                  data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/budgets/{id}/result/": Route(expected=expect(200), kwargs=process("results")),
+    # Staff's actions on projects (budgets.api_staff), as on the review, from-idea and progress pages.
+    "PATCH /api/v1/budgets/{id}/projects/{code}/review/": Route(
+        expected=members(200, *STAFF, default=403, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["review_project"].process_id, "code": "R"},
+        data=lambda w: {"cost": 12_000, "feasibility": "feasible"}),
+    "POST /api/v1/budgets/{id}/from-idea/": Route(
+        expected=members(201, *STAFF, default=403, anonymous=403), kwargs=process("review"),
+        data=lambda w: {"idea": w.objects["idea"].pk, "cost": 1000}),
+    # Paper ballots while voting: the world's waiting paper was typed in by a colleague of the roles.
+    "GET /api/v1/budgets/{id}/paper-ballots/": Route(
+        expected=members(200, *STAFF, default=403, anonymous=403), kwargs=process("voting")),
+    "POST /api/v1/budgets/{id}/paper-ballots/": Route(
+        expected=members(201, *STAFF, default=403, anonymous=403), kwargs=process("voting"),
+        data=lambda w: {"projects": ["A"]}),
+    "POST /api/v1/budgets/{id}/paper-ballots/{paper}/confirm/": Route(
+        expected=members(204, *STAFF, default=403, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["paper_ballot"].process_id, "paper": w.objects["paper_ballot"].pk}),
+    "POST /api/v1/budgets/{id}/projects/{code}/progress/": Route(
+        expected=members(201, *STAFF, default=403, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["built_project"].process_id, "code": w.objects["built_project"].code},
+        data=lambda w: {"milestone": "Byggeriet er begyndt", "text": "Godt i gang."}),
     "GET /api/v1/budgets/{id}/turnout/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=process("voting")),
     "POST /api/v1/budgets/{id}/verify/": Route(expected=expect(200), kwargs=process("voting"), data=lambda w: {"receipt": "abc"}),
     # Dinners
@@ -546,6 +567,18 @@ API: dict[str, Route] = {
     # Letters for a process whose voters are accounts: refused in plain words, to staff alone.
     "POST /api/v1/budgets/{id}/letters/ @accounts": Route(expected=members(400, *STAFF, default=403, anonymous=403),
                                                           kwargs=process("voting")),
+    # A review and a project from an idea only before voting; progress only in the implementation.
+    "PATCH /api/v1/budgets/{id}/projects/{code}/review/ @implementation": Route(
+        expected=expect(403), kwargs=lambda w: {"pk": w.objects["built_project"].process_id,
+                                                "code": w.objects["built_project"].code},
+        data=lambda w: {"cost": 12_000, "feasibility": "feasible"}),
+    "POST /api/v1/budgets/{id}/from-idea/ @voting": Route(
+        expected=expect(403), kwargs=process("voting"), data=lambda w: {"idea": w.objects["idea"].pk, "cost": 1000}),
+    "POST /api/v1/budgets/{id}/projects/{code}/progress/ @review": Route(
+        expected=expect(403), kwargs=lambda w: {"pk": w.objects["review_project"].process_id, "code": "R"},
+        data=lambda w: {"text": "Godt i gang."}),
+    "POST /api/v1/budgets/{id}/paper-ballots/ @results": Route(
+        expected=expect(403), kwargs=process("results"), data=lambda w: {"projects": ["A"]}),
     "POST /api/v1/budgets/{id}/projects/ @voting": Route(expected=expect(403), kwargs=process("voting"),
                                                          data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/dinners/dinners/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),

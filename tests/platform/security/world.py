@@ -138,6 +138,11 @@ def build_world() -> World:
     o["review_project"] = ProjectFactory(process=processes["review"], code="R", cost=10_000)
     o["built_project"] = processes["implementation"].projects.order_by("pk").first()
     o["draft"] = _draft(aarhus, users["staff"], district)
+    # A paper ballot typed in by a staff member who is none of the roles, waiting for a colleague.
+    from budgets.paper_ballots import paper_ballot_enter
+
+    o["paper_ballot"] = paper_ballot_enter(process=processes["voting"], staff=_member(aarhus, Role.STAFF),
+                                           choice={"projects": ["A"]})
     o.update(_census_letters(aarhus))
 
     # Dinners: a programme open for sign-up, an approved dinner with a confirmed guest,
