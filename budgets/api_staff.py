@@ -16,10 +16,12 @@ from rest_framework.response import Response
 
 from ideas.selectors import idea_get
 
-from . import paper_ballots, selectors, services
+from . import ballotbox, paper_ballots, selectors, services
 from .elections import election_default, election_get
 from .forms import ballot_choice, ballot_form_class
 from .serializers import (
+    BallotBoxSerializer,
+    BoxPrepareSerializer,
     FromIdeaSerializer,
     PaperBallotEnteredSerializer,
     PaperBallotSerializer,
@@ -140,3 +142,24 @@ class StaffActions:
             raise NotFound()
         paper_ballots.paper_ballot_confirm(paper=found, staff=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # --- The ballot box (its page's preparation; opening it with the shares stays a page's) --
+    @extend_schema(request=BoxPrepareSerializer, responses={201: BallotBoxSerializer})
+    @action(detail=True, methods=["post"], url_path="ballot-box/prepare", permission_classes=[IsAuthenticated])
+    def ballot_box_prepare(self, request, pk=None):
+        """Prepare the ballot box before voting opens: its key is made and split into a share
+        for each chosen council member (at least three), who collect them on the ballot box
+        page; `threshold` of them open the box. Prepared again (before voting), the old key is
+        dropped."""
+        process = self.get_object()
+        self._require("budgets.prepare_box", process)
+        serializer = BoxPrepareSerializer(data=request.data, context={
+            "form_kwargs": {"members": ballotbox.council_members(process)}})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        box = ballotbox.box_prepare(process=process, actor=request.user, members=list(data["members"]),
+                                    threshold=data["threshold"])
+        holders = [{"member_id": h.member_id, "name": h.name, "collected": h.collected_at is not None}
+                   for h in box.holders.order_by("index")]
+        return Response(BallotBoxSerializer({"threshold": box.threshold, "holders": holders}).data,
+                        status=status.HTTP_201_CREATED)

@@ -12,6 +12,7 @@ from restapi.forms import FormSerializer
 
 from .elections import process_elections
 from .forms import (
+    BoxPrepareForm,
     CodesForm,
     CouncilCodeForm,
     DistrictBudgetForm,
@@ -395,3 +396,22 @@ class PaperBallotWaitingSerializer(PaperBallotEnteredSerializer):
 class PaperBallotsSerializer(serializers.Serializer):
     waiting = PaperBallotWaitingSerializer(many=True)
     confirmed = serializers.IntegerField(help_text="Paper ballots confirmed and counted.")
+
+
+# --- The ballot box's preparation (budgets.api_staff) ------------------------------------------
+class BoxPrepareSerializer(FormSerializer):
+    """The council members (by user id) who each hold a share of the box's key, and how
+    many shares open it: the ballot box page's form."""
+
+    form_class = BoxPrepareForm
+
+
+class KeyHolderSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="member_id", allow_null=True, help_text="The council member's user id.")
+    name = serializers.CharField()
+    collected = serializers.BooleanField(help_text="The member has collected their share (on the ballot box page).")
+
+
+class BallotBoxSerializer(serializers.Serializer):
+    threshold = serializers.IntegerField(help_text="Shares needed to open the box.")
+    holders = KeyHolderSerializer(many=True)

@@ -224,3 +224,51 @@ def test_only_the_municipalitys_staff_handle_paper_ballots(api, other_staff, cit
         assert client.post(f"{url}{paper['id']}/confirm/").status_code == 403
     assert api_for(colleague).post(f"{url}999999/confirm/").status_code == 404
     assert process.ballots.count() == 0
+
+
+# --- The ballot box's preparation ---------------------------------------------------------------
+@pytest.fixture
+def before_voting(municipality):
+    return BudgetProcessFactory(municipality=municipality, phase=Phase.PROPOSALS)
+
+
+def test_staff_prepare_the_ballot_box(api, municipality, before_voting):
+    members = [member(municipality, Role.COUNCIL) for _n in range(3)]
+    url = f"/api/v1/budgets/{before_voting.pk}/ballot-box/prepare/"
+    response = api.post(url, {"members": [m.pk for m in members], "threshold": 2}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["threshold"] == 2
+    assert sorted(h["member"] for h in body["holders"]) == sorted(m.pk for m in members)
+    assert not any(h["collected"] for h in body["holders"])
+    box = before_voting.ballot_box
+    assert box.threshold == 2 and box.holders.count() == 3
+
+
+def test_a_wrong_preparation_is_refused_with_the_pages_words(api, page, municipality, before_voting):
+    members = [member(municipality, Role.COUNCIL) for _n in range(3)]
+    url = f"/api/v1/budgets/{before_voting.pk}/ballot-box/prepare/"
+    body = {"members": [m.pk for m in members[:2]], "threshold": 2}
+    response = api.post(url, body, format="json")
+    assert response.status_code == 400
+    [message] = response.json()["fields"]["members"]
+    assert on_the_page(page, f"/budgets/{before_voting.pk}/ballot-box/prepare/", body, message)
+    too_many = api.post(url, {"members": [m.pk for m in members], "threshold": 4}, format="json")
+    assert too_many.status_code == 400 and list(too_many.json()["fields"]) == ["threshold"]
+    citizen = UserFactory(municipality=municipality)
+    stranger = api.post(url, {"members": [citizen.pk, *[m.pk for m in members]], "threshold": 2}, format="json")
+    assert stranger.status_code == 400 and list(stranger.json()["fields"]) == ["members"]
+    assert api.post(url, {"members": "alle", "threshold": "to"}, format="json").status_code == 400
+    assert not hasattr(type(before_voting).objects.get(pk=before_voting.pk), "ballot_box")
+
+
+def test_only_the_municipalitys_staff_prepare_the_box_before_voting(api, other_staff, citizen_api, municipality,
+                                                                    before_voting, process):
+    members = [member(municipality, Role.COUNCIL) for _n in range(3)]
+    body = {"members": [m.pk for m in members], "threshold": 2}
+    url = f"/api/v1/budgets/{before_voting.pk}/ballot-box/prepare/"
+    assert other_staff.post(url, body, format="json").status_code == 403
+    assert citizen_api.post(url, body, format="json").status_code == 403
+    assert not hasattr(type(before_voting).objects.get(pk=before_voting.pk), "ballot_box")
+    voting = api.post(f"/api/v1/budgets/{process.pk}/ballot-box/prepare/", body, format="json")
+    assert voting.status_code == 403

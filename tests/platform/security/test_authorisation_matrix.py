@@ -494,6 +494,11 @@ API: dict[str, Route] = {
     "POST /api/v1/budgets/{id}/paper-ballots/{paper}/confirm/": Route(
         expected=members(204, *STAFF, default=403, anonymous=403),
         kwargs=lambda w: {"pk": w.objects["paper_ballot"].process_id, "paper": w.objects["paper_ballot"].pk}),
+    # The ballot box is prepared before voting (opening it with the shares is a page's).
+    "POST /api/v1/budgets/{id}/ballot-box/prepare/": Route(
+        expected=members(201, *STAFF, default=403, anonymous=403), kwargs=process("proposals"),
+        data=lambda w: {"members": [w.users[name].pk for name in ("council", "admin", "council_without_2fa")],
+                        "threshold": 2}),
     "POST /api/v1/budgets/{id}/projects/{code}/progress/": Route(
         expected=members(201, *STAFF, default=403, anonymous=403),
         kwargs=lambda w: {"pk": w.objects["built_project"].process_id, "code": w.objects["built_project"].code},
@@ -579,6 +584,10 @@ API: dict[str, Route] = {
         data=lambda w: {"text": "Godt i gang."}),
     "POST /api/v1/budgets/{id}/paper-ballots/ @results": Route(
         expected=expect(403), kwargs=process("results"), data=lambda w: {"projects": ["A"]}),
+    "POST /api/v1/budgets/{id}/ballot-box/prepare/ @voting": Route(
+        expected=expect(403), kwargs=process("voting"),
+        data=lambda w: {"members": [w.users[name].pk for name in ("council", "admin", "council_without_2fa")],
+                        "threshold": 2}),
     "POST /api/v1/budgets/{id}/projects/ @voting": Route(expected=expect(403), kwargs=process("voting"),
                                                          data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/dinners/dinners/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
