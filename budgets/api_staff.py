@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from ideas.selectors import idea_get
+from ui.numbers import whole_number
 
 from . import ballotbox, paper_ballots, selectors, services
 from .elections import election_default, election_get
@@ -74,7 +75,8 @@ class StaffActions:
         serializer = FromIdeaSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        idea = idea_get(pk=data["idea"])
+        number = whole_number(data["idea"])  # past bigint: no idea, rather than the database's refusal
+        idea = idea_get(pk=number) if number is not None else None
         if idea is None or not request.user.has_perm("ideas.change_status", idea):
             raise exceptions.ValidationError({"idea": [_("There is no such idea in this municipality.")]})
         project = services.project_from_idea(process=process, idea=idea, cost=data["cost"], actor=request.user)
@@ -137,7 +139,8 @@ class StaffActions:
         """Confirm a paper ballot a colleague typed in, having compared it with the paper: it
         goes into the ballot box. Refused (400) to the one who typed it in, and once confirmed."""
         process = self._paper_process()
-        found = selectors.paper_ballot_get(process=process, pk=int(paper))
+        number = whole_number(paper)  # a number past bigint finds nothing (the database would refuse it)
+        found = selectors.paper_ballot_get(process=process, pk=number) if number is not None else None
         if found is None:
             raise NotFound()
         paper_ballots.paper_ballot_confirm(paper=found, staff=request.user)

@@ -127,6 +127,7 @@ def test_a_project_from_a_wrong_idea_is_refused(api, page, other_staff, citizen_
     assert response.status_code == 400
     [message] = response.json()["fields"]["idea"]
     assert on_the_page(page, f"/budgets/{process.pk}/from-idea/", {"idea": elsewhere.pk, "cost": 100}, message)
+    assert api.post(url, {"idea": 10**30, "cost": 100}, format="json").status_code == 400
     bad = api.post(url, {"idea": "første", "cost": 0}, format="json")
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {"idea", "cost"}
     idea = IdeaFactory(campaign__municipality=municipality)
@@ -223,6 +224,7 @@ def test_only_the_municipalitys_staff_handle_paper_ballots(api, other_staff, cit
     for client in (other_staff, citizen_api):
         assert client.post(f"{url}{paper['id']}/confirm/").status_code == 403
     assert api_for(colleague).post(f"{url}999999/confirm/").status_code == 404
+    assert api_for(colleague).post(f"{url}{10**30}/confirm/").status_code == 404
     assert process.ballots.count() == 0
 
 
