@@ -8,7 +8,7 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from budgets.models import Phase, Project
+from budgets.models import BudgetProcess, Phase, Project
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory
 from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
 from tests.ideas.factories import IdeaFactory
@@ -274,3 +274,21 @@ def test_only_the_municipalitys_staff_prepare_the_box_before_voting(api, other_s
     assert not hasattr(type(before_voting).objects.get(pk=before_voting.pk), "ballot_box")
     voting = api.post(f"/api/v1/budgets/{process.pk}/ballot-box/prepare/", body, format="json")
     assert voting.status_code == 403
+
+
+def test_paper_ballots_with_points_and_ranks_are_read_as_the_page_reads_them(api, process):
+    url = f"/api/v1/budgets/{process.pk}/paper-ballots/"
+    BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="cumulative", points=10, max_points_per_project=6)
+    too_many = api.post(url, {"points": {"A": 7}}, format="json")
+    assert too_many.status_code == 400 and list(too_many.json()["fields"]) == ["points"]
+    unknown = api.post(url, {"points": {"A": 3, "Z": 1}}, format="json")
+    assert unknown.status_code == 400 and "Z" in unknown.json()["fields"]["points"][0]
+    assert api.post(url, {"points": {"A": 4, "C": 6}}, format="json").status_code == 201
+    BudgetProcess.objects.filter(pk=process.pk).update(ballot_type="ranked", max_projects=2)
+    longer = api.post(url, {"ranking": ["A", "B", "C"]}, format="json")
+    assert longer.status_code == 400 and list(longer.json()["fields"]) == ["ranking"]
+    wrong = api.post(url, {"ranking": ["A", "Z"]}, format="json")
+    assert wrong.status_code == 400 and list(wrong.json()["fields"]) == ["ranking"]
+    assert api.post(url, {"ranking": ["C", "A"]}, format="json").status_code == 201
+    assert [paper["content"] for paper in api.get(url).json()["waiting"]] == [
+        {"points": {"A": 4, "C": 6}}, {"ranking": ["C", "A"]}]
