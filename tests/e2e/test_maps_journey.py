@@ -146,6 +146,9 @@ def test_drop_a_pin_submit_and_find_the_idea_on_the_map(browser, municipality, s
         else:
             pytest.fail("no pin on the map is the new idea")
         assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Luk"
+        # The popup fades in; axe measures contrast against what is painted at that moment.
+        page.wait_for_function("() => getComputedStyle(document.querySelector('#ideas-map .leaflet-popup'))"
+                               ".opacity === '1'")
         assert axe_violations(page) == []
         page.screenshot(path=str(screenshot_dir / "maps-idea-found.png"), full_page=True)
         with page.expect_navigation():

@@ -96,17 +96,21 @@ def test_a_tile_server_must_be_credited_and_a_centre_needs_both_coordinates(muni
     assert "map_latitude" in error.value.message_dict
 
 
+def directives(policy: str) -> list[str]:
+    """A Content-Security-Policy's directives (their order is not part of the policy)."""
+    return [directive.strip() for directive in policy.split(";")]
+
+
 def test_only_pages_with_a_map_allow_the_tile_server(client, municipality):
     municipality.map_tiles_url = TILES
     municipality.map_tiles_attribution = "© Kortbutikken"
     municipality.save()
     IdeaFactory(campaign__municipality=municipality, latitude=Decimal("56.15"), longitude=Decimal("10.2"))
-    with_map = client.get("/ideas/map/")["Content-Security-Policy"]
+    with_map = directives(client.get("/ideas/map/")["Content-Security-Policy"])
     assert "img-src 'self' https://*.tiles.example.org" in with_map
-    assert "script-src 'self';" in with_map  # nothing else is relaxed
+    assert "script-src 'self'" in with_map  # nothing else is relaxed
     assert "tiles.example.org" not in client.get("/ideas/")["Content-Security-Policy"]
 
 
 def test_without_a_tile_server_the_map_pages_keep_the_strict_policy(client, municipality):
-    policy = client.get("/ideas/map/")["Content-Security-Policy"]
-    assert "img-src 'self';" in policy
+    assert "img-src 'self'" in directives(client.get("/ideas/map/")["Content-Security-Policy"])
