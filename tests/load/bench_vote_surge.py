@@ -108,7 +108,7 @@ def insert(request):
     return JsonResponse({"id": pk}, status=201)
 
 
-urlpatterns = [path("bench/insert/", insert), *project_urlpatterns]
+urlpatterns = [path("api/bench/insert/", insert), *project_urlpatterns]
 
 # --layers: the ballot with layers replaced by stubs (BENCH_STUB), to price each layer.
 STUB = os.environ.get("BENCH_STUB", "")
@@ -460,7 +460,7 @@ class Gunicorn:
                 raise RuntimeError(f"gunicorn exited; see {self.log.name}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/bench/insert/")
+                conn.request("GET", "/api/bench/insert/")
                 if conn.getresponse().status == 200:
                     ready += 1
                     if ready >= workers * 3:
@@ -493,11 +493,11 @@ def bench_config(config: dict, args, workdir: Path, run_id: int) -> dict:
         # Warm-up: every worker imports its views and opens its connections (not measured).
         warm = process_new(f"{config['label']} warm-up", args.eligibility)
         warm_tokens = voter_tokens(args.voters, WARMUP_VOTERS)
-        run_load(port, [http_post(port, "/bench/insert/?run=0", "{}") for _ in range(WARMUP_VOTERS)]
+        run_load(port, [http_post(port, "/api/bench/insert/?run=0", "{}") for _ in range(WARMUP_VOTERS)]
                  + [http_post(port, f"/api/v1/budgets/{warm.pk}/ballot/", ballot_body(rng), key)
                     for _n, key in warm_tokens], min(args.concurrency, 16), args.duration, workdir)
         load = os.getloadavg()[0]
-        baseline = measured_load(port, [http_post(port, f"/bench/insert/?run={run_id}", "{}")
+        baseline = measured_load(port, [http_post(port, f"/api/bench/insert/?run={run_id}", "{}")
                                         for _ in range(args.voters)], args.concurrency, args.duration, workdir,
                                  server.proc.pid)
         with connection.cursor() as cursor:
@@ -661,7 +661,7 @@ def wsgi_cpu_main(requests: int, cprofile: bool, eligibility: str) -> None:
 
     path = f"/api/v1/budgets/{process.pk}/ballot/"
     keys = [key for _n, key in tokens]
-    bare = [environ("/bench/insert/", "{}", query="run=0") for _ in range(requests + 100)]
+    bare = [environ("/api/bench/insert/", "{}", query="run=0") for _ in range(requests + 100)]
     ballots = [environ(path, ballot_body(rng), keys[n % len(keys)]) for n in range(requests + 100)]
     for env in bare[:100] + ballots[:100]:  # warm-up: imports, connections, the ballot context
         call(env)
