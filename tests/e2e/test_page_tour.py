@@ -5,7 +5,10 @@ itself, or the refusal: the sign-in page for a signed-out person on a sign-in-on
 "access denied" or "not found" page otherwise), that the page speaks the language asked for
 (`<html lang>`), that nothing makes the page wider than the window (no sideways scrolling),
 and runs axe-core's WCAG 2.1 A and AA rules on it: refusal pages are pages too. Every visit
-leaves a full-page screenshot in test-artifacts/tour/{language}/{role}/{page}.png.
+leaves a full-page screenshot in test-artifacts/tour/{language}/{role}/{page}.png, except a
+refusal the visitor has already met: the sign-in page, "access denied" and "not found" are
+each drawn, audited and photographed the first time, and from then on only the answer's
+status (or redirect) and language are checked, without drawing the same page again.
 Problems are collected and reported together at the end, so one run shows all of them.
 
 The tour runs on a desktop window (1280 px wide) and again on a phone (390 x 844) for every
@@ -54,6 +57,9 @@ PARALLEL = 3  # browser contexts toured at the same time
 # Expected answers besides an HTTP status:
 LOGIN = "login"  # a redirect to the sign-in page (which is then shown)
 FRONT = "front"  # a redirect to the front page (a signed-in person asking for sign-in or sign-up)
+# Refusals are drawn, audited and photographed the first time a visitor meets each kind; after
+# that only their answer and language are checked (Visitor._check_refusal).
+REFUSALS = (LOGIN, 403, 404)
 
 
 # How much wider than the window the page is (0: no sideways scrolling).
@@ -314,6 +320,7 @@ class Visitor:
         self.folder = (TOUR_ARTIFACTS / "phone" if phone else TOUR_ARTIFACTS) / language / role
         self.folder.mkdir(parents=True, exist_ok=True)
         self.visits = 0
+        self.refusals_seen: set = set()
 
     async def tour_all(self, browser, base_url: str) -> None:
         self.context = await browser.new_context(base_url=base_url, locale="da-DK", accept_downloads=True,
@@ -338,6 +345,11 @@ class Visitor:
     async def visit(self, page_type: PageType) -> None:
         url = page_type.url(self.tour)
         expected = page_type.expected[self.role]
+        if expected in REFUSALS and expected in self.refusals_seen:
+            await self._check_refusal(page_type, url, expected)
+            return
+        if expected in REFUSALS:
+            self.refusals_seen.add(expected)
         if page_type.visit == "download" and expected == 200:
             response = await self._download(page_type, url)
         elif page_type.visit == "empty" and expected in (200, 400):  # staff forms answer errors with 400
@@ -364,6 +376,22 @@ class Visitor:
                                "language": self.language + (" on a phone" if self.phone else ""),
                                "url": self.page.url, **violation})
         await self.page.screenshot(path=str(self.folder / f"{page_type.name}.png"), full_page=True)
+
+    async def _check_refusal(self, page_type: PageType, url: str, expected) -> None:
+        """A refusal this visitor has already seen drawn and audited (the same template for
+        every page that refuses): its answer and language are checked without drawing it
+        again, with the visitor's cookies."""
+        answer = await self.context.request.get(url, max_redirects=0)
+        location = urlsplit(answer.headers.get("location", "")).path
+        if expected == LOGIN:
+            ok = answer.status == 302 and location == "/accounts/login/"
+        else:
+            ok = answer.status == expected and answer.headers.get("content-language") == self.language
+        if not ok:
+            got = f"{answer.status} {location or answer.headers.get('content-language', '')}".strip()
+            self.problems.append(f"{self.where(page_type)} ({url}): expected {expected} in "
+                                 f"{self.language}, got {got}")
+        await answer.dispose()
 
     async def _download(self, page_type: PageType, url: str):
         """The data download is a file: show the page that offers it, follow its link, and
