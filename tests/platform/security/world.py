@@ -156,6 +156,7 @@ def build_world() -> World:
     Dinner.objects.filter(pk=pending_dinner.pk).update(status=DinnerStatus.PENDING)
     past = make_dinner(programme, host, district=district, title="Holdt")
     Dinner.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    o["bergen_programme"] = make_programme(bergen, slug="bergen-middager")
     o.update(programme=programme, dinner=Dinner.objects.get(pk=dinner.pk), seat=seat,
              pending_dinner=Dinner.objects.get(pk=pending_dinner.pk), past_dinner=Dinner.objects.get(pk=past.pk),
              host=host, guest=guest)
