@@ -231,6 +231,7 @@ PAGES = table(
     ("account-delete",        lambda t: "/account/delete/",                                       LOGIN, 200,   200,   200,   200,   None),
     ("notifications",         lambda t: "/account/notifications/",                                LOGIN, 200,   200,   200,   200,   None),
     ("email-choices",         lambda t: "/account/notifications/email/",                          LOGIN, 200,   200,   200,   200,   None),
+    ("stop-emails",           lambda t: f"/account/notifications/unsubscribe/{t.o('mail_unsubscribe_token')}/", 200, 200, 200, 200, 200, None),
     ("two-factor",            lambda t: "/accounts/2fa/",                                         LOGIN, 200,   200,   200,   200,   None),
     ("passkeys",              lambda t: "/accounts/2fa/webauthn/",                                LOGIN, 200,   200,   200,   200,   None),
     ("confirm-who-you-are",   lambda t: "/accounts/reauthenticate/",                              LOGIN, 200,   200,   200,   200,   None),

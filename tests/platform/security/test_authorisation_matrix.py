@@ -192,6 +192,9 @@ PAGES: dict[str, Route] = {
     "notify:choices": Route(expected=expect(200, anonymous=LOGIN)),
     "notify:open": Route(expected=expect(404, anonymous=LOGIN, citizen=302, **WITHOUT_FACTOR(404)),
                          kwargs=o("citizen_notice")),
+    # One-click unsubscribe from a kind of e-mail: the signed link is the proof, no sign-in;
+    # GET only asks (tests/platform/notify/test_unsubscribe.py).
+    "notify:unsubscribe": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["mail_unsubscribe_token"]}),
     "notify:read": Route(expected=expect(302, anonymous=LOGIN), method="POST", data=lambda w: {}),
     # The census: its municipality's staff only (accounts.rules manage_census).
     "account-census": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),

@@ -178,4 +178,8 @@ def build_world() -> World:
     # A notification of the citizen's (notify): only they may open it or mark it read.
     o["citizen_notice"] = Notice.objects.create(kind="ideas.merged", key="world:citizen-notice",
                                                 recipient=users["citizen"], language="da", context={"event": 0})
+    # The citizen's one-click link to stop a kind of e-mail (notify.unsubscribe): no sign-in.
+    from notify.unsubscribe import token_for
+
+    o["mail_unsubscribe_token"] = token_for(user_id=users["citizen"].pk, kind="ideas.status_changed")
     return World(aarhus=aarhus, bergen=bergen, users=users, objects=o)
