@@ -16,7 +16,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["title", "municipality", "signup_opens", "signup_closes", "dinners_from", "dinners_until"]
     list_filter = ["municipality"]
     inlines = [GuidingQuestionInline]
-    readonly_fields = ["matching_planned_at", "matching_sent_at"]
+    # A picture is set on the staff pages, where it is checked and stripped of metadata.
+    readonly_fields = ["matching_planned_at", "matching_sent_at", "image"]
 
 
 @admin.register(Dinner)

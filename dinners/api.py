@@ -23,6 +23,7 @@ from .serializers import (
     MatchRequestSerializer,
     OverviewSerializer,
     PrivateDinnerSerializer,
+    ProgrammePictureSerializer,
     ProgrammeSerializer,
     ReportCreatedSerializer,
     ReportSerializer,
@@ -94,6 +95,20 @@ class ProgrammeViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         match = services.match_request_create(programme=programme, guest=request.user, **serializer.validated_data)
         return Response(MatchRequestSerializer(match).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProgrammePictureSerializer, responses=ProgrammeSerializer)
+    @action(detail=True, methods=["patch"], permission_classes=[IsAuthenticated])
+    def picture(self, request, pk=None):
+        """Change or remove the programme's picture: its municipality's staff."""
+        programme = self.get_object()
+        _require(request, "dinners.manage_programme", programme)
+        serializer = ProgrammePictureSerializer(data=request.data, context={
+            "request": request, "form_kwargs": {"instance": Programme.objects.get(pk=programme.pk)}})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.programme_picture_set(programme=programme, image=data.get("image"), image_alt=data["image_alt"],
+                                       remove_image=data.get("remove_image", False))
+        return Response(ProgrammeSerializer(selectors.programme_get(pk=programme.pk)).data)
 
     @extend_schema(responses=OverviewSerializer)
     @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])

@@ -4,11 +4,13 @@ Høst. Idempotent."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.models import Municipality
+from ideas.demo import demo_picture, give_picture
 
 from . import services
 from .models import Dinner, Programme, VenueType
@@ -83,6 +85,20 @@ def _fix_older_demo(programme: Programme) -> None:
                 Dinner.objects.filter(pk=dinner.pk).update(starts_at=starts)
 
 
+#: Drawn by docs/demo_images.py.
+DEMO_IMAGES = Path(__file__).resolve().parent / "demo_images"
+PICTURE_ALT = "Tegning af et langt middagsbord set oppefra med tallerkener, glas, brød og stearinlys"
+CAMPAIGN_PICTURE_ALT = "Tegning af farvede sedler med idéer på et bord, med en kop kaffe og et stykke kage"
+
+
+def _pictures(programme: Programme) -> None:
+    """The programme's and its ideas campaign's pictures, also in an older demo database."""
+    if not programme.image:
+        services.programme_picture_set(programme=programme, image=demo_picture(DEMO_IMAGES / "table.webp"),
+                                       image_alt=PICTURE_ALT)
+    give_picture(programme.campaign, DEMO_IMAGES / "notes.webp", CAMPAIGN_PICTURE_ALT)
+
+
 def seed() -> list[str]:
     aarhus = Municipality.objects.filter(slug="aarhus").first()
     if aarhus is None:
@@ -90,6 +106,7 @@ def seed() -> list[str]:
     existing = Programme.objects.filter(municipality=aarhus, slug="kommunen-forfra").first()
     if existing is not None:
         _fix_older_demo(existing)
+        _pictures(existing)
         return []
     now = timezone.now()
     programme = services.programme_create(
@@ -102,7 +119,9 @@ def seed() -> list[str]:
                      "Oplysningerne slettes et år efter programmet.",
         signup_opens=now - timedelta(days=30), signup_closes=now + timedelta(days=4),
         dinners_from=now - timedelta(days=20), dinners_until=now + timedelta(days=30),
-        questions=QUESTIONS, max_seats=8, hosts_need_approval=True)
+        questions=QUESTIONS, max_seats=8, hosts_need_approval=True,
+        image=demo_picture(DEMO_IMAGES / "table.webp"), image_alt=PICTURE_ALT)
+    _pictures(programme)
     people = _people(aarhus)
     districts = list(aarhus.districts.order_by("name"))
     staff = get_user_model().objects.filter(email="staff@example.dk").first() or people[0]

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ui.forms import PictureForm
+
 from .models import Dinner, MatchRequest, Programme
 from .services import DINNER_FIELDS, MAX_QUESTIONS, MIN_QUESTIONS
 
@@ -16,7 +18,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(PictureForm, forms.ModelForm):
+    """A new programme, its guiding questions and its picture (ui.forms.PictureForm)."""
+
     questions = forms.CharField(
         label=_("Guiding questions"), widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One question per line, between %(min)s and %(max)s.") % {"min": MIN_QUESTIONS, "max": MAX_QUESTIONS})
@@ -24,7 +28,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["title", "theme", "host_instructions", "privacy_text", "signup_opens", "signup_closes",
-                  "dinners_from", "dinners_until", "districts", "max_seats", "hosts_need_approval"]
+                  "dinners_from", "dinners_until", "districts", "max_seats", "hosts_need_approval", "image_alt"]
         widgets = {name: LocalDateTimeInput() for name in ("signup_opens", "signup_closes", "dinners_from", "dinners_until")}
         widgets.update({"theme": forms.Textarea(attrs={"rows": 3}), "host_instructions": forms.Textarea(attrs={"rows": 6}),
                         "privacy_text": forms.Textarea(attrs={"rows": 4}), "districts": forms.CheckboxSelectMultiple})
@@ -35,6 +39,14 @@ class ProgrammeForm(forms.ModelForm):
 
     def clean_questions(self):
         return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+
+
+class ProgrammePictureForm(PictureForm, forms.ModelForm):
+    """A programme's picture, changed or removed by staff (the page and the API)."""
+
+    class Meta:
+        model = Programme
+        fields = ["image_alt"]
 
 
 class DinnerForm(forms.ModelForm):

@@ -25,6 +25,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def programme_image_path(instance, filename: str) -> str:
+    return f"dinners/{instance.municipality_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename}"
+
+
 class Programme(models.Model):
     """A round of dinners around the municipality's questions."""
 
@@ -46,6 +50,14 @@ class Programme(models.Model):
     hosts_need_approval = models.BooleanField(_("staff approve hosts"), default=True)
     campaign = models.ForeignKey("ideas.Campaign", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("campaign that receives the harvested ideas"))
+    # A picture for its page and its card on the front page (ui.images.picture_store).
+    image = models.ImageField(_("image"), upload_to=programme_image_path, blank=True, width_field="image_width",
+                              height_field="image_height")
+    image_small = models.ImageField(upload_to=programme_image_path, blank=True, editable=False)
+    image_width = models.PositiveIntegerField(default=0, editable=False)
+    image_height = models.PositiveIntegerField(default=0, editable=False)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True,
+                                 help_text=_("What the image shows, for people who cannot see it."))
     matching_planned_at = models.DateTimeField(null=True, blank=True, editable=False)
     matching_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

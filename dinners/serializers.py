@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from restapi.forms import FormSerializer
+from restapi.pictures import PictureField
 
 from .forms import (
     ANSWER_MAX_LENGTH,
@@ -15,6 +16,7 @@ from .forms import (
     DecideForm,
     DinnerForm,
     MatchRequestForm,
+    ProgrammePictureForm,
     ReportForm,
     SeatForm,
 )
@@ -33,12 +35,13 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     districts = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     signup_open = serializers.SerializerMethodField()
+    image = PictureField()
 
     class Meta:
         model = Programme
         fields = ["id", "municipality", "title", "theme", "host_instructions", "privacy_text", "signup_opens",
                   "signup_closes", "signup_open", "dinners_from", "dinners_until", "districts", "max_seats",
-                  "hosts_need_approval", "questions", "campaign"]
+                  "hosts_need_approval", "questions", "campaign", "image"]
 
     def get_signup_open(self, programme) -> bool:
         return programme.signup_open()
@@ -63,6 +66,13 @@ class DinnerSerializer(serializers.ModelSerializer):
 class PrivateDinnerSerializer(DinnerSerializer):
     class Meta(DinnerSerializer.Meta):
         fields = [*DinnerSerializer.Meta.fields, "address"]
+
+
+class ProgrammePictureSerializer(FormSerializer):
+    """A programme's picture, as its staff page takes it: a new file in a multipart request
+    (with `image_alt`), a new description alone, or `remove_image`."""
+
+    form_class = ProgrammePictureForm
 
 
 class DinnerWriteSerializer(FormSerializer):

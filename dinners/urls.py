@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.programme_create, name="programme-new"),
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.programme_detail, name="programme"),
+    path("<int:pk>/picture/", views.programme_picture, name="programme-picture"),
     path("<int:pk>/host/", views.host, name="host"),
     path("<int:pk>/any/", views.any_dinner, name="any"),
     path("<int:pk>/staff/", views.overview, name="overview"),

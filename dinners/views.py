@@ -23,6 +23,7 @@ from .forms import (
     DinnerForm,
     MatchRequestForm,
     ProgrammeForm,
+    ProgrammePictureForm,
     ReporterForm,
     ReportForm,
     SeatForm,
@@ -90,7 +91,7 @@ def programme_create(request):
     if municipality is None:
         raise Http404
     _require(request, "dinners.manage_programme", municipality)
-    form = ProgrammeForm(request.POST or None, municipality=municipality)
+    form = ProgrammeForm(request.POST or None, request.FILES or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -101,6 +102,27 @@ def programme_create(request):
             messages.success(request, _("The programme is created."))
             return redirect("dinners:programme", pk=programme.pk)
     return render(request, "dinners/programme_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_picture(request, pk: int):
+    """Staff change or remove a programme's picture (its page and its front page card)."""
+    programme = _programme(pk)
+    _require(request, "dinners.manage_programme", programme)
+    form = ProgrammePictureForm(request.POST or None, request.FILES or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_picture_set(programme=programme, image=form.cleaned_data.get("image"),
+                                           image_alt=form.cleaned_data["image_alt"],
+                                           remove_image=form.cleaned_data.get("remove_image", False))
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The image is saved."))
+            return redirect("dinners:programme", pk=programme.pk)
+    return render(request, "dinners/programme_picture.html", {"programme": programme, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

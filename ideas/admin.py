@@ -30,6 +30,8 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "is_general_idea_box"]
     prepopulated_fields = {"slug": ("title",)}
     search_fields = ["title"]
+    # A picture is set on the staff pages, where it is checked and stripped of metadata.
+    readonly_fields = ["image"]
 
 
 @admin.register(Idea)

@@ -25,6 +25,7 @@ from . import selectors, services
 from .models import Campaign, Comment, Idea, Source
 from .serializers import (
     CampaignSerializer,
+    CampaignUpdateSerializer,
     CampaignWriteSerializer,
     CommentInputSerializer,
     CommentSerializer,
@@ -40,6 +41,7 @@ from .serializers import (
     RolesSerializer,
     StatusSerializer,
 )
+from .services.campaigns import CAMPAIGN_FIELDS
 
 MUNICIPALITY_PARAM = OpenApiParameter("municipality", str, description="Municipality slug (default: the site's)")
 IDEMPOTENCY_PARAM = OpenApiParameter(
@@ -100,11 +102,27 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     @extend_schema(request=CampaignWriteSerializer, responses={201: CampaignSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = CampaignWriteSerializer(data=request.data)
+        serializer = CampaignWriteSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        _require(request, "ideas.manage_campaigns", serializer.validated_data["municipality"])
-        campaign = services.campaign_create(**serializer.validated_data)
+        data = dict(serializer.validated_data)
+        _require(request, "ideas.manage_campaigns", data["municipality"])
+        data.pop("remove_image", None)  # nothing to remove on a new campaign
+        campaign = services.campaign_create(**data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
+    def partial_update(self, request, pk=None):
+        """Change a campaign and its frame, or its picture: its municipality's staff."""
+        campaign = self.get_object()
+        _require(request, "ideas.manage_campaigns", campaign.municipality)
+        serializer = CampaignUpdateSerializer(data=request.data, context={
+            "request": request, "form_kwargs": {"instance": Campaign.objects.get(pk=campaign.pk)}})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        campaign = services.campaign_update(
+            campaign=campaign, image=data.get("image"), remove_image=data.get("remove_image", False),
+            **{name: data[name] for name in CAMPAIGN_FIELDS})
+        return Response(CampaignSerializer(campaign).data)
 
 
 class IdeaViewSet(viewsets.GenericViewSet):

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -65,11 +67,26 @@ ANSWERS = {
 }
 
 
+#: Drawn by docs/demo_images.py (the demo has no network to fetch photos from).
+DEMO_IMAGES = Path(__file__).resolve().parent / "demo_images"
+
+
+def demo_picture(path: Path) -> SimpleUploadedFile:
+    """A shipped demo picture as an upload: it goes through the same checks as staff's."""
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="image/webp")
+
+
+def give_picture(campaign: Campaign, path: Path, alt: str) -> None:
+    """The campaign's demo picture, also in a demo database made before campaigns had one."""
+    if not campaign.image:
+        services.campaign_update(campaign=campaign, image=demo_picture(path), image_alt=alt)
+
+
 def _campaigns(municipality: Municipality, question: dict) -> tuple[Campaign, Campaign]:
     now = timezone.now()
     campaign = Campaign.objects.filter(municipality=municipality, slug=question["slug"]).first()
     if campaign is None:
-        fields = {k: v for k, v in question.items() if not k.startswith("box_")}
+        fields = {k: v for k, v in question.items() if not k.startswith(("box_", "picture"))}
         campaign = services.campaign_create(
             municipality=municipality, opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=60),
             answer_by=(now + timedelta(days=120)).date(), **fields)
@@ -81,6 +98,8 @@ def _campaigns(municipality: Municipality, question: dict) -> tuple[Campaign, Ca
             fixed_frame=question["box_fixed"], decided_by=question["decided_by"],
             opens_at=now - timedelta(days=365), closes_at=now + timedelta(days=3650),
             answer_by=(now + timedelta(days=3650)).date())
+    give_picture(campaign, DEMO_IMAGES / question["picture"][0], question["picture"][1])
+    give_picture(box, DEMO_IMAGES / question["box_picture"][0], question["box_picture"][1])
     return campaign, box
 
 
@@ -107,6 +126,10 @@ def seed() -> list[str]:
         "fixed_frame": "Budgettet er 2 mio. kr. i 2027. Kollektiv trafik i regionalt regi kan ikke ændres.",
         "decided_by": "Teknisk Udvalg", "box_title": "Idékassen: din idé til Aarhus",
         "box_open": "Alt, kommunen selv bestemmer over.", "box_fixed": "Love og vedtagne budgetter.",
+        "picture": ("village.webp", "Tegning af en landsby med en hvid kirke, huse og marker og en lille bus "
+                                    "på landevejen"),
+        "box_picture": ("harbour.webp", "Tegning af Aarhus set fra bugten: havnens hvide huse, domkirkens spir "
+                                        "og sejlbåde"),
     })
     _campaigns(bergen, {
         "slug": "nabolag", "title": "Hvordan kan nabolagene i Bergen bli mer inkluderende?",
@@ -115,6 +138,8 @@ def seed() -> list[str]:
         "fixed_frame": "Rammen er 1,5 millioner kroner. Tiltakene må starte innen 2027.",
         "decided_by": "Bystyret", "box_title": "Idékassen for Bergen",
         "box_open": "Alt kommunen selv bestemmer over.", "box_fixed": "Lover og vedtatte budsjetter.",
+        "picture": ("bryggen.webp", "Tegning av fargerike trehus på rad langs kaien i Bergen, med fjellet bak"),
+        "box_picture": ("fjord.webp", "Tegning av en fjord mellom bratte fjell, med et rødt naust og en robåt"),
     })
     created = 0
     for spec in AARHUS_IDEAS:

@@ -82,6 +82,10 @@ class Category(models.Model):
         return self.name
 
 
+def campaign_image_path(instance, filename: str) -> str:
+    return f"campaigns/{instance.municipality_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename}"
+
+
 class Campaign(models.Model):
     """A question the municipality asks, with a clear frame for what can be influenced."""
 
@@ -101,6 +105,15 @@ class Campaign(models.Model):
         _("standing general idea box"), default=False,
         help_text=_("Always open; takes ideas that answer no particular question."),
     )
+    # A picture for its page and its card on the front page, checked and re-encoded as idea
+    # images are, with a small version for cards and phones (ui.images.picture_store).
+    image = models.ImageField(_("image"), upload_to=campaign_image_path, blank=True, width_field="image_width",
+                              height_field="image_height")
+    image_small = models.ImageField(upload_to=campaign_image_path, blank=True, editable=False)
+    image_width = models.PositiveIntegerField(default=0, editable=False)
+    image_height = models.PositiveIntegerField(default=0, editable=False)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True,
+                                 help_text=_("What the image shows, for people who cannot see it."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

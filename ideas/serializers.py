@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from accounts.models import Municipality
 from restapi.forms import FormSerializer
+from restapi.pictures import PictureField
 
 from .forms import (
     CampaignForm,
@@ -29,23 +30,32 @@ from .services.ideas import MAX_IMAGES
 class CampaignSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     is_open = serializers.SerializerMethodField()
+    image = PictureField()
 
     class Meta:
         model = Campaign
         fields = ["id", "municipality", "title", "description", "open_to_influence", "fixed_frame",
-                  "decided_by", "answer_by", "opens_at", "closes_at", "is_general_idea_box", "is_open"]
+                  "decided_by", "answer_by", "opens_at", "closes_at", "is_general_idea_box", "is_open", "image"]
 
     def get_is_open(self, campaign) -> bool:
         return campaign.is_open()
 
 
 class CampaignWriteSerializer(FormSerializer):
-    """A campaign and its frame, in the municipality named."""
+    """A campaign and its frame, in the municipality named; its picture as a file in a
+    multipart request."""
 
     form_class = CampaignForm
     # The API's own: the staff page has the municipality in its address.
     municipality = serializers.SlugRelatedField(slug_field="slug", queryset=Municipality.objects.all(),
                                                 label=_("Municipality"))
+
+
+class CampaignUpdateSerializer(FormSerializer):
+    """A change to a campaign, as its staff page's form takes it: a field left out keeps
+    its value; a new picture as a file in a multipart request, or `remove_image`."""
+
+    form_class = CampaignForm
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

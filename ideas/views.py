@@ -414,14 +414,18 @@ def campaign_edit(request, slug: str = "", pk: int | None = None):
     else:
         campaign = _staff_campaign(request, pk)
         municipality = campaign.municipality
-    form = CampaignForm(request.POST or None, instance=Campaign.objects.get(pk=pk) if campaign else None)
+    form = CampaignForm(request.POST or None, request.FILES or None,
+                        instance=Campaign.objects.get(pk=pk) if campaign else None)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in CAMPAIGN_FIELDS}
+        image = form.cleaned_data.get("image")
         try:
             if campaign is None:
-                campaign = services.campaign_create(municipality=municipality, **fields)
+                campaign = services.campaign_create(municipality=municipality, image=image, **fields)
             else:
-                campaign = services.campaign_update(campaign=campaign, **fields)
+                campaign = services.campaign_update(campaign=campaign, image=image,
+                                                    remove_image=form.cleaned_data.get("remove_image", False),
+                                                    **fields)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

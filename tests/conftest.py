@@ -50,11 +50,12 @@ def pytest_runtestloop(session):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache_and_eager_tasks(settings):
+def _isolated_cache_and_eager_tasks(settings, tmp_path_factory):
     """Each test starts with an empty cache (throttle and rate-limit counters), in the
     default language (a request in an earlier test leaves its language active in the thread,
     as the language middleware activates one per request), and runs Celery tasks in-process
-    unless it asks for a real broker."""
+    unless it asks for a real broker. Uploaded files (the demo's pictures too) go to a
+    folder of the test run, not to var/media."""
     from django.core.cache import cache
     from django.utils import translation
 
@@ -67,6 +68,7 @@ def _isolated_cache_and_eager_tasks(settings):
     coalesce._covered_until.clear()
     budget_selectors._ballot_contexts.clear()
     app.conf.task_always_eager = True
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     # Test accounts need no slow, brute-force-resistant hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield

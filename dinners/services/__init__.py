@@ -26,6 +26,7 @@ from .match_requests import (
 )
 from .programmes import (
     programme_create,
+    programme_picture_set,
 )
 from .report_back import (
     report_file,
@@ -42,6 +43,7 @@ __all__ = [
     "DINNER_FIELDS",
     "NEWS_FIELDS",
     "programme_create",
+    "programme_picture_set",
     "dinner_offer",
     "dinner_update",
     "dinner_cancel",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality
+from ui.images import picture_checked, picture_store
 from ui.slugs import slug_of
 
 from ..models import Campaign, Category, IdeaSettings, SettingsChange
@@ -14,7 +15,7 @@ from ..models import Campaign, Category, IdeaSettings, SettingsChange
 # staff pages' form and the API's serializer both use (ideas.forms, ideas.serializers).
 CAMPAIGN_FIELDS = [
     "title", "description", "open_to_influence", "fixed_frame", "decided_by", "answer_by",
-    "opens_at", "closes_at", "is_general_idea_box",
+    "opens_at", "closes_at", "is_general_idea_box", "image_alt",
 ]
 # What staff set about moderation on the staff pages.
 MODERATION_SETTINGS_FIELDS = ["moderation_mode", "flag_threshold"]
@@ -36,28 +37,37 @@ def _free_slug(municipality: Municipality, title: str) -> str:
 def campaign_create(*, municipality: Municipality, title: str, open_to_influence: str,
                     fixed_frame: str, decided_by: str, answer_by, opens_at, closes_at,
                     description: str = "", is_general_idea_box: bool = False,
-                    slug: str = "") -> Campaign:
+                    slug: str = "", image=None, image_alt: str = "") -> Campaign:
+    """A new campaign; with `image` its picture (checked and stripped of metadata as idea
+    images are), described by `image_alt`."""
     campaign = Campaign(
         municipality=municipality, title=title, slug=slug or _free_slug(municipality, title),
         description=description, open_to_influence=open_to_influence, fixed_frame=fixed_frame,
         decided_by=decided_by, answer_by=answer_by, opens_at=opens_at, closes_at=closes_at,
-        is_general_idea_box=is_general_idea_box,
+        is_general_idea_box=is_general_idea_box, image_alt=image_alt,
     )
-    campaign.full_clean()
+    picture = picture_checked(campaign, image=image)
+    campaign.full_clean(exclude=["image", "image_small"])
+    picture_store(campaign, picture)
     campaign.save()
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
-    """Change a campaign's question and frame (its address, the slug, stays)."""
+def campaign_update(*, campaign: Campaign, image=None, remove_image: bool = False, **fields) -> Campaign:
+    """Change a campaign's question and frame (its address, the slug, stays); with `image` a
+    new picture, with `remove_image` none."""
     unknown = set(fields) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise ValueError(f"unknown campaign fields: {sorted(unknown)}")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     for name, value in fields.items():
         setattr(campaign, name, value)
-    campaign.full_clean()
+    if image is not None:
+        remove_image = False
+    picture = picture_checked(campaign, image=image, remove_image=remove_image)
+    campaign.full_clean(exclude=["image", "image_small"])
+    picture_store(campaign, picture, remove=remove_image)
     campaign.save()
     return campaign
 

@@ -27,6 +27,7 @@ from .mail import idempotency_headers, log_failed, mail_server_unreachable, nobo
 from .models import DIGEST_KIND, Delivery, Notice, State
 from .registry import description_for, renderer_for
 from .selectors import delivery_for
+from .unsubscribe import headers_for as unsubscribe_headers
 
 logger = logging.getLogger("hoest.mail")
 SWEEP_BATCH = 500
@@ -47,8 +48,8 @@ def compose(notice: Notice) -> EmailMultiAlternatives | None:
         # with the link to their choices.
         mine = notice.kind == DIGEST_KIND or description_for(notice.kind) is not None
         body = with_footer(letter.body) if mine else letter.body
-    message = EmailMultiAlternatives(one_line(letter.subject), body, None, [user.email],
-                                     headers=idempotency_headers(notice.key))
+    headers = {**idempotency_headers(notice.key), **unsubscribe_headers(user_id=user.pk, kind=notice.kind)}
+    message = EmailMultiAlternatives(one_line(letter.subject), body, None, [user.email], headers=headers)
     for name, content, mimetype in letter.attachments:
         message.attach(name, content, mimetype)
     return message

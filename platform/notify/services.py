@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from realtime.enqueue import enqueue_on_commit
 
-from .models import Delivery, MailChoice, Notice, State
-from .selectors import choosable, notices_for, unread_key
+from .models import DIGEST_KIND, Delivery, MailChoice, Notice, State
+from .selectors import choosable, mail_choices, notices_for, unread_key
 from .tasks import deliver_notices
 
 
@@ -82,3 +82,20 @@ def mail_choices_set(*, user, choices: dict[str, str]) -> None:
         if ids:
             Notice.objects.filter(pk__in=ids, state=State.DIGEST, digest__isnull=True).update(state=State.QUEUED)
             enqueue_on_commit(deliver_notices, ids)
+
+
+@transaction.atomic
+def mail_unsubscribe(*, user, kind: str) -> list[str]:
+    """The person's one-click unsubscribe (notify.unsubscribe) from e-mails of `kind`: it is
+    "never" from now on; from the daily digest, every kind they get in it is. The kinds
+    changed (none if they were "never" already). A kind that is always sent is refused
+    (ValidationError), as on the choices page."""
+    if kind == DIGEST_KIND:
+        kinds = [k for k, delivery in mail_choices(user=user).items() if delivery == Delivery.DIGEST]
+    else:
+        if choosable(kind) is None:
+            raise ValidationError(_("E-mails of this kind cannot be changed."))
+        kinds = [kind] if mail_choices(user=user).get(kind) != Delivery.NEVER else []
+    if kinds:
+        mail_choices_set(user=user, choices=dict.fromkeys(kinds, Delivery.NEVER))
+    return kinds

@@ -2,20 +2,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ui.forms import add_validation_errors
 
 from . import selectors, services
+from . import unsubscribe as one_click
 from .forms import MailChoicesForm
+from .models import DIGEST_KIND
+from .registry import description_for
 
 PAGE_SIZE = 20
 
@@ -67,3 +74,29 @@ def choices(request):
             messages.success(request, _("Your e-mail choices have been saved."))
             return redirect("notify:choices")
     return render(request, "notify/choices.html", {"form": form})
+
+
+@csrf_exempt  # the mail client's one-click POST (RFC 8058) has no session; the signed link is the proof
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """Stop one kind of e-mail from the link in its List-Unsubscribe header (or the page's
+    button): a POST turns it to "never"; a GET only asks, so link scanners change nothing."""
+    try:
+        user_id, kind = one_click.read_token(token)
+    except signing.BadSignature:
+        user_id, kind = None, ""
+    user = get_user_model().objects.filter(
+        pk=user_id, is_active=True, is_deleted_placeholder=False).first() if user_id else None
+    if user is None or not one_click.can_unsubscribe(kind):
+        return render(request, "notify/unsubscribe.html", {"invalid": True}, status=400)
+    description = description_for(kind)
+    context = {"digest": kind == DIGEST_KIND, "label": description.label if description else "", "token": token}
+    # In the language of the e-mail the link came in, whoever's browser opens it.
+    with translation.override(user.preferred_language or None):
+        if request.method == "POST":
+            try:
+                services.mail_unsubscribe(user=user, kind=kind)
+            except ValidationError:
+                return render(request, "notify/unsubscribe.html", {"invalid": True}, status=400)
+            context["done"] = True
+        return render(request, "notify/unsubscribe.html", context)

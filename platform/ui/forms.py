@@ -28,3 +28,40 @@ class FilterForm(forms.Form):
             elif isinstance(field, forms.ChoiceField) and not field.required:
                 field.choices = [(value, _("All") if value == "" and label == "---------" else label)
                                  for value, label in field.choices]
+
+
+IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+
+
+class PictureForm(forms.Form):
+    """A picture on a ModelForm whose model has `image`, `image_small` and `image_alt` (see
+    ui.images.picture_store): the upload, which the service checks and cleans as every
+    uploaded image is (ui.images.clean_picture); its description, required with a picture;
+    and, when there is one, a box to remove it. Mixed in before forms.ModelForm, with
+    "image_alt" among the Meta's fields; the three come last, in that order."""
+
+    image = forms.FileField(label=_("Image"), required=False, help_text=_("JPEG, PNG or WebP, at most 5 MB."),
+                            widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}))
+    remove_image = forms.BooleanField(label=_("Remove the current image"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.current_image:
+            del self.fields["remove_image"]
+        self.fields["image_alt"].help_text = _("What the image shows, for people who cannot see it. "
+                                               "Needed with an image.")
+        for name in ("image", "image_alt", "remove_image"):
+            if name in self.fields:
+                self.fields[name] = self.fields.pop(name)
+
+    @property
+    def current_image(self):
+        instance = getattr(self, "instance", None)
+        return instance.image if instance is not None and instance.pk and instance.image else None
+
+    def clean(self):
+        cleaned = super().clean()
+        keeps = self.current_image and not cleaned.get("remove_image")
+        if (cleaned.get("image") or keeps) and not (cleaned.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Say what the image shows, for people who cannot see it."))
+        return cleaned

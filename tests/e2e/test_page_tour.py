@@ -142,6 +142,18 @@ def build_tour() -> Tour:
             idea_services.idea_status_change(actor=world.users["staff"], idea=own, to_status=status, answer="Tak!")
     notify_services.notices_mark_read(user=citizen, notice_ids=list(
         Notice.objects.filter(recipient=citizen).order_by("pk").values_list("pk", flat=True)[:1]))
+    # The campaign and the dinner programme have pictures: on their pages, their front page
+    # cards and the campaign's staff form (the demo's, through the upload checks).
+    from dinners.demo import DEMO_IMAGES as DINNER_IMAGES
+    from ideas.demo import DEMO_IMAGES as IDEA_IMAGES
+    from ideas.demo import demo_picture
+    from ui.images import clean_picture, picture_store
+
+    for obj, picture, alt in ((world.objects["campaign"], IDEA_IMAGES / "village.webp", "Tegning af en landsby"),
+                              (world.objects["programme"], DINNER_IMAGES / "table.webp", "Tegning af et middagsbord")):
+        obj.image_alt = alt
+        picture_store(obj, clean_picture(demo_picture(picture)))
+        obj.save()
     # The ballots whose forms differ from approval's checkboxes: points and places.
     for ballot_type in ("cumulative", "ranked"):
         process = BudgetProcessFactory(municipality=aarhus, ballot_type=ballot_type, max_projects=3)
@@ -225,6 +237,7 @@ PAGES = table(
     ("account-delete",        lambda t: "/account/delete/",                                       LOGIN, 200,   200,   200,   200,   None),
     ("notifications",         lambda t: "/account/notifications/",                                LOGIN, 200,   200,   200,   200,   None),
     ("email-choices",         lambda t: "/account/notifications/email/",                          LOGIN, 200,   200,   200,   200,   None),
+    ("stop-emails",           lambda t: f"/account/notifications/unsubscribe/{t.o('mail_unsubscribe_token')}/", 200, 200, 200, 200, 200, None),
     ("two-factor",            lambda t: "/accounts/2fa/",                                         LOGIN, 200,   200,   200,   200,   None),
     ("passkeys",              lambda t: "/accounts/2fa/webauthn/",                                LOGIN, 200,   200,   200,   200,   None),
     ("confirm-who-you-are",   lambda t: "/accounts/reauthenticate/",                              LOGIN, 200,   200,   200,   200,   None),
@@ -299,6 +312,7 @@ PAGES = table(
     ("my-dinners",            lambda t: "/dinners/mine/",                                         LOGIN, 200,   200,   200,   200,   None),
     ("dinner-overview",       lambda t: f"/dinners/{t.o('programme').pk}/staff/",                 LOGIN, 403,   403,   200,   403,   None),
     ("new-programme",         lambda t: "/dinners/new/",                                          LOGIN, 403,   403,   200,   403,   None),
+    ("programme-picture",     lambda t: f"/dinners/{t.o('programme').pk}/picture/",               LOGIN, 403,   403,   200,   403,   None),
     # Innovation Barometer reports
     ("dashboard",             lambda t: "/reports/m/aarhus/",                                     200,   200,   200,   200,   200,   None),
     ("innovations",           lambda t: "/reports/m/aarhus/innovations/",                         LOGIN, 403,   403,   200,   200,   None),

@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from ui.images import SMALL_WIDTH
 from ui.markdown import render_markdown
 
 register = template.Library()
@@ -103,3 +106,26 @@ def weekday_datetime(value):
     from django.template.defaultfilters import date
 
     return f"{date(value, 'l')} {date(value, 'DATETIME_FORMAT')}"
+
+
+@register.simple_tag
+def picture(obj, sizes: str = "100vw", css_class: str = "", lazy: bool = True, field: str = "image"):
+    """A model's picture (ui.images.picture_store) as an <img> the browser picks the size of
+    (srcset: the small WebP and the large file, `sizes` saying how wide it is shown), with
+    its width and height so nothing moves while it loads; lazy unless it is at the top of
+    its page. Nothing without a picture."""
+    large = getattr(obj, field, None)
+    if not large:
+        return ""
+    small = getattr(obj, f"{field}_small", None)
+    width, height = getattr(obj, f"{field}_width") or 0, getattr(obj, f"{field}_height") or 0
+    if small and width > SMALL_WIDTH:
+        src = format_html(' src="{}" srcset="{} {}w, {} {}w" sizes="{}"', small.url, small.url, SMALL_WIDTH,
+                          large.url, width, sizes)
+    else:
+        src = format_html(' src="{}"', (small or large).url)
+    return format_html(
+        '<img{} alt="{}"{}{}{} decoding="async">', src, getattr(obj, f"{field}_alt", ""),
+        format_html(' width="{}" height="{}"', width, height) if width and height else "",
+        format_html(' class="{}"', css_class) if css_class else "",
+        mark_safe(' loading="lazy"' if lazy else ' fetchpriority="high"'))  # noqa: S308 - constant text

@@ -192,6 +192,9 @@ PAGES: dict[str, Route] = {
     "notify:choices": Route(expected=expect(200, anonymous=LOGIN)),
     "notify:open": Route(expected=expect(404, anonymous=LOGIN, citizen=302, **WITHOUT_FACTOR(404)),
                          kwargs=o("citizen_notice")),
+    # One-click unsubscribe from a kind of e-mail: the signed link is the proof, no sign-in;
+    # GET only asks (tests/platform/notify/test_unsubscribe.py).
+    "notify:unsubscribe": Route(expected=expect(200), kwargs=lambda w: {"token": w.objects["mail_unsubscribe_token"]}),
     "notify:read": Route(expected=expect(302, anonymous=LOGIN), method="POST", data=lambda w: {}),
     # The census: its municipality's staff only (accounts.rules manage_census).
     "account-census": Route(expected=members(200, *STAFF), kwargs=AARHUS_SLUG),
@@ -319,6 +322,7 @@ PAGES: dict[str, Route] = {
     "dinners:host": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("programme")),
     "dinners:any": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("programme")),
     "dinners:overview": Route(expected=members(200, *STAFF), kwargs=o("programme")),
+    "dinners:programme-picture": Route(expected=members(200, *STAFF), kwargs=o("programme")),
     "dinners:overview-csv": Route(expected=members(200, *STAFF), kwargs=o("programme")),
     "dinners:dinner": Route(expected=expect(200), kwargs=o("dinner")),
     "dinners:book": Route(expected=expect(302, anonymous=LOGIN), kwargs=o("dinner"), method="POST"),
@@ -354,6 +358,8 @@ PAGES: dict[str, Route] = {
     "ideas:settings @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=302), method="POST",
                                     kwargs=lambda w: {"slug": "bergen"},
                                     data=lambda w: {"moderation_mode": "pre", "flag_threshold": "1"}),
+    "dinners:programme-picture @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=200),
+                                               kwargs=o("bergen_programme")),
     "ideas:moderate @bergen": Route(expected=expect(403, anonymous=LOGIN, other_staff=302), kwargs=o("bergen_idea"), method="POST", data=lambda w: {"action": "approve"}),
     "budgets:propose @voting": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("voting")),
     "budgets:vote @proposals": Route(expected=expect(403, anonymous=LOGIN), kwargs=process("proposals")),
@@ -392,6 +398,8 @@ API: dict[str, Route] = {
         "decided_by": "Byrådet", "answer_by": "2030-01-01", "opens_at": "2026-01-01T00:00:00Z",
         "closes_at": "2030-06-01T00:00:00Z"}),
     "GET /api/v1/campaigns/{id}/": Route(expected=expect(200), kwargs=o("campaign")),
+    "PATCH /api/v1/campaigns/{id}/": Route(expected=members(200, *STAFF, default=403, anonymous=403),
+                                           kwargs=o("campaign"), data=lambda w: {"decided_by": "Byrådet"}),
     "GET /api/v1/ideas/": Route(expected=expect(200)),
     "POST /api/v1/ideas/": Route(expected=expect(201, anonymous=403), data=lambda w: {"campaign": w.objects["campaign"].pk, "title": "Ny idé",
                                                  "body": "Mere grønt."}),
@@ -515,6 +523,8 @@ API: dict[str, Route] = {
     "POST /api/v1/dinners/programmes/{id}/dinners/": Route(expected=expect(201, anonymous=403), kwargs=o("programme"), data=lambda w: {
         "title": "Grød", "venue_type": "home", "starts_at": (timezone.now() + timedelta(days=6)).isoformat(),
         "district": w.objects["dinner"].district_id, "seats": 4, "address": "Vejen 1"}),
+    "PATCH /api/v1/dinners/programmes/{id}/picture/": Route(expected=members(200, *STAFF, default=403, anonymous=403),
+                                                            kwargs=o("programme"), data=lambda w: {"image_alt": ""}),
     "GET /api/v1/dinners/programmes/{id}/overview/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("programme")),
     "GET /api/v1/dinners/dinners/{id}/": Route(expected=expect(200), kwargs=o("dinner")),
     "PATCH /api/v1/dinners/dinners/{id}/": Route(expected=members(200, *STAFF, default=403, anonymous=403), kwargs=o("dinner"), data=lambda w: {"title": "Suppe"}),
@@ -542,6 +552,12 @@ API: dict[str, Route] = {
     "GET /api/v1/reports/{slug}/funnel/": Route(expected=members(200, *STAFF_OR_COUNCIL, default=403, anonymous=403), kwargs=AARHUS_SLUG),
     # Other states
     "GET /api/v1/ideas/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_idea")),
+    "PATCH /api/v1/campaigns/{id}/ @bergen": Route(expected=expect(403, other_staff=200),
+                                                   kwargs=lambda w: {"pk": w.objects["bergen_idea"].campaign_id},
+                                                   data=lambda w: {"decided_by": "Bystyret"}),
+    "PATCH /api/v1/dinners/programmes/{id}/picture/ @bergen": Route(expected=expect(403, other_staff=200),
+                                                                    kwargs=o("bergen_programme"),
+                                                                    data=lambda w: {"image_alt": ""}),
     "GET /api/v1/ideas/{id}/history/ @bergen": Route(expected=expect(403, other_staff=200), kwargs=o("bergen_idea")),
     "POST /api/v1/budgets/{id}/ballot/ @results": Route(expected=expect(403), kwargs=process("results"), data=lambda w: {"projects": ["A"]}),
     "GET /api/v1/budgets/{id}/comparison/ @results": Route(expected=expect(200), kwargs=process("results")),

@@ -156,6 +156,7 @@ def build_world() -> World:
     Dinner.objects.filter(pk=pending_dinner.pk).update(status=DinnerStatus.PENDING)
     past = make_dinner(programme, host, district=district, title="Holdt")
     Dinner.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    o["bergen_programme"] = make_programme(bergen, slug="bergen-middager")
     o.update(programme=programme, dinner=Dinner.objects.get(pk=dinner.pk), seat=seat,
              pending_dinner=Dinner.objects.get(pk=pending_dinner.pk), past_dinner=Dinner.objects.get(pk=past.pk),
              host=host, guest=guest)
@@ -177,4 +178,8 @@ def build_world() -> World:
     # A notification of the citizen's (notify): only they may open it or mark it read.
     o["citizen_notice"] = Notice.objects.create(kind="ideas.merged", key="world:citizen-notice",
                                                 recipient=users["citizen"], language="da", context={"event": 0})
+    # The citizen's one-click link to stop a kind of e-mail (notify.unsubscribe): no sign-in.
+    from notify.unsubscribe import token_for
+
+    o["mail_unsubscribe_token"] = token_for(user_id=users["citizen"].pk, kind="ideas.status_changed")
     return World(aarhus=aarhus, bergen=bergen, users=users, objects=o)
