@@ -232,6 +232,9 @@ PAGES: dict[str, Route] = {
     "ideas:flag": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("idea")),
     "ideas:flag-comment": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("comment")),
     "ideas:moderate": Route(expected=members(302, *MODERATORS), kwargs=o("idea"), method="POST", data=lambda w: {"action": "approve"}),
+    # Another app's items in the queue (ideas.moderation_sources), by their source's path.
+    "ideas:moderate-item @unknown": Route(expected=expect(404, anonymous=LOGIN), kwargs=lambda w: {"path": "nothing", "pk": 1},
+                                          method="POST", data=lambda w: {"action": "approve"}),
     "ideas:moderate-comment": Route(expected=members(302, *MODERATORS), kwargs=o("comment"), method="POST", data=lambda w: {"action": "approve"}),
     "ideas:status": Route(expected=members(302, *STAFF, default=404), kwargs=o("idea"), method="POST",
                           data=lambda w: {"to_status": "under_review", "answer": "Vi ser på den."}),
