@@ -17,6 +17,7 @@ from accounts.selectors import municipality_default, municipality_get
 from restapi.renderers import SafeJSONRenderer
 
 from . import ballotbox, results, selectors, services, setup
+from .api_comments import CommentActions
 from .api_letters import LettersActions
 from .api_staff import StaffActions
 from .elections import election_default, election_get
@@ -44,7 +45,7 @@ from .serializers import (
 _JSON = SafeJSONRenderer()
 
 
-class BudgetViewSet(LettersActions, StaffActions, viewsets.GenericViewSet):
+class BudgetViewSet(CommentActions, LettersActions, StaffActions, viewsets.GenericViewSet):
     """Participatory budget processes."""
 
     queryset = BudgetProcess.objects.none()  # schema only; reads go through selectors

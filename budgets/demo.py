@@ -16,8 +16,9 @@ from accounts.models import Country, Language, Municipality
 from accounts.services import membership_grant, municipality_upsert
 
 from . import ballotbox, phases, results, selectors, services, voting_codes
+from .comments.services import project_comment_add
 from .elections import BudgetElection
-from .models import BudgetProcess, DistrictBudget, Phase, Project
+from .models import BudgetProcess, DistrictBudget, Phase, Project, ProjectComment
 from .pabulib import process_import
 
 AARHUS_PROJECTS = [
@@ -193,6 +194,7 @@ def seed() -> list[str]:
                     spent += project.cost
             services.ballot_cast(process=process, user=neighbour, choice={"projects": choice})
     lines += _aarhus_districts(process)
+    lines += _demo_comments(process)
     _fix_older_demo(process)
     lines.append(f"Budget: {process.title} (voting, {process.ballots.count()} sealed ballots)")
 
@@ -226,6 +228,33 @@ def seed() -> list[str]:
 
     lines += _assen()
     return lines
+
+
+#: (project title, author's e-mail, comment, reply by the second author or "")
+DEMO_COMMENTS = [
+    ("Legeplads i Gellerupparken", "borger@example.dk",
+     "Mine børn leger der hver dag. Husk skygge og bænke til forældrene.",
+     "Enig, og gerne et vandpost til de varme dage."),
+    ("Lys på stien langs Brabrand Sø", "stemmer2@example.dk",
+     "Stien er mørk fra oktober. Kan lyset slukke efter midnat af hensyn til dyrelivet?", ""),
+]
+
+
+def _demo_comments(process: BudgetProcess) -> list[str]:
+    """Comments on two projects, one with a reply; also in an older demo database."""
+    if ProjectComment.objects.filter(project__process=process).exists():
+        return []
+    User = get_user_model()
+    replier = User.objects.filter(email="stemmer1@example.dk").first()
+    for title, email, text, reply in DEMO_COMMENTS:
+        project = process.projects.filter(title=title).first()
+        author = User.objects.filter(email=email).first()
+        if project is None or author is None:
+            continue
+        comment = project_comment_add(project=project, author=author, body=text)
+        if reply and replier is not None and comment.visibility == "visible":
+            project_comment_add(project=project, author=replier, body=reply, parent=comment)
+    return [f"Budget comments: {ProjectComment.objects.filter(project__process=process).count()}"]
 
 
 def _assen() -> list[str]:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
+from ideas.models import Visibility
 from ui.forms import FilterForm
 
 from .ballots import money
@@ -14,9 +15,30 @@ from .models import (
     DistrictBudget,
     Feasibility,
     Project,
+    ProjectComment,
     ProjectUpdate,
 )
 from .setup import CURRENCIES, STEP_FIELDS
+
+
+class ProjectCommentForm(forms.ModelForm):
+    """A comment on a project, or (with `parent`, the page's "Reply" link) a reply to a
+    published comment on it; the page and the API alike (budgets.serializers)."""
+
+    parent = forms.ModelChoiceField(queryset=ProjectComment.objects.none(), required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProjectComment
+        fields = ["body", "parent"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"body": _("Plain text; Markdown for lists and links works. Everyone can read it, under the "
+                                "name in your profile.")}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = project.comments.filter(visibility=Visibility.VISIBLE)
+        self.fields["parent"].error_messages["invalid_choice"] = _(
+            "You can only reply to a published comment on the same project.")
 
 
 class ProposeForm(forms.ModelForm):

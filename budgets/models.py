@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Municipality, deleted_user
+from ideas.models import FlagReason, ModerationAction, Visibility, moderation_reason_display
 
 from .secrecy import open_paper
 
@@ -31,6 +32,14 @@ class Phase(models.TextChoices):
 
 
 PHASE_ORDER = [p.value for p in Phase]
+#: The phases in which citizens comment on a published process's projects: all of them, from
+#: the first proposals to the implementation. Proposals are discussed while they are made and
+#: reviewed; while voting, the arguments for and against are what a voter reads; after the
+#: result, citizens ask about what was (not) funded and react to the progress posted while it
+#: is built. A draft has no public projects to comment on. Høst has no archived state: a phase
+#: added after these (an archive) is closed to comments unless it is named here.
+COMMENT_PHASES = (Phase.PROPOSALS, Phase.REVIEW, Phase.VOTING, Phase.COUNCIL_REVIEW, Phase.RESULTS,
+                  Phase.IMPLEMENTATION)
 
 
 class BallotType(models.TextChoices):
@@ -524,3 +533,79 @@ class ProjectUpdate(models.Model):
 
     def __str__(self) -> str:
         return self.milestone or self.text[:60]
+
+
+class ProjectComment(models.Model):
+    """A citizen's comment on a budget project, or (with `parent`) a reply to one: one level,
+    as on ideas. Moderated as ideas' comments are, in the same queue, by the municipality's
+    settings (ideas.models.IdeaSettings: pre- or post-moderation, flags before hiding)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="replies", verbose_name=_("reply to"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user),
+                               related_name="project_comments")
+    body = models.TextField(_("comment"), max_length=3_000)
+    # Rendered from Markdown and cleaned by ui.markdown when written, as ideas' comments.
+    body_html = models.TextField(editable=False, default="")
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PENDING)
+    flag_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["project", "visibility", "created_at"], name="project_comment_thread")]
+        verbose_name = _("comment on a project")
+        verbose_name_plural = _("comments on projects")
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url() + f"#comment-{self.pk}"
+
+    @property
+    def municipality(self) -> Municipality:
+        """The process's municipality, whose moderators and settings apply (accounts.rules)."""
+        return self.project.process.municipality
+
+
+class ProjectCommentFlag(models.Model):
+    """A citizen's report that a comment on a project breaks the rules, once per person."""
+
+    comment = models.ForeignKey(ProjectComment, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             related_name="project_comment_flags")
+    reason = models.CharField(_("reason"), max_length=10, choices=FlagReason.choices)
+    explanation = models.CharField(_("explanation"), max_length=500, blank=True)
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="project_comment_flag_once")]
+
+    def __str__(self) -> str:
+        return f"flag {self.reason} on project comment {self.comment_id}"
+
+
+class ProjectCommentEvent(models.Model):
+    """The log of every moderation decision on a comment on a project: who, when, why (as
+    ideas.models.ModerationEvent for ideas and their comments)."""
+
+    comment = models.ForeignKey(ProjectComment, on_delete=models.CASCADE, related_name="moderation_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), null=True,
+                              blank=True, related_name="+",
+                              help_text=_("Empty when the platform acted on its own (flags)."))
+    action = models.CharField(max_length=10, choices=ModerationAction.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} project comment {self.comment_id}"
+
+    @property
+    def reason_display(self) -> str:
+        return moderation_reason_display(self.reason)

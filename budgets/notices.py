@@ -1,6 +1,7 @@
-"""The e-mail about a budget's result, written when it is sent (a notify renderer): the
-followers of an idea behind a project hear whether their project is funded; and its line in
-the notification centre."""
+"""The e-mails of budgets, written when they are sent (notify's renderers), and their lines
+in the notification centre: the followers of an idea behind a project hear whether their
+project is funded; the author of a comment on a project that a moderator hid is told why
+(as ideas tell the author of a hidden comment on an idea)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -11,15 +12,22 @@ from django.utils.translation import gettext_lazy
 
 from ideas.models import Follow
 from ideas.notices import unsubscribe_url
+from ideas.selectors import idea_settings_for
 from notify.registry import Letter, Line, category, describe, lines, renderer
 
-from .models import Project, Result
+from .comments.services import HIDDEN_NOTICE
+from .models import Project, ProjectCommentEvent, Result
 
 RESULT = "budgets.result"
 
 category("budgets", gettext_lazy("Participatory budgets"), order=30)
 describe(RESULT, category="budgets",
          label=gettext_lazy("A project made from an idea I follow is funded or not in a budget's result"))
+# With the hidden ideas and comments (ideas.notices): the same decision about what one wrote.
+describe(HIDDEN_NOTICE, category="ideas.mine",
+         label=gettext_lazy("A moderator hides my comment on a budget project"),
+         always=gettext_lazy("A decision about what you wrote comes with its reasons and how to object, "
+                             "and reaches you at once."))
 
 
 @renderer(RESULT)
@@ -53,4 +61,32 @@ def result_lines(notices) -> dict[int, Line]:
                     else _("“%(title)s” was not funded in %(budget)s"))
             found[notice.pk] = Line(text % {"title": project.title, "budget": result.process.title},
                                     reverse("budgets:detail", args=[result.process_id]) + f"#project-{project.code}")
+    return found
+
+
+@renderer(HIDDEN_NOTICE)
+def comment_hidden(notice) -> Letter | None:
+    event = (ProjectCommentEvent.objects.select_related("comment__project__process__municipality")
+             .filter(pk=notice.context["event"]).first())
+    if event is None:
+        return None
+    project = event.comment.project
+    municipality = project.process.municipality
+    context = {"user": notice.recipient, "project": project, "event": event, "municipality": municipality,
+               "url": settings.SITE_URL + event.comment.get_absolute_url(),
+               "contact_email": idea_settings_for(municipality).contact_email}
+    return Letter(subject=render_to_string("budgets/email/comment_hidden_subject.txt", context),
+                  body=render_to_string("budgets/email/comment_hidden.txt", context))
+
+
+@lines(HIDDEN_NOTICE)
+def comment_hidden_lines(notices) -> dict[int, Line]:
+    events = ProjectCommentEvent.objects.select_related("comment__project").in_bulk(
+        {n.context.get("event") for n in notices} - {None})
+    found = {}
+    for notice in notices:
+        event = events.get(notice.context.get("event"))
+        if event is not None:
+            found[notice.pk] = Line(_("Your comment on the project “%(title)s” has been hidden") % {
+                "title": event.comment.project.title}, event.comment.get_absolute_url())
     return found

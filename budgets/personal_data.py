@@ -2,12 +2,23 @@
 that is not linked to them), the projects they proposed, and, for staff and council, the
 work recorded under their name: council reviews, approved results, paper ballots typed in
 or confirmed (not their contents: those are anonymous citizens' votes) and progress
-updates."""
+updates. Their comments on projects, the comments they reported and, for moderators, their
+decisions on comments, as ideas give theirs."""
 
 
 from django.db.models import Q
 
-from .models import CouncilReview, PaperBallot, Participation, Project, ProjectUpdate, Result
+from .models import (
+    CouncilReview,
+    PaperBallot,
+    Participation,
+    Project,
+    ProjectComment,
+    ProjectCommentEvent,
+    ProjectCommentFlag,
+    ProjectUpdate,
+    Result,
+)
 
 
 def collect(user) -> dict:
@@ -40,4 +51,15 @@ def collect(user) -> dict:
         "project_updates": [{"project": u.project.title, "text": u.text, "milestone": u.milestone,
                              "happened_on": u.happened_on.isoformat(), "at": u.created_at.isoformat()}
                             for u in ProjectUpdate.objects.filter(author=user).select_related("project")],
+        "project_comments": [{"id": c.pk, "project": c.project.title, "process": c.project.process.title,
+                              "in_reply_to": c.parent_id, "text": c.body, "visibility": c.visibility,
+                              "written": c.created_at.isoformat()}
+                             for c in ProjectComment.objects.filter(author=user).select_related("project__process")
+                             .order_by("pk")],
+        "project_comment_reports": [{"comment": f.comment_id, "reason": f.reason, "explanation": f.explanation,
+                                     "sent": f.created_at.isoformat()}
+                                    for f in ProjectCommentFlag.objects.filter(user=user).order_by("pk")],
+        "project_comment_decisions": [{"comment": e.comment_id, "action": e.action, "reason": e.reason,
+                                       "at": e.created_at.isoformat()}
+                                      for e in ProjectCommentEvent.objects.filter(actor=user).order_by("pk")],
     }

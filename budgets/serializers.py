@@ -21,12 +21,13 @@ from .forms import (
     LetterTextForm,
     PaperVoterForm,
     ProgressForm,
+    ProjectCommentForm,
     ReturnedLetterForm,
     ReviewForm,
     VerifyForm,
     setup_form_class,
 )
-from .models import BudgetProcess, Project, ProjectUpdate, Result
+from .models import BudgetProcess, Project, ProjectComment, ProjectUpdate, Result
 
 
 class ElectionSerializer(serializers.Serializer):
@@ -93,6 +94,29 @@ class ProjectDetailSerializer(ProjectSerializer):
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_funded(self, project):
         return project.selected if self.context.get("results_public") else None
+
+
+class ProjectCommentSerializer(serializers.ModelSerializer):
+    """A comment on a project with its replies, as the project's page shows it: the author by
+    their public name, as on ideas' comments."""
+
+    author = serializers.CharField(source="author.public_name", read_only=True)
+    replies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProjectComment
+        fields = ["id", "parent", "author", "body", "body_html", "visibility", "created_at", "replies"]
+        read_only_fields = fields
+
+    def get_replies(self, comment) -> list[dict]:
+        replies = getattr(comment, "thread_replies", [])  # set by budgets.comments.selectors
+        return ProjectCommentSerializer(replies, many=True, context=self.context).data
+
+
+class ProjectCommentInputSerializer(FormSerializer):
+    """A comment on the project, or with `parent` a reply to a published comment on it."""
+
+    form_class = ProjectCommentForm  # form_kwargs: the project
 
 
 class ProposeSerializer(serializers.Serializer):

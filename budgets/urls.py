@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import map_views, setup_views, views, views_codes
+from . import map_views, setup_views, views, views_codes, views_projects
 
 app_name = "budgets"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("<int:pk>/setup/check/", setup_views.setup_check, name="setup-check"),
     path("<int:pk>/setup/<slug:step>/", setup_views.setup_step, name="setup"),
     # By the project's code (its number on the ballot and in exports), which may hold a "/".
-    path("<int:pk>/projects/<path:code>/", views.project_detail, name="project"),
+    path("<int:pk>/projects/<path:code>/", views_projects.project_detail, name="project"),
     path("<int:pk>/propose/", views.propose, name="propose"),
     path("<int:pk>/map/", map_views.project_map, name="map"),
     path("<int:pk>/vote/", views.vote, name="vote"),
@@ -36,4 +36,8 @@ urlpatterns = [
     path("result-key/", views.result_key, name="result-key"),
     path("projects/<int:pk>/review/", views.project_review, name="project-review"),
     path("projects/<int:pk>/progress/", views.progress, name="progress"),
+    # Comments on a project: written on its page, reported here; moderated in the one queue
+    # (ideas:moderate-item, budgets.comments.moderation).
+    path("projects/<int:pk>/comment/", views_projects.comment_add, name="comment"),
+    path("comments/<int:pk>/flag/", views_projects.comment_flag, name="flag-comment"),
 ]

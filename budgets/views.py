@@ -29,7 +29,7 @@ from . import (
     services,
     signing,
 )
-from .elections import BudgetElection, election_default, election_get, process_elections
+from .elections import election_default, election_get, process_elections
 from .exports import as_csv, as_xlsx, result_rows
 from .forms import (
     BoxPrepareForm,
@@ -114,28 +114,6 @@ def process_detail(request, pk: int):
         "check": check,
     }
     return render(request, "budgets/detail.html", context)
-
-
-@require_safe
-def project_detail(request, pk: int, code: str):
-    """A project's public page: what it is, costs and where, staff's assessment, the idea it
-    came from, and the way to the ballot while voting is open. No vote counts: whether it
-    was funded shows only once the council's result is public."""
-    process = _process(request, pk)
-    project = selectors.project_get(process=process, code=code)
-    if project is None:
-        raise Http404
-    user = request.user
-    election = BudgetElection(process, project.district_budget)
-    idea = project.idea if project.idea_id and user.has_perm("ideas.view_idea", project.idea) else None
-    return render(request, "budgets/project.html", {
-        "process": process, "project": project, "election": election, "idea": idea,
-        "several": len(process_elections(process)) > 1,
-        "voting": process.phase == Phase.VOTING,
-        "voted_on": selectors.voter_participations(process=process, user=user).get(election.key),
-        "result_public": process.results_public and hasattr(process, "result"),
-        "can_review_projects": user.has_perm("budgets.review_project", process),
-    })
 
 
 @login_required

@@ -21,7 +21,7 @@ from accounts.selectors import municipality_default, municipality_get
 from restapi.parsers import JSONParser
 from ui.numbers import whole_number
 
-from . import selectors, services
+from . import moderation_sources, selectors, services
 from .models import Campaign, Comment, Idea, Source
 from .serializers import (
     CampaignSerializer,
@@ -304,25 +304,45 @@ class ModerationQueueView(APIView):
 
         items = [item(i, "idea", i.title) for i in queue["ideas"]]
         items += [item(c, "comment", c.idea.title) for c in queue["comments"]]
+        items += [{"id": i.pk, "kind": i.kind, "title": i.title, "body": i.body, "author": i.author,
+                   "visibility": i.visibility, "flag_count": i.open_flag_count,
+                   "flags": [f.reason for f in i.open_flags],
+                   "reports": [{"reason": f.reason, "reason_display": f.get_reason_display(),
+                                "explanation": f.explanation} for f in i.open_flags],
+                   "created_at": i.created_at}
+                  for _source, found in queue["sources"] for i in found]
         return Response(QueueItemSerializer(items, many=True).data)
 
 
 class ModerationActionView(APIView):
-    """Approve, hide (with a reason the author is told) or restore an idea or comment."""
+    """Approve, hide (with a reason the author is told) or restore an item of the queue:
+    `kind` is `ideas`, `comments` (on ideas) or another app's (`project-comments`)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=ModerationSerializer, responses={204: None})
     def post(self, request, kind: str, pk: int):
-        if kind == "ideas":
+        source = moderation_sources.source_for(kind)
+        if source is not None:
+            target = source.get(pk)
+            if target is None:
+                raise NotFound()
+            _require(request, source.perm, target)
+        elif kind == "ideas":
             target = get_object_or_404(Idea.objects.select_related("municipality"), pk=pk)
-        else:
+            _require(request, "ideas.moderate", target)
+        elif kind == "comments":
             target = get_object_or_404(Comment.objects.select_related("idea__municipality"), pk=pk)
-        _require(request, "ideas.moderate", target)
+            _require(request, "ideas.moderate", target)
+        else:
+            raise NotFound()
         serializer = ModerationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call = {"approve": services.moderation_approve, "hide": services.moderation_hide,
-                "restore": services.moderation_restore}[serializer.validated_data["action"]]
-        call(actor=request.user, reason=serializer.validated_data["reason"],
-             **{"idea" if kind == "ideas" else "comment": target})
+        action, reason = serializer.validated_data["action"], serializer.validated_data["reason"]
+        if source is not None:
+            source.moderate(action=action, actor=request.user, target=target, reason=reason)
+        else:
+            call = {"approve": services.moderation_approve, "hide": services.moderation_hide,
+                    "restore": services.moderation_restore}[action]
+            call(actor=request.user, reason=reason, **{"idea" if kind == "ideas" else "comment": target})
         return Response(status=status.HTTP_204_NO_CONTENT)

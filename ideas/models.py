@@ -431,29 +431,34 @@ class ModerationEvent(models.Model):
 
     @property
     def reason_display(self) -> str:
-        """The reason in the active language: a moderator's reason is their own words; the
-        platform's own are worded here (older events kept the words of their time)."""
-        from django.utils.translation import gettext, ngettext
+        return moderation_reason_display(self.reason)
 
-        data = None
-        if self.reason.startswith("{"):
-            try:
-                data = json.loads(self.reason)
-            except ValueError:
-                data = None
-        if not isinstance(data, dict):
-            return self.reason
-        if "flags" in data:
-            n = int(data["flags"])
-            return ngettext("Reported %(n)s time.", "Reported %(n)s times.", n) % {"n": n}
-        parts = []
-        for name, value in (data.get("roles") or {}).items():
-            label = str(Idea._meta.get_field(name).verbose_name)
-            if isinstance(value, bool):
-                parts.append(f"{label}: {gettext('yes') if value else gettext('no')}")
-            else:
-                parts.append(f"{label}: “{value}”")
-        return "; ".join(parts)
+
+def moderation_reason_display(reason: str) -> str:
+    """A moderation decision's reason in the active language: a moderator's reason is their
+    own words; the platform's own (ModerationEvent.platform_reason) are worded here (older
+    events kept the words of their time). Other apps' moderation logs show theirs with it."""
+    from django.utils.translation import gettext, ngettext
+
+    data = None
+    if reason.startswith("{"):
+        try:
+            data = json.loads(reason)
+        except ValueError:
+            data = None
+    if not isinstance(data, dict):
+        return reason
+    if "flags" in data:
+        n = int(data["flags"])
+        return ngettext("Reported %(n)s time.", "Reported %(n)s times.", n) % {"n": n}
+    parts = []
+    for name, value in (data.get("roles") or {}).items():
+        label = str(Idea._meta.get_field(name).verbose_name)
+        if isinstance(value, bool):
+            parts.append(f"{label}: {gettext('yes') if value else gettext('no')}")
+        else:
+            parts.append(f"{label}: “{value}”")
+    return "; ".join(parts)
 
 
 class StatusChange(models.Model):

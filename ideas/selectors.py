@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 
-from . import search
+from . import moderation_sources, search
 from .models import (
     Campaign,
     Category,
@@ -221,7 +221,8 @@ def user_follows(*, user, idea: Idea) -> bool:
 def moderation_queue(*, municipality: Municipality) -> dict[str, list]:
     """What waits for a moderator: pending ideas and comments, and visible ones that people
     have reported (below the threshold that hides them), oldest first, each with its open
-    flags (`open_flags`, with the reporters' reasons) and their number (`open_flag_count`)."""
+    flags (`open_flags`, with the reporters' reasons) and their number (`open_flag_count`);
+    under "sources", each registered source (ideas.moderation_sources) with its items."""
     open_flags = Flag.objects.filter(resolved=False).order_by("created_at")
     open_count = Count("flags", filter=Q(flags__resolved=False))
 
@@ -243,7 +244,8 @@ def moderation_queue(*, municipality: Municipality) -> dict[str, list]:
         .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
         .order_by("created_at")[:200]
     )
-    return {"ideas": ideas, "comments": comments}
+    others = [(source, source.waiting(municipality)) for source in moderation_sources.sources()]
+    return {"ideas": ideas, "comments": comments, "sources": others}
 
 
 def promoted_suggested(*, idea: Idea) -> bool:
@@ -272,11 +274,13 @@ def ideas_awaiting_answer(*, municipality: Municipality, limit: int = 10) -> dic
 
 def moderation_summary(*, municipality: Municipality, limit: int = 10) -> dict:
     """The moderation queue's size and the items citizens reported (open reports), the most
-    reported first, each with its number of open reports: four queries."""
+    reported first, each with its number of open reports: four queries, and one per
+    registered source (its comments waiting for approval count with the ideas' comments)."""
     pending = Idea.objects.filter(municipality=municipality, visibility=Visibility.PENDING,
                                   merged_into__isnull=True).count()
     pending_comments = Comment.objects.filter(idea__municipality=municipality,
                                               visibility=Visibility.PENDING).count()
+    pending_comments += sum(source.pending_count(municipality) for source in moderation_sources.sources())
     open_flags = Count("flags", filter=Q(flags__resolved=False))
     flagged_ideas = list(
         Idea.objects.filter(municipality=municipality, flags__resolved=False).exclude(visibility=Visibility.HIDDEN)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.idea_submit, name="submit"),
     path("similar/", views.similar_ideas, name="similar"),
     path("moderation/", views.moderation_queue, name="moderation"),
+    # Other apps' items in the queue (ideas.moderation_sources), by their source's path.
+    path("moderation/<slug:path>/<int:pk>/", views.moderate_item, name="moderate-item"),
     path("staff/new/", views.idea_enter_for_citizen, name="enter-for-citizen"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     # Staff pages, per municipality: campaigns with their frame, moderation settings.

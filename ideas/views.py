@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -17,7 +18,7 @@ from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.ratelimit import allow
 
-from . import panels, selectors, services, upload_stash
+from . import moderation_sources, panels, selectors, services, upload_stash
 from .forms import (
     CampaignForm,
     CommentForm,
@@ -296,18 +297,48 @@ def moderate(request, pk: int, kind: str):
     if not form.is_valid():
         for error in form.errors.get("reason", []) + form.errors.get("__all__", []):
             messages.error(request, error)
-        return redirect(request.POST.get("next") or reverse("ideas:moderation"))
+        return _back(request, reverse("ideas:moderation"))
     action = form.cleaned_data["action"]
     reason = form.cleaned_data["reason"]
     call = {"approve": services.moderation_approve, "hide": services.moderation_hide,
             "restore": services.moderation_restore}[action]
     call(actor=request.user, reason=reason, **{kind: target})
+    return _moderated(request, action, reverse("ideas:detail", args=[idea.pk]))
+
+
+def _back(request, fallback: str):
+    """Back to the page the moderator came from (a path on this site only)."""
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+        return redirect(next_url)
+    return redirect(fallback)
+
+
+def _moderated(request, action: str, fallback: str):
     messages.success(request, {"approve": _("Approved."), "hide": _("Hidden; the author is told why."),
                                "restore": _("Restored.")}[action])
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect("ideas:detail", pk=idea.pk)
+    return _back(request, fallback)
+
+
+@login_required
+@require_POST
+def moderate_item(request, path: str, pk: int):
+    """A moderator's decision on another app's item in the queue (ideas.moderation_sources),
+    with the form and messages of ideas and comments; the app's rule and service decide."""
+    source = moderation_sources.source_for(path)
+    target = source.get(pk) if source is not None else None
+    if target is None:
+        raise Http404
+    if not request.user.has_perm(source.perm, target):
+        raise PermissionDenied
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reason", []) + form.errors.get("__all__", []):
+            messages.error(request, error)
+        return _back(request, reverse("ideas:moderation"))
+    action = form.cleaned_data["action"]
+    source.moderate(action=action, actor=request.user, target=target, reason=form.cleaned_data["reason"])
+    return _moderated(request, action, reverse("ideas:moderation"))
 
 
 @login_required

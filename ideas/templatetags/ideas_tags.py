@@ -23,21 +23,26 @@ def _comment(comment, *, ctx: dict, reply: bool) -> SafeString:
         status = format_html(' · <span class="badge">{}</span>', comment.get_visibility_display())
     links = ""
     user = ctx["user"]
-    if user.is_authenticated:
+    # Only a published comment is answered or reported (a moderator sees the others, an
+    # author their own: a reply to one would be hidden with it).
+    if user.is_authenticated and comment.visibility == "visible":
         parts = []
         if ctx["can_comment"] and not reply:
             parts.append(format_html('<a href="?reply_to={}#comment-form" class="function-link">{}</a>',
                                      comment.pk, ctx["reply_label"]))
         if comment.author_id != user.pk:
             parts.append(format_html('<a class="function-link" href="{}">{}</a>',
-                                     reverse("ideas:flag-comment", args=[comment.pk]), ctx["report_label"]))
+                                     reverse(ctx["flag_route"], args=[comment.pk]), ctx["report_label"]))
         links = format_html('<p class="inline-list">{}</p>', mark_safe("".join(parts)))  # noqa: S308 - parts are format_html output  # nosec B703 B308
     moderation = ""
     if ctx["is_moderator"]:
         moderation = format_html(
             '<details class="hoest-moderate-details"><summary>{}</summary>{}</details>', ctx["moderate_label"],
             mark_safe(render_to_string("ideas/_moderate.html", {  # noqa: S308 - rendered by a template  # nosec B703 B308
-                "kind": "comment", "target": comment, "request": ctx["request"], "csrf_token": ctx["csrf_token"]})))
+                "kind": ctx["moderate_path"] or "comment", "target": comment, "request": ctx["request"],
+                "csrf_token": ctx["csrf_token"],
+                "action": reverse("ideas:moderate-item", args=[ctx["moderate_path"], comment.pk])
+                if ctx["moderate_path"] else ""})))
     created = comment.created_at
     local = timezone.localtime(created)
     return format_html(
@@ -61,8 +66,12 @@ def _replies(comment, ctx: dict) -> SafeString | str:
 
 
 @register.simple_tag(takes_context=True)
-def comment_thread(context, comments) -> SafeString:
+def comment_thread(context, comments, flag_route: str = "ideas:flag-comment", moderate_path: str = "") -> SafeString:
+    """The comments and their replies. Another app's comments (budgets' on projects) name
+    their report page (`flag_route`, a route taking the comment's id) and their moderation
+    source's path (ideas.moderation_sources); without them, an idea's comments."""
     ctx = {
+        "flag_route": flag_route, "moderate_path": moderate_path,
         "user": context["user"], "request": context.get("request"), "csrf_token": context.get("csrf_token"),
         "can_comment": context.get("can_comment"), "is_moderator": context.get("is_moderator"),
         "reply_label": _("Reply"), "report_label": _("Report"), "moderate_label": _("Moderate"),

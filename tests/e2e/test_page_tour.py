@@ -133,6 +133,17 @@ def build_tour() -> Tour:
                 longitude="10.2030")
     Project.objects.filter(process=world.objects["process"]["voting"], code="T1").update(
         latitude="56.1700", longitude="10.1990")
+    # The project's page has a thread: a formatted comment with a reply, and one waiting for
+    # a moderator (its author and the moderators see it, with its state and the moderation form).
+    from budgets.comments import services as comment_services
+
+    t1 = Project.objects.get(process=world.objects["process"]["voting"], code="T1")
+    top = comment_services.project_comment_add(project=t1, author=world.objects["host"],
+                                               body="**Gode** gynger, og [tegningen her](https://example.org)")
+    comment_services.project_comment_add(project=t1, author=world.objects["guest"], body="Enig!", parent=top)
+    idea_services.idea_settings_update(municipality=aarhus, moderation_mode="pre")
+    comment_services.project_comment_add(project=t1, author=citizen, body="Hvornår står de der?")
+    idea_services.idea_settings_update(municipality=aarhus, moderation_mode="post")
     Project.objects.filter(pk=world.objects["review_project"].pk).update(latitude="56.1450", longitude="10.1500")
     # The citizen's notifications list something: news of their own idea, one read, one not.
     own = IdeaFactory(campaign=world.objects["campaign"], author=citizen, title="Frugttræer i skolegården")
@@ -266,6 +277,7 @@ PAGES = table(
     ("budget-map",            lambda t: f"/budgets/{voting(t)}/map/",                             200,   200,   200,   200,   200,   None),
     ("budget-project",        lambda t: f"/budgets/{voting(t)}/projects/T1/",                     200,   200,   200,   200,   200,   None),
     ("budget-project-built",  lambda t: t.o("built_project").get_absolute_url(),                  200,   200,   200,   200,   200,   None),
+    ("report-project-comment", lambda t: f"/budgets/comments/{t.o('project_comment').pk}/flag/",    LOGIN, 200,   200,   200,   200,   None),
     ("budget-proposals",      lambda t: f"/budgets/{t.process('proposals').pk}/propose/",         LOGIN, 200,   200,   200,   200,   None),
     ("ballot",                lambda t: f"/budgets/{voting(t)}/vote/",                            LOGIN, 200,   200,   200,   200,   None),
     ("ballot-with-errors",    lambda t: f"/budgets/{voting(t)}/vote/",                            LOGIN, 200,   200,   200,   200,   "empty"),

@@ -172,6 +172,22 @@ DOWNLOADED = {
         "milestone": "budgets.project_updates", "happened_on": "budgets.project_updates",
         "created_at": "budgets.project_updates",
     }),
+    "budgets.ProjectComment": ("author", {
+        "project": "budgets.project_comments", "parent": "budgets.project_comments",
+        "body": "budgets.project_comments", "visibility": "budgets.project_comments",
+        "created_at": "budgets.project_comments",
+        "body_html": "withheld: the body as HTML, the same words",
+        "flag_count": "withheld: a count of other people's reports",
+    }),
+    "budgets.ProjectCommentFlag": ("user", {
+        "comment": "budgets.project_comment_reports", "reason": "budgets.project_comment_reports",
+        "explanation": "budgets.project_comment_reports", "created_at": "budgets.project_comment_reports",
+        "resolved": "withheld: the moderators' handling of the report",
+    }),
+    "budgets.ProjectCommentEvent": ("actor", {
+        "comment": "budgets.project_comment_decisions", "action": "budgets.project_comment_decisions",
+        "reason": "budgets.project_comment_decisions", "created_at": "budgets.project_comment_decisions",
+    }),
     "dinners.Dinner": ("host", {
         **{name: "dinners.hosted" for name in (
             "programme", "title", "welcome", "venue_type", "starts_at", "duration_minutes", "district", "seats",
@@ -370,6 +386,15 @@ def _fill_what_the_demo_lacks():
     from notify.services import mail_choices_set
 
     mail_choices_set(user=citizen, choices={"dinners.reminder": "never"})
+    from budgets.comments import services as comment_services
+    from budgets.models import ProjectComment, ProjectCommentEvent, ProjectCommentFlag
+
+    commented = ProjectComment.objects.exclude(author=citizen).first()
+    if commented is not None and not ProjectCommentFlag.objects.exists():
+        comment_services.project_comment_flag(comment=commented, user=citizen, reason="off_topic",
+                                              explanation="Handler ikke om projektet")
+    if commented is not None and not ProjectCommentEvent.objects.exclude(actor=None).exists():
+        comment_services.project_comment_hide(actor=moderator, comment=commented, reason="Uden for emnet")
     if not ProjectUpdate.objects.exists():
         ProjectUpdate.objects.create(project=project, author=staff, text="Gravemaskinen er bestilt.",
                                      milestone="Byggestart", happened_on=timezone.localdate())

@@ -52,7 +52,9 @@ def test_the_page_offers_each_kind_as_a_radio_group_by_category_and_shows_the_fi
     # The kinds that are always sent at once are shown, but offer no choice.
     assert "A moderator hides my idea or comment" in html and 'name="kind-ideas-hidden"' not in html
     assert "A dinner I am going to is cancelled" in html and 'name="kind-dinners-cancelled"' not in html
-    assert html.count("Always e-mailed at once; this cannot be changed.") == 4
+    assert "A moderator hides my comment on a budget project" in html
+    assert 'name="kind-budgets-comment_hidden"' not in html
+    assert html.count("Always e-mailed at once; this cannot be changed.") == 5
 
 
 def test_saving_a_choice_keeps_it_and_a_wrong_value_is_an_error_on_the_page(author):

@@ -235,6 +235,13 @@ PAGES: dict[str, Route] = {
     "ideas:flag": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("idea")),
     "ideas:flag-comment": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("comment")),
     "ideas:moderate": Route(expected=members(302, *MODERATORS), kwargs=o("idea"), method="POST", data=lambda w: {"action": "approve"}),
+    # Another app's items in the queue (ideas.moderation_sources, by their source's path): a
+    # comment on a budget project.
+    "ideas:moderate-item": Route(expected=members(302, *MODERATORS),
+                                 kwargs=lambda w: {"path": "project-comments", "pk": w.objects["project_comment"].pk},
+                                 method="POST", data=lambda w: {"action": "approve"}),
+    "ideas:moderate-item @unknown": Route(expected=expect(404, anonymous=LOGIN), kwargs=lambda w: {"path": "nothing", "pk": 1},
+                                          method="POST", data=lambda w: {"action": "approve"}),
     "ideas:moderate-comment": Route(expected=members(302, *MODERATORS), kwargs=o("comment"), method="POST", data=lambda w: {"action": "approve"}),
     "ideas:status": Route(expected=members(302, *STAFF, default=404), kwargs=o("idea"), method="POST",
                           data=lambda w: {"to_status": "under_review", "answer": "Vi ser på den."}),
@@ -306,6 +313,11 @@ PAGES: dict[str, Route] = {
     # The signed result and the key that verifies it are public once the council has approved.
     "budgets:result-json": Route(expected=expect(200), kwargs=process("results")),
     "budgets:result-key": Route(expected=expect(200)),
+    # Comments on a project: any signed-in person writes and reports (budgets.rules).
+    "budgets:comment": Route(expected=expect(302, anonymous=LOGIN), method="POST",
+                             kwargs=lambda w: {"pk": w.objects["project_comment"].project_id},
+                             data=lambda w: {"body": "Enig"}),
+    "budgets:flag-comment": Route(expected=expect(200, anonymous=LOGIN), kwargs=o("project_comment")),
     "budgets:project-review": Route(expected=members(200, *STAFF), kwargs=o("review_project")),
     "budgets:progress": Route(expected=members(200, *STAFF), kwargs=o("built_project")),
     # Setting up a budget: a draft is seen by the municipality's staff alone (404 for others).
@@ -374,6 +386,9 @@ PAGES: dict[str, Route] = {
     "budgets:map @draft": Route(expected=members(200, *STAFF, default=404, anonymous=404), kwargs=o("draft")),
     "budgets:setup @published": Route(expected=members(403, *STAFF, default=403),
                                       kwargs=lambda w: {"pk": w.objects["process"]["proposals"].pk, "step": "basics"}),
+    # A draft's project: not found but for its staff, who see that it takes no comments yet.
+    "budgets:comment @draft": Route(expected=members(403, *STAFF, default=404), method="POST",
+                                    kwargs=o("draft_project"), data=lambda w: {"body": "Enig"}),
     "budgets:project-review @implementation": Route(expected=expect(403, anonymous=LOGIN), kwargs=o("built_project")),
     "dinners:dinner @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),
     "reports:dashboard @bergen": Route(expected=expect(200), kwargs=lambda w: {"slug": "bergen"}),
@@ -485,6 +500,21 @@ API: dict[str, Route] = {
     "POST /api/v1/budgets/{id}/projects/": Route(expected=expect(201, anonymous=403), kwargs=process("proposals"),
                                                  data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/budgets/{id}/result/": Route(expected=expect(200), kwargs=process("results")),
+    # Comments on a project (budgets.api_comments), as on its page; moderated in the one queue.
+    "GET /api/v1/budgets/{id}/projects/{code}/comments/": Route(
+        expected=expect(200), kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk, "code": "A"}),
+    "POST /api/v1/budgets/{id}/projects/{code}/comments/": Route(
+        expected=expect(201, anonymous=403), kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk, "code": "A"},
+        data=lambda w: {"body": "Enig"}),
+    "POST /api/v1/budgets/{id}/projects/{code}/comments/{comment_id}/flags/": Route(
+        expected=expect(201, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["process"]["voting"].pk, "code": "A",
+                          "comment_id": w.objects["project_comment"].pk},
+        data=lambda w: {"reason": "spam"}),
+    "POST /api/v1/moderation/{kind}/{id}/ @project-comments": Route(
+        expected=members(204, *MODERATORS, default=403, anonymous=403),
+        kwargs=lambda w: {"kind": "project-comments", "pk": w.objects["project_comment"].pk},
+        data=lambda w: {"action": "hide", "reason": "Reklame"}),
     # Staff's actions on projects (budgets.api_staff), as on the review, from-idea and progress pages.
     "PATCH /api/v1/budgets/{id}/projects/{code}/review/": Route(
         expected=members(200, *STAFF, default=403, anonymous=403),
@@ -604,6 +634,9 @@ API: dict[str, Route] = {
         expected=expect(403), kwargs=process("voting"),
         data=lambda w: {"members": [w.users[name].pk for name in ("council", "admin", "council_without_2fa")],
                         "threshold": 2}),
+    "POST /api/v1/budgets/{id}/projects/{code}/comments/ @draft": Route(
+        expected=members(403, *STAFF, default=404, anonymous=403),
+        kwargs=lambda w: {"pk": w.objects["draft"].pk, "code": "U1"}, data=lambda w: {"body": "Enig"}),
     "POST /api/v1/budgets/{id}/projects/ @voting": Route(expected=expect(403), kwargs=process("voting"),
                                                          data=lambda w: {"title": "Bænke", "cost": 5000}),
     "GET /api/v1/dinners/dinners/{id}/ @pending": Route(expected=members(200, *MODERATORS, default=404, anonymous=404), kwargs=o("pending_dinner")),

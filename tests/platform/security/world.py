@@ -136,8 +136,15 @@ def build_world() -> World:
                                              slug="trojborg", amount=50_000)
     ProjectFactory(process=processes["voting"], code="T1", cost=20_000, district_budget=trojborg)
     o["review_project"] = ProjectFactory(process=processes["review"], code="R", cost=10_000)
+    # A comment on a project while voting (by someone who is none of the roles), and a
+    # project in the draft, whose page only its staff see and where nobody comments yet.
+    from budgets.comments import services as comment_services
+
+    o["project_comment"] = comment_services.project_comment_add(
+        project=processes["voting"].projects.get(code="A"), author=author, body="Gode gynger, tak")
     o["built_project"] = processes["implementation"].projects.order_by("pk").first()
     o["draft"] = _draft(aarhus, users["staff"], district)
+    o["draft_project"] = ProjectFactory(process=o["draft"], code="U1", cost=10_000)
     # A paper ballot typed in by a staff member who is none of the roles, waiting for a colleague.
     from budgets.paper_ballots import paper_ballot_enter
 
