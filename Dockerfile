@@ -13,6 +13,7 @@ COPY pyproject.toml ./
 COPY . .
 COPY --from=assets /app/node_modules/dkfds /app/node_modules/dkfds
 COPY --from=assets /app/node_modules/leaflet /app/node_modules/leaflet
+COPY --from=assets /app/node_modules/leaflet.markercluster /app/node_modules/leaflet.markercluster
 RUN pip install -e . \
     && DJANGO_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only-not-used-at-runtime-0123456789abcdefghij \
        RESULT_SIGNING_KEY=0000000000000000000000000000000000000000000000000000000000000000 \

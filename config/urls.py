@@ -33,6 +33,7 @@ urlpatterns = [
     # docs work under the Content-Security-Policy without 'unsafe-inline' scripts.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(
         url_name="api-schema", template_name="ui/swagger_ui.html"), name="api-docs"),
+    path("maps/", include("maps.urls")),
     path("ideas/", include("ideas.urls")),
     path("budgets/", include("budgets.urls")),
     path("dinners/", include("dinners.urls")),

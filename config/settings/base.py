@@ -302,6 +302,10 @@ if DKFDS_DIST.exists():
 LEAFLET_DIST = BASE_DIR / "node_modules" / "leaflet" / "dist"
 if LEAFLET_DIST.exists():
     STATICFILES_DIRS.append(("leaflet", LEAFLET_DIST))
+# Leaflet.markercluster groups nearby pins on the ideas and projects maps.
+MARKERCLUSTER_DIST = BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"
+if MARKERCLUSTER_DIST.exists():
+    STATICFILES_DIRS.append(("markercluster", MARKERCLUSTER_DIST))
 # Outside production, serve straight from the finders so a changed asset needs no
 # collectstatic; production serves the collected, hashed files.
 WHITENOISE_USE_FINDERS = DJANGO_ENV != "production"
@@ -428,6 +432,9 @@ SPECTACULAR_SETTINGS = {
 IDEA_SUBMIT_RATE = env("IDEA_SUBMIT_RATE", default="10/h")
 COMMENT_RATE = env("COMMENT_RATE", default="30/h")
 SEAT_SIGNUP_RATE = env("SEAT_SIGNUP_RATE", default="20/h")
+# The maps' address search (maps.views.place_search), per person or address: a search is a
+# few keystrokes apart, and an outside address service behind it is asked on their behalf.
+PLACE_SEARCH_RATE = env("PLACE_SEARCH_RATE", default="60/m")
 # Key of the HMACs that separate who voted from what was voted (budgets.secrecy).
 BALLOT_SECRET = env("BALLOT_SECRET", default="")
 # The Ed25519 key that signs the council's results (budgets.signing): a 32-byte seed as 64 hex

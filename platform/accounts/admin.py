@@ -21,7 +21,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "country", "default_language")}),
         (_("Maps"), {"fields": ("map_tiles_url", "map_tiles_attribution", "map_latitude", "map_longitude",
-                                 "map_zoom")}),
+                                 "map_zoom", "map_geocoder", "map_geocoder_area")}),
     )
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import (
     _user_has_perm,
 )
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,18 @@ def validate_tile_url(value: str) -> None:
               "https://tiles.example.org/{z}/{x}/{y}.png."), code="tile_url")
 
 
+class Geocoder(models.TextChoices):
+    """Where the address search of the maps' pin drop looks (maps.geocoding has one adapter
+    per choice). Høst asks the service itself, so the citizen's browser talks to Høst only."""
+    SHIPPED = "", _("Places shipped with Høst (no outside request)")
+    DAWA = "dawa", _("Denmark: Dataforsyningen's address search (DAWA)")
+    GEONORGE = "geonorge", _("Norway: Kartverket's address search (Geonorge)")
+
+
+# The country each outside address service covers: its municipality numbers are that country's.
+GEOCODER_COUNTRY = {Geocoder.DAWA: Country.DENMARK, Geocoder.GEONORGE: Country.NORWAY}
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True)
@@ -69,6 +81,15 @@ class Municipality(models.Model):
         _("map zoom"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(18)],
         help_text=_("1 shows the world, 12 a city, 18 a street. Empty, with an empty centre: the "
                     "municipality's outline decides."))
+    map_geocoder = models.CharField(
+        _("address search"), max_length=20, blank=True, default=Geocoder.SHIPPED, choices=Geocoder.choices,
+        help_text=_("Where \"Search for an address\" looks when a place is chosen on a form. Høst asks the "
+                    "service itself: citizens' browsers never contact it."))
+    map_geocoder_area = models.CharField(
+        _("municipality number for the address search"), max_length=4, blank=True,
+        validators=[RegexValidator(r"^[0-9]{3,4}$", _("Give the municipality's number: three or four digits."))],
+        help_text=_("Keeps the search inside the municipality: Denmark's kommunekode (Aarhus 0751), "
+                    "Norway's kommunenummer (Bergen 4601)."))
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +105,13 @@ class Municipality(models.Model):
         if self.map_tiles_url and not self.map_tiles_attribution.strip():
             raise ValidationError({"map_tiles_attribution": _(
                 "Tile servers ask to be credited on the map: give the credit they ask for.")})
+        country = GEOCODER_COUNTRY.get(self.map_geocoder)
+        if country is not None and self.country != country:
+            raise ValidationError({"map_geocoder": _("This address search covers %(country)s only.") % {
+                "country": country.label}})
+        if country is not None and not self.map_geocoder_area:
+            raise ValidationError({"map_geocoder_area": _(
+                "Give the municipality's number, so that the search finds addresses inside it.")})
 
 
 class District(models.Model):

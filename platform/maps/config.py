@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Municipality
 
@@ -88,6 +89,18 @@ def labels() -> dict:
         "outlineCredit": _("Schematic map: Høst"),
         "pinPlaced": _("Pin placed at %(lat)s, %(lng)s."),
         "pinRemoved": _("The pin is removed."),
+        "pinPlacedAt": _("Pin placed at %(place)s: %(lat)s, %(lng)s."),
+        # The address search's announcements; the script picks the form for the count (Danish,
+        # English and Norwegian have two: one, and every other number).
+        "searchOne": ngettext("%(count)s place found. Choose it with the down arrow key and Enter.",
+                              "%(count)s places found. Choose one with the arrow keys and Enter.", 1),
+        "searchOther": ngettext("%(count)s place found. Choose it with the down arrow key and Enter.",
+                                "%(count)s places found. Choose one with the arrow keys and Enter.", 2),
+        "searchNone": _("No place found. Try another spelling, or choose the place on the map."),
+        "searchFailed": _("The address search is not answering just now. Choose the place on the map, "
+                          "or type its latitude and longitude."),
+        # A group of pins drawn as one (marker clustering); always two or more.
+        "cluster": _("%(count)s places here. Press Enter to zoom in."),
     }
 
 

@@ -143,6 +143,9 @@ def test_drop_a_pin_submit_and_find_the_idea_on_the_map(browser, municipality, s
             link.wait_for()
             if link.inner_text() == "Drikkevand i Mølleparken":
                 break
+            # Closed before the next pin (else the two popups are both there while one fades).
+            page.get_by_role("button", name="Luk").click()
+            link.wait_for(state="detached")
         else:
             pytest.fail("no pin on the map is the new idea")
         assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Luk"

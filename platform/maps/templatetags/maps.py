@@ -1,6 +1,8 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import json_script
 
+from maps import geocoding
 from maps.config import map_config, tile_source
 
 register = template.Library()
@@ -17,3 +19,12 @@ def map_config_script(context, municipality, element_id: str = "map-config"):
         sources.add(source)
         request.map_tile_sources = sources
     return json_script(map_config(municipality), element_id)
+
+
+@register.simple_tag
+def place_search(municipality) -> dict | None:
+    """The address search of a pin map (maps.views.place_search): its address and the credit
+    its service asks for, or None when the municipality has none."""
+    if not geocoding.available(municipality):
+        return None
+    return {"url": reverse("maps:place-search", args=[municipality.slug]), "credit": geocoding.credit(municipality)}

@@ -220,6 +220,8 @@ PAGES: dict[str, Route] = {
     "test-id-authorize": Route(expected=expect(404), query=lambda w: {"client_id": "not-configured"}),
     "test-id-token": Route(expected=expect(400), method="POST", data=lambda w: {"code": "stolen"}),
     "test-id-userinfo": Route(expected=expect(401)),
+    # The maps' address search: public, as the places it finds are (rate-limited, cacheable).
+    "maps:place-search": Route(expected=expect(200), kwargs=AARHUS_SLUG, query=lambda w: {"q": "mølle"}),
     # Ideas
     "ideas:list": Route(expected=expect(200)),
     "ideas:map": Route(expected=expect(200)),
