@@ -18,8 +18,9 @@ from . import geocoding
 
 MIN_LENGTH = 2  # one letter finds half the town
 # How long a browser (or a cache in front of Høst) may keep an answer: the shipped places
-# change with a release; an outside service's, seldom.
-MAX_AGE = {True: 24 * 3600, False: 3600}
+# change only with a release; an outside service's addresses seldom.
+MAX_AGE_SHIPPED = 24 * 3600
+MAX_AGE_SERVICE = 3600
 
 
 class PlaceSearchForm(forms.Form):
@@ -58,5 +59,5 @@ def place_search(request, slug: str):
             return response
     response = JsonResponse({"results": [place.as_json() for place in places]})
     shipped = municipality.map_geocoder not in geocoding.SERVICES
-    patch_cache_control(response, public=True, max_age=MAX_AGE[shipped])
+    patch_cache_control(response, public=True, max_age=MAX_AGE_SHIPPED if shipped else MAX_AGE_SERVICE)
     return response
