@@ -1,6 +1,7 @@
 """The person's notification centre and e-mail choices (under /account/notifications/)."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -91,8 +92,12 @@ def unsubscribe(request, token: str):
         return render(request, "notify/unsubscribe.html", {"invalid": True}, status=400)
     description = description_for(kind)
     context = {"digest": kind == DIGEST_KIND, "label": description.label if description else "", "token": token}
-    # In the language of the e-mail the link came in, whoever's browser opens it.
-    with translation.override(user.preferred_language or None):
+    # In the language of the e-mail the link came in, as a signed-in person's pages are in
+    # theirs; a language picked with the switcher (its cookie) still wins.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in dict(settings.LANGUAGES) else user.preferred_language or request.LANGUAGE_CODE
+    request.LANGUAGE_CODE = language
+    with translation.override(language):
         if request.method == "POST":
             try:
                 services.mail_unsubscribe(user=user, kind=kind)

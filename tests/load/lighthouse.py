@@ -174,7 +174,10 @@ def main() -> int:
         env = {**env, "DJANGO_ENV": "production",
                "ALLOWED_HOSTS": "127.0.0.1", "RESULT_SIGNING_KEY": secrets.token_hex(32),
                "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0", "LOG_FORMAT": "plain",
-               "ACCESS_LOG_LEVEL": "WARNING"}
+               "ACCESS_LOG_LEVEL": "WARNING",
+               # The demo's pictures: nginx serves /media/ in production (deploy/nginx.conf),
+               # which is not run here.
+               "SERVE_MEDIA": "true"}
         subprocess.run([str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)
     pages, cookie = pages_and_cookie()

@@ -174,3 +174,7 @@ def test_the_pages_speak_the_language_of_the_email(idea, staff, author, language
     html = Client(HTTP_ACCEPT_LANGUAGE="en").get(link).content.decode()
     assert f'<html lang="{language}">' in html and f"<h1>{heading}</h1>" in html
     assert done in _one_click(link).content.decode()
+    # A language picked with the site's switcher wins, as on every page.
+    switched = Client()
+    switched.cookies["django_language"] = "en"
+    assert '<html lang="en">' in switched.get(link).content.decode()
