@@ -5,7 +5,8 @@ drawn at twice the size and scaled down, so edges are smooth, with a faint paper
     .venv/bin/python docs/demo_images.py     # writes ideas/demo_images/ and dinners/demo_images/
 
 The files are committed; seed_demo sends them through the same upload checks as staff's
-pictures (ui.images). Deterministic: the same script draws the same pictures.
+pictures (ui.images). Deterministic: the same script draws the same pictures (seeded
+random.Random, for a drawing, not a secret: the S311/B311 marks).
 """
 from __future__ import annotations
 
@@ -122,7 +123,7 @@ def house(draw, x, ground, w, h, wall, roof, window="#2c3a44", door="#6b3f2a", r
 def village(path: Path) -> None:
     """A Danish village in the morning: fields, a white church with a stepped-gable tower,
     houses, a road with a small bus."""
-    rng = random.Random(7)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+    rng = random.Random(7)  # noqa: S311  # nosec B311
     image = gradient((CW, CH), "#f6e7c8", "#cfe3ea")
     draw = ImageDraw.Draw(image)
     glow(image, (CW * 0.78, CH * 0.24), 120, "#fbd77a", 120)
@@ -133,7 +134,7 @@ def village(path: Path) -> None:
     field_line = ridge(rng, CH * 0.64, 40)
     draw.polygon(field_line, fill=rgb("#c9d98a"))
     for k, colour in enumerate(("#a9c76f", "#e3cf86", "#8fb85e", "#d7c37a")):
-        line = ridge(random.Random(20 + k), CH * (0.70 + k * 0.07), 30 + k * 6)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+        line = ridge(random.Random(20 + k), CH * (0.70 + k * 0.07), 30 + k * 6)  # noqa: S311  # nosec B311
         draw.polygon(line, fill=rgb(colour))
         # crop rows
         for x in range(0, CW, 46):
@@ -187,7 +188,7 @@ def village(path: Path) -> None:
 def harbour_city(path: Path) -> None:
     """Aarhus seen from the bay at dusk: the harbour front's white jagged blocks, the old
     town with the cathedral's spire, boats on calm water."""
-    rng = random.Random(11)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+    rng = random.Random(11)  # noqa: S311  # nosec B311
     image = gradient((CW, CH), "#f3c9a8", "#d9dde8")
     glow(image, (CW * 0.22, CH * 0.46), 110, "#fbe2a6", 140)
     draw = ImageDraw.Draw(image)
@@ -249,11 +250,11 @@ def harbour_city(path: Path) -> None:
 
 def bryggen(path: Path) -> None:
     """Bergen: a row of gabled wooden houses along the quay, the mountain behind."""
-    rng = random.Random(5)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+    rng = random.Random(5)  # noqa: S311  # nosec B311
     image = gradient((CW, CH), "#dfe8ee", "#f3efe6")
     draw = ImageDraw.Draw(image)
     draw.polygon(ridge(rng, CH * 0.30, 110, waves=3), fill=rgb("#9db6a6"))
-    mountain = ridge(random.Random(9), CH * 0.40, 90, waves=2)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+    mountain = ridge(random.Random(9), CH * 0.40, 90, waves=2)  # noqa: S311  # nosec B311
     draw.polygon(mountain, fill=rgb("#6f9a73"))
     for _k in range(70):  # houses dotted on the slope
         x = rng.uniform(0, CW)
@@ -312,7 +313,7 @@ def bryggen(path: Path) -> None:
 
 def fjord(path: Path) -> None:
     """A fjord between steep mountains, a small red boathouse and a rowing boat."""
-    rng = random.Random(3)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+    rng = random.Random(3)  # noqa: S311  # nosec B311
     image = gradient((CW, CH), "#cfe0ea", "#f1ece0")
     glow(image, (CW * 0.62, CH * 0.22), 90, "#fff2c9", 110)
     draw = ImageDraw.Draw(image)
@@ -372,7 +373,7 @@ def fjord(path: Path) -> None:
 
 def dinner_table(path: Path) -> None:
     """A long dinner table seen from above: plates, glasses, bowls to share, bread, candles."""
-    rng = random.Random(1)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+    rng = random.Random(1)  # noqa: S311  # nosec B311
     image = Image.new("RGB", (CW, CH), rgb("#8a5f3f"))
     draw = ImageDraw.Draw(image)
     for y in range(0, CH, 6):  # wood grain
@@ -489,7 +490,7 @@ def rotated(cx, cy, w, h, angle):
 def idea_notes(path: Path) -> None:
     """Ideas from an evening's talk: sticky notes with handwriting on a light table, coffee,
     a pencil and a slice of cake."""
-    rng = random.Random(4)  # noqa: S311  # nosec B311 - a seeded drawing, not a secret
+    rng = random.Random(4)  # noqa: S311  # nosec B311
     image = Image.new("RGB", (CW, CH), rgb("#d9c3a0"))
     draw = ImageDraw.Draw(image)
     for y in range(0, CH, 6):

@@ -1,6 +1,5 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from ui.images import SMALL_WIDTH
 from ui.markdown import render_markdown
@@ -128,4 +127,4 @@ def picture(obj, sizes: str = "100vw", css_class: str = "", lazy: bool = True, f
         '<img{} alt="{}"{}{}{} decoding="async">', src, getattr(obj, f"{field}_alt", ""),
         format_html(' width="{}" height="{}"', width, height) if width and height else "",
         format_html(' class="{}"', css_class) if css_class else "",
-        mark_safe(' loading="lazy"' if lazy else ' fetchpriority="high"'))  # noqa: S308 - constant text
+        format_html(' {}="{}"', *(("loading", "lazy") if lazy else ("fetchpriority", "high"))))
