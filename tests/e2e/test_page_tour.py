@@ -5,8 +5,9 @@ itself, or the refusal: the sign-in page for a signed-out person on a sign-in-on
 "access denied" or "not found" page otherwise), that the page speaks the language asked for
 (`<html lang>`), that nothing makes the page wider than the window (no sideways scrolling),
 and runs axe-core's WCAG 2.1 A and AA rules on it: refusal pages are pages too. Every visit
-leaves a full-page screenshot in test-artifacts/tour/{language}/{role}/{page}.png, except a
-refusal the visitor has already met: the sign-in page, "access denied" and "not found" are
+leaves a full-page screenshot in test-artifacts/tour/{language}/{role}/{page}.png (under CI=true
+only a page with a problem does, unless HOEST_SCREENSHOTS=1), except a refusal the visitor has
+already met: the sign-in page, "access denied" and "not found" are
 each drawn, audited and photographed the first time, and from then on only the answer's
 status (or redirect) and language are checked, without drawing the same page again.
 Problems are collected and reported together at the end, so one run shows all of them.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.services import CHROMIUM, need, need_chromium
+from tests.services import CHROMIUM, IN_CI, need, need_chromium
 
 from .conftest import ARTIFACTS, CHROMIUM_ARGS
 
@@ -52,6 +54,9 @@ DESKTOP = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
 PHONE_ROLES = ["anonymous", "citizen"]  # the roles that mostly come by phone: a part of their own
 TOUR_ARTIFACTS = ARTIFACTS / "tour"
+# The screenshots are for people to look at; drawing a full page is a fifth of the tour's time.
+# CI, where nobody looks, draws only the pages with a problem (HOEST_SCREENSHOTS=1: all of them).
+TOUR_SCREENSHOTS = os.environ.get("HOEST_SCREENSHOTS", "0" if IN_CI else "1") == "1"
 PARALLEL = 3  # browser contexts toured at the same time
 
 # Expected answers besides an HTTP status:
@@ -371,6 +376,7 @@ class Visitor:
     async def visit(self, page_type: PageType) -> None:
         url = page_type.url(self.tour)
         expected = page_type.expected[self.role]
+        problems_before = len(self.problems)
         if expected in REFUSALS and expected in self.refusals_seen:
             await self._check_refusal(page_type, url, expected)
             return
@@ -401,7 +407,8 @@ class Visitor:
             self.found.append({"page": page_type.name, "role": self.role,
                                "language": self.language + (" on a phone" if self.phone else ""),
                                "url": self.page.url, **violation})
-        await self.page.screenshot(path=str(self.folder / f"{page_type.name}.png"), full_page=True)
+        if TOUR_SCREENSHOTS or found or len(self.problems) > problems_before:
+            await self.page.screenshot(path=str(self.folder / f"{page_type.name}.png"), full_page=True)
 
     async def _check_refusal(self, page_type: PageType, url: str, expected) -> None:
         """A refusal this visitor has already seen drawn and audited (the same template for

@@ -10,6 +10,7 @@ collection, which in a quiet worker may be hours away, and bursts separated by q
 would pile connections up until PostgreSQL refuses more (config.wsgi closes it)."""
 from __future__ import annotations
 
+import os
 import threading
 import time
 import urllib.request
@@ -26,8 +27,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pyt
 WORKERS, THREADS = 2, 2
 IDLE_TIMEOUT = 5
 REQUESTS, CLIENTS = 300, 8
-# The server's connections carry this name, so nothing else on the database is counted.
-SERVER_NAME = "hoest-granian-under-test"
+# The server's connections carry this name, so nothing else on the database is counted: not
+# even the server of this test run in another pytest-xdist worker (pg_stat_activity lists the
+# whole cluster), hence the process id.
+SERVER_NAME = f"hoest-granian-under-test-{os.getpid()}"
 
 
 def server_connections(observer: psycopg.Connection) -> set[int]:
