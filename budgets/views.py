@@ -136,7 +136,7 @@ def propose(request, pk: int):
 
 
 def _vote(request, process, election, *, with_code: bool):
-    projects = list(selectors.ballot_project_list(process=process, election=election).order_by("pk"))
+    projects = selectors.ballot_project_cards(process=process, election=election)
     BallotForm = ballot_form_class(process, projects)
     form = BallotForm(request.POST or None)
     code_form = CodeForm(request.POST or None) if with_code else None
