@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from budgets import services
 from budgets.comments import services as comment_services
+from budgets.events import project_group
 from budgets.models import BudgetProcess, Phase, ProjectComment, ProjectCommentEvent
 from ideas import services as idea_services
 from ideas.models import ModerationAction, Visibility
@@ -402,7 +403,10 @@ def test_the_moderators_hear_of_waiting_and_reported_comments_live(project, citi
     with django_capture_on_commit_callbacks(execute=True):
         comment_services.project_comment_flag(comment=published, user=UserFactory(), reason="spam")
     queue = moderation_group(municipality.pk)
+    # The published one is also heard on its project's page (tests/budgets/test_live_comments.py).
     assert heard == [(queue, "queue.changed", {"reason": "comment.submitted"}),
+                     (project_group(project.pk), "comment.new",
+                      {"project": project.pk, "comment": published.pk, "parent": None}),
                      (queue, "queue.changed", {"reason": "flag"})]
     assert waiting.visibility == Visibility.PENDING
 
