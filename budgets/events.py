@@ -1,5 +1,6 @@
 """Live updates of participatory budgets: the turnout staff and council watch (a live
-counter, notify.counters), never anyone's choices."""
+counter, notify.counters), and new comments on a project's page (as on an idea's page,
+ideas.services.events); never anyone's choices."""
 from __future__ import annotations
 
 from notify.counters import counter_changed
@@ -9,6 +10,17 @@ from realtime import broadcast
 from .models import Participation
 
 TURNOUT = "budgets.turnout"
+
+
+def project_group(project_id: int) -> str:
+    return broadcast.group_name("budget", "project", project_id)
+
+
+def project_comment_published(comment) -> None:
+    """A comment on a project became public: its page's readers hear it after the commit
+    and are offered to show it (the idea page's "comment.new", with only ids)."""
+    broadcast.broadcast_on_commit(project_group(comment.project_id), "comment.new", {
+        "project": comment.project_id, "comment": comment.pk, "parent": comment.parent_id})
 
 
 def turnout_group(process_id: int) -> str:

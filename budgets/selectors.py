@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality
 
 from . import sealing
+from .comments.selectors import published_count_expression
 from .elections import BudgetElection, election_default, process_elections
 from .models import (
     PHASE_ORDER,
@@ -211,13 +212,22 @@ def ballot_project_list(*, process: BudgetProcess, election: BudgetElection | No
             .select_related("district"))
 
 
+def ballot_project_cards(*, process: BudgetProcess, election: BudgetElection | None = None) -> list[Project]:
+    """The ballot's projects as a voter sees them, each with its published comments
+    (`comment_count`), in one query however many there are."""
+    return list(ballot_project_list(process=process, election=election)
+                .annotate(comment_count=published_count_expression()).order_by("pk"))
+
+
 def ballot_projects(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict[str, int]:
     return dict(ballot_project_list(process=process, election=election).values_list("code", "cost"))
 
 
 def project_sections(*, process: BudgetProcess) -> list[tuple[BudgetElection, list[Project]]]:
-    """Every election of the process with all its projects, for the process page."""
-    projects = list(process.projects.select_related("district").prefetch_related("updates").order_by("pk"))
+    """Every election of the process with all its projects, for the process page, each with
+    its published comments (`comment_count`)."""
+    projects = list(process.projects.select_related("district").prefetch_related("updates")
+                    .annotate(comment_count=published_count_expression()).order_by("pk"))
     return [(election, [p for p in projects if p.district_budget_id == (
         election.district_budget.pk if election.district_budget else None)])
         for election in process_elections(process)]

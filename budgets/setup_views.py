@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ideas import upload_stash
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 
@@ -75,7 +76,8 @@ def setup_new(request):
     """Step 1 of a new budget: its basics make the draft."""
     municipality = _municipality(request)
     Form = setup_form_class("basics")
-    form = Form(request.POST or None, request.FILES or None, initial={"currency": municipality_currency(municipality)})
+    uploads, kept = upload_stash.picture_files(request)
+    form = Form(request.POST or None, uploads, initial={"currency": municipality_currency(municipality)})
     if request.method == "POST" and form.is_valid():
         data, image, _remove = _data(form)
         try:
@@ -83,12 +85,13 @@ def setup_new(request):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            upload_stash.picture_done(request)
             messages.success(request, _("The draft is saved. Only staff of %(municipality)s can see it. Add district "
                                         "budgets below, or go on to the ballot.") % {"municipality": municipality})
             return redirect("budgets:setup", pk=process.pk, step="basics")
     return render(request, "budgets/setup/step.html", {
         "process": None, "step": "basics", "n": 1, "title": setup.STEP_TITLES["basics"], "form": form,
-        "steps": _steps(None, "basics")})
+        "steps": _steps(None, "basics"), "kept_picture": upload_stash.picture_keep(request, kept)})
 
 
 def municipality_currency(municipality) -> str:
@@ -113,7 +116,9 @@ def setup_step(request, pk: int, step: str):
     if action == "remove-district":
         return _district_remove(request, process)
     posted = action == "save"
-    form = Form(request.POST if posted else None, request.FILES if posted else None, instance=process)
+    # Only the basics have a picture, kept across an error (ideas.upload_stash).
+    uploads, kept = upload_stash.picture_files(request) if step == "basics" else (request.FILES, None)
+    form = Form(request.POST if posted else None, uploads if posted else None, instance=process)
     district_form = None
     if step == "basics":
         district_form = DistrictBudgetForm(request.POST if action == "add-district" else None, process=process,
@@ -137,6 +142,7 @@ def setup_step(request, pk: int, step: str):
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
+                upload_stash.picture_done(request)
                 messages.success(request, _("Step %(n)s is saved.") % {"n": setup.step_number(step)})
                 following = setup.STEPS[setup.STEPS.index(step) + 1] if step != setup.STEPS[-1] else None
                 return redirect(reverse("budgets:setup", args=[process.pk, following]) if following
@@ -145,7 +151,8 @@ def setup_step(request, pk: int, step: str):
         preview = _preview(process, {})
     context = {"process": process, "step": step, "n": setup.step_number(step), "title": setup.STEP_TITLES[step],
                "form": form, "steps": _steps(process, step), "district_form": district_form, "preview": preview,
-               "district_budgets": list(process.district_budgets.all()) if step == "basics" else []}
+               "district_budgets": list(process.district_budgets.all()) if step == "basics" else [],
+               "kept_picture": upload_stash.picture_keep(request, kept) if step == "basics" else None}
     if step == "eligibility":
         context["census"] = setup.census_status(process)
         context["may_upload_census"] = request.user.has_perm("accounts.manage_census", process.municipality)

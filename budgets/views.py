@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import mfa
+from ideas import upload_stash
 from ideas.selectors import idea_get
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
@@ -135,7 +136,7 @@ def propose(request, pk: int):
 
 
 def _vote(request, process, election, *, with_code: bool):
-    projects = list(selectors.ballot_project_list(process=process, election=election).order_by("pk"))
+    projects = selectors.ballot_project_cards(process=process, election=election)
     BallotForm = ballot_form_class(process, projects)
     form = BallotForm(request.POST or None)
     code_form = CodeForm(request.POST or None) if with_code else None
@@ -341,7 +342,8 @@ def project_review(request, pk: int):
     if not request.user.has_perm("budgets.review_project", project.process):
         raise PermissionDenied
     # The form edits its own copy, so a refused change does not show on the page as saved.
-    form = ReviewForm(request.POST or None, request.FILES or None, instance=selectors.project_for_staff(pk=pk))
+    uploads, kept = upload_stash.picture_files(request)
+    form = ReviewForm(request.POST or None, uploads, instance=selectors.project_for_staff(pk=pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -352,9 +354,11 @@ def project_review(request, pk: int):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            upload_stash.picture_done(request)
             messages.success(request, _("The review is saved and shown on the project."))
             return redirect(project)
-    return render(request, "budgets/review.html", {"project": project, "form": form})
+    return render(request, "budgets/review.html", {
+        "project": project, "form": form, "kept_picture": upload_stash.picture_keep(request, kept)})
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ideas import upload_stash
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
 from ui.ratelimit import allow
@@ -91,7 +92,8 @@ def programme_create(request):
     if municipality is None:
         raise Http404
     _require(request, "dinners.manage_programme", municipality)
-    form = ProgrammeForm(request.POST or None, request.FILES or None, municipality=municipality)
+    uploads, kept = upload_stash.picture_files(request)
+    form = ProgrammeForm(request.POST or None, uploads, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -99,9 +101,11 @@ def programme_create(request):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            upload_stash.picture_done(request)
             messages.success(request, _("The programme is created."))
             return redirect("dinners:programme", pk=programme.pk)
-    return render(request, "dinners/programme_form.html", {"form": form})
+    return render(request, "dinners/programme_form.html", {
+        "form": form, "kept_picture": upload_stash.picture_keep(request, kept)})
 
 
 @login_required
@@ -110,7 +114,8 @@ def programme_picture(request, pk: int):
     """Staff change or remove a programme's picture (its page and its front page card)."""
     programme = _programme(pk)
     _require(request, "dinners.manage_programme", programme)
-    form = ProgrammePictureForm(request.POST or None, request.FILES or None, instance=programme)
+    uploads, kept = upload_stash.picture_files(request)
+    form = ProgrammePictureForm(request.POST or None, uploads, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
             services.programme_picture_set(programme=programme, image=form.cleaned_data.get("image"),
@@ -119,10 +124,12 @@ def programme_picture(request, pk: int):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            upload_stash.picture_done(request)
             messages.success(request, _("The image is saved."))
             return redirect("dinners:programme", pk=programme.pk)
-    return render(request, "dinners/programme_picture.html", {"programme": programme, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "dinners/programme_picture.html", {
+        "programme": programme, "form": form, "kept_picture": upload_stash.picture_keep(request, kept),
+    }, status=400 if form.errors else 200)
 
 
 @login_required

@@ -445,8 +445,8 @@ def campaign_edit(request, slug: str = "", pk: int | None = None):
     else:
         campaign = _staff_campaign(request, pk)
         municipality = campaign.municipality
-    form = CampaignForm(request.POST or None, request.FILES or None,
-                        instance=Campaign.objects.get(pk=pk) if campaign else None)
+    uploads, kept = upload_stash.picture_files(request)
+    form = CampaignForm(request.POST or None, uploads, instance=Campaign.objects.get(pk=pk) if campaign else None)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in CAMPAIGN_FIELDS}
         image = form.cleaned_data.get("image")
@@ -460,10 +460,12 @@ def campaign_edit(request, slug: str = "", pk: int | None = None):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
+            upload_stash.picture_done(request)
             messages.success(request, _("The campaign is saved."))
             return redirect("ideas:staff-campaigns", slug=municipality.slug)
     return render(request, "ideas/staff_campaign_form.html", {
         "municipality": municipality, "campaign": campaign, "form": form,
+        "kept_picture": upload_stash.picture_keep(request, kept),
     }, status=400 if form.errors else 200)
 
 

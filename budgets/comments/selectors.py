@@ -1,7 +1,8 @@
 """Every read of comments on projects, in a fixed number of queries however many there are."""
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Municipality
 from ideas.models import Visibility
@@ -36,6 +37,16 @@ def project_comments(*, project: Project, include_hidden: bool = False, viewer=N
         if parent is not None:
             parent.thread_replies.append(reply)
     return top
+
+
+def published_count_expression():
+    """A project's published comments as an annotation (`comment_count`), so a list of
+    projects counts them in its own query: those `project_comments` shows everyone, a reply
+    only under a published comment."""
+    shown = (ProjectComment.objects.filter(project=OuterRef("pk"), visibility=Visibility.VISIBLE)
+             .filter(Q(parent__isnull=True) | Q(parent__visibility=Visibility.VISIBLE))
+             .order_by().values("project").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(shown, output_field=IntegerField()), 0)
 
 
 def published_count(comments: list[ProjectComment]) -> int:

@@ -13,6 +13,7 @@ from ideas.services.events import queue_changed
 from notify.outbox import queue
 from ui.markdown import render_markdown
 
+from ..events import project_comment_published
 from ..models import (
     COMMENT_PHASES,
     Project,
@@ -29,8 +30,11 @@ def _log(*, comment: ProjectComment, actor, action: str, reason: str = "") -> Pr
 
 
 def _set_visibility(comment: ProjectComment, visibility: str) -> None:
+    was_visible = comment.visibility == Visibility.VISIBLE
     comment.visibility = visibility
     comment.save(update_fields=["visibility"])
+    if visibility == Visibility.VISIBLE and not was_visible:
+        project_comment_published(comment)
 
 
 @transaction.atomic
@@ -55,6 +59,8 @@ def project_comment_add(*, project: Project, author, body: str,
     comment.save()
     if pre_moderated:
         queue_changed(process.municipality_id, "comment.submitted")
+    else:
+        project_comment_published(comment)
     return comment
 
 

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.formats import get_format
+from django.utils.translation import ngettext
 
 from budgets.ballots import money as format_money
 from budgets.models import rule_label as _rule_label
@@ -43,3 +44,13 @@ def money_unit(currency="DKK"):
 @register.simple_tag
 def thousand_separator():
     return get_format("THOUSAND_SEPARATOR")
+
+
+@register.simple_tag
+def comments_counted(project) -> str:
+    """"2 comments" on a project's card: its published comments, which the selectors annotate
+    (`comment_count`); nothing for a project without the count (the set-up's examples)."""
+    n = getattr(project, "comment_count", None)
+    if n is None:
+        return ""
+    return ngettext("%(n)s comment", "%(n)s comments", n) % {"n": n}

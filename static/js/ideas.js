@@ -1,5 +1,6 @@
-// Live updates and similar-idea suggestions. Progressive enhancement: without this file
-// every page works, and a reload shows the same numbers.
+// Live updates (of ideas, and of the comments on budget projects) and similar-idea
+// suggestions. Progressive enhancement: without this file every page works, and a reload
+// shows the same numbers.
 (function () {
   "use strict";
 
@@ -61,6 +62,15 @@
         if (event === "idea.counts") updateCounts(payload);
         if (event === "comment.new") {
           announce(idea.dataset.newComment, location.pathname + "?new=" + payload.comment + "#comment-" + payload.comment, idea.dataset.showIt);
+        }
+      });
+    }
+    // A budget project's page hears its new comments as an idea's page does (budgets.events).
+    var project = document.querySelector("[data-live-project]");
+    if (project) {
+      socket("/ws/budgets/projects/" + project.dataset.liveProject + "/", function (event, payload) {
+        if (event === "comment.new") {
+          announce(project.dataset.newComment, location.pathname + "?new=" + payload.comment + "#comment-" + payload.comment, project.dataset.showIt);
         }
       });
     }

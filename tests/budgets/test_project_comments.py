@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from budgets import services
 from budgets.comments import services as comment_services
+from budgets.events import project_group
 from budgets.models import BudgetProcess, Phase, ProjectComment, ProjectCommentEvent
 from ideas import services as idea_services
 from ideas.models import ModerationAction, Visibility
@@ -402,7 +403,10 @@ def test_the_moderators_hear_of_waiting_and_reported_comments_live(project, citi
     with django_capture_on_commit_callbacks(execute=True):
         comment_services.project_comment_flag(comment=published, user=UserFactory(), reason="spam")
     queue = moderation_group(municipality.pk)
+    # The published one is also heard on its project's page (tests/budgets/test_live_comments.py).
     assert heard == [(queue, "queue.changed", {"reason": "comment.submitted"}),
+                     (project_group(project.pk), "comment.new",
+                      {"project": project.pk, "comment": published.pk, "parent": None}),
                      (queue, "queue.changed", {"reason": "flag"})]
     assert waiting.visibility == Visibility.PENDING
 
@@ -430,3 +434,57 @@ def test_a_persons_comments_are_in_their_download_and_stay_after_their_account(c
     comment.refresh_from_db()
     item = re.search(rf'<li id="comment-{comment.pk}".*?</li>', page(client, project).content.decode(), re.S).group(0)
     assert "Min mening" in item and "slettet bruger" in item
+
+
+def card_counts(html: str, attr: str) -> dict[str, str]:
+    """Each project's "N comments" on a page, by its code (`attr` names the element)."""
+    found = {}
+    for code in "ABCD":
+        part = html.split(f'{attr}="project-{code}"', 1)[1]
+        found[code] = re.search(r'hoest-comment-count">(?:· )?([^<]+)<', part).group(1)
+    return found
+
+
+def test_project_cards_count_published_comments_in_each_language_in_constant_queries(
+        client, process, project, citizen, moderator, municipality, django_assert_max_num_queries):
+    b, c, d = (process.projects.get(code=code) for code in "BCD")
+    comment_services.project_comment_add(project=project, author=citizen, body="Godt")
+    top = comment_services.project_comment_add(project=b, author=citizen, body="Ja")
+    comment_services.project_comment_add(project=b, author=moderator, body="Enig", parent=top)
+    rude = comment_services.project_comment_add(project=c, author=citizen, body="Grimt")
+    comment_services.project_comment_add(project=c, author=moderator, body="Svar på det grimme", parent=rude)
+    comment_services.project_comment_hide(actor=moderator, comment=rude, reason="Sprog")
+    idea_services.idea_settings_update(municipality=municipality, moderation_mode="pre")
+    comment_services.project_comment_add(project=d, author=citizen, body="Venter på en moderator")
+
+    detail, vote = reverse("budgets:detail", args=[process.pk]), reverse("budgets:vote", args=[process.pk])
+    voter = UserFactory(municipality=municipality, birth_year=1980)
+    client.force_login(voter)
+    assert card_counts(client.get(detail).content.decode(), "id") == {
+        "A": "1 kommentar", "B": "2 kommentarer", "C": "0 kommentarer", "D": "0 kommentarer"}
+    # The ballot's project cards (the checkbox is the element named by the project's code).
+    assert card_counts(client.get(vote).content.decode(), "id") == {
+        "A": "1 kommentar", "B": "2 kommentarer", "C": "0 kommentarer", "D": "0 kommentarer"}
+    client.cookies["django_language"] = "en"
+    assert card_counts(client.get(detail).content.decode(), "id")["A"] == "1 comment"
+    assert card_counts(client.get(vote).content.decode(), "id")["B"] == "2 comments"
+    client.cookies["django_language"] = "nb"
+    assert card_counts(client.get(detail).content.decode(), "id")["B"] == "2 kommentarer"
+    assert card_counts(client.get(vote).content.decode(), "id")["A"] == "1 kommentar"
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for url in (detail, vote):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    idea_services.idea_settings_update(municipality=municipality, moderation_mode="post")
+    for n in range(8):
+        more = ProjectFactory(process=process, code=f"E{n}", cost=1_000)
+        for _ in range(3):
+            comment_services.project_comment_add(project=more, author=citizen, body="Mere")
+    for url, count in counts.items():
+        with django_assert_max_num_queries(count):
+            assert "3 kommentarer" in client.get(url).content.decode()

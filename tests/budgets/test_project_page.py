@@ -122,6 +122,28 @@ def test_staff_add_an_image_checked_like_idea_images(client, process, budget_sta
     assert half_place.status_code == 200 and 'value="56.1"' in half_place.content.decode()
 
 
+def test_a_chosen_review_image_is_kept_when_another_field_has_an_error(client, process, budget_staff, settings,
+                                                                        tmp_path):
+    settings.VAR_DIR = tmp_path  # the kept pictures' folder (ideas.upload_stash)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    BudgetProcess.objects.filter(pk=process.pk).update(phase=Phase.REVIEW)
+    project = process.projects.get(code="B")
+    sign_in_recently(client, budget_staff)
+    url = reverse("budgets:project-review", args=[project.pk])
+    form = {"cost": 50_000, "feasibility": "feasible", "feasibility_reason": "", "image_alt": "Skitse af gyngerne",
+            "longitude": ""}
+    half_place = client.post(url, {**form, "latitude": "56.1", "image": png()})
+    kept = half_place.context["kept_picture"]
+    assert half_place.status_code == 200 and kept["name"] == "skitse.png"
+    assert f'name="keep_picture" value="{kept["token"]}"' in half_place.content.decode()
+    project.refresh_from_db()
+    assert not project.image
+    done = client.post(url, {**form, "latitude": "", "keep_picture": kept["token"]})
+    assert done.status_code == 302
+    project.refresh_from_db()
+    assert project.image and project.image_alt == "Skitse af gyngerne"
+
+
 def test_query_count_does_not_grow_with_progress_updates(client, process, django_assert_max_num_queries):
     project = process.projects.get(code="A")
     with django_assert_max_num_queries(8):

@@ -239,6 +239,34 @@ def test_staff_set_up_a_budget_through_the_pages(client, municipality, staff):
 
 
 @pytest.mark.django_db
+def test_the_chosen_image_is_kept_when_the_basics_have_an_error(client, municipality, staff, settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # the kept pictures' folder (ideas.upload_stash)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sign_in_recently(client, staff)
+    client.cookies["django_language"] = "en"
+    response = client.post("/budgets/setup/new/", {**basics(title=""), "citywide": "on", "image": png(),
+                                                   "image_alt": "Grøn flade"})
+    kept = response.context["kept_picture"]
+    assert response.status_code == 200 and kept["name"] == "billede.png"
+    assert "The image you chose" in response.content.decode()
+    response = client.post("/budgets/setup/new/", {**basics(), "citywide": "on", "image_alt": "Grøn flade",
+                                                   "keep_picture": kept["token"]})
+    assert response.status_code == 302
+    process = BudgetProcess.objects.get(title="Borgerbudget Nord")
+    assert process.image.name.endswith(".png")
+    # A saved draft's basics keep a new image the same way.
+    response = client.post(f"/budgets/{process.pk}/setup/basics/", {**basics(total_budget=-5), "citywide": "on",
+                                                                    "image": png((50, 20)), "image_alt": "Ny"})
+    kept = response.context["kept_picture"]
+    assert response.status_code == 200 and kept["name"] == "billede.png"
+    response = client.post(f"/budgets/{process.pk}/setup/basics/", {**basics(), "citywide": "on", "image_alt": "Ny",
+                                                                    "keep_picture": kept["token"]})
+    assert response.status_code == 302
+    process.refresh_from_db()
+    assert (process.image_alt, process.image.width) == ("Ny", 50)
+
+
+@pytest.mark.django_db
 def test_the_check_page_lists_problems_and_refuses_to_publish(client, municipality, staff,
                                                              django_assert_max_num_queries):
     process = setup.draft_create(municipality=municipality, actor=staff, **basics(description=""))

@@ -115,3 +115,26 @@ def test_the_api_changes_the_picture_as_the_page_does(programme, staff):
     assert api.get(f"/api/v1/dinners/programmes/{programme.pk}/").json()["image"]["small_url"].endswith(".webp")
     response = api.patch(url, {"remove_image": True}, format="json")
     assert response.status_code == 200 and response.json()["image"] is None
+
+
+def test_a_chosen_picture_is_kept_when_the_description_is_missing(client, staff, programme, settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # the kept pictures' folder (ideas.upload_stash)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(staff)
+    # The new programme's form and the picture page keep it alike.
+    response = client.post(reverse("dinners:programme-new"), programme_form(title="Med billede", image=upload(photo())))
+    kept = response.context["kept_picture"]
+    assert response.status_code == 200 and kept["name"] == "bord.webp"
+    assert "Det valgte billede" in response.content.decode()
+    response = client.post(reverse("dinners:programme-new"), programme_form(title="Med billede", image_alt=ALT,
+                                                                            keep_picture=kept["token"]))
+    assert response.status_code == 302 and Programme.objects.get(title="Med billede").image_width == 1200
+
+    url = reverse("dinners:programme-picture", args=[programme.pk])
+    response = client.post(url, {"image": upload(photo("JPEG", (2000, 1000)), "bord.jpg", "image/jpeg")})
+    kept = response.context["kept_picture"]
+    assert response.status_code == 400 and kept["name"] == "bord.jpg"
+    assert f'value="{kept["token"]}"' in response.content.decode()
+    assert client.post(url, {"image_alt": ALT, "keep_picture": kept["token"]}).status_code == 302
+    programme.refresh_from_db()
+    assert (programme.image_width, programme.image_height, programme.image_alt) == (1600, 800, ALT)

@@ -230,3 +230,39 @@ def test_another_municipalitys_staff_and_citizens_cannot_change_a_campaign_throu
                              format="json").status_code == 403
     campaign.refresh_from_db()
     assert campaign.decided_by == "Byrådet" and not campaign.image
+
+
+def test_a_chosen_picture_is_kept_when_another_field_has_an_error(staff_client, municipality, settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # the kept pictures' folder (ideas.upload_stash)
+    url = reverse("ideas:campaign-new", args=[municipality.slug])
+    staff_client.cookies["django_language"] = "en"
+    response = staff_client.post(url, form_data(title="", image=upload(photo()), image_alt=ALT))
+    assert response.status_code == 400 and not Campaign.objects.exists()
+    kept = response.context["kept_picture"]
+    html = response.content.decode()
+    assert kept["name"] == "havn.jpg"
+    assert "The image you chose" in html and "you need not choose it again" in html
+    assert f'name="keep_picture" value="{kept["token"]}"' in html
+    # Sent again with the title and without choosing the file: the campaign has the picture.
+    response = staff_client.post(url, form_data(image_alt=ALT, keep_picture=kept["token"]))
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    assert (campaign.image_width, campaign.image_height) == (1600, 1067)
+    assert not list((tmp_path / "upload-stash").iterdir()), "the kept file goes once it is used"
+
+
+def test_an_unticked_kept_picture_is_left_out_and_another_session_cannot_use_it(
+        staff_client, client, municipality, settings, tmp_path):
+    from django.test import Client
+
+    settings.VAR_DIR = tmp_path
+    url = reverse("ideas:campaign-new", args=[municipality.slug])
+    token = staff_client.post(url, form_data(title="", image=upload(photo()), image_alt=ALT)
+                              ).context["kept_picture"]["token"]
+    other = Client()
+    other.force_login(member(municipality, Role.STAFF))
+    assert other.post(url, form_data(title="Andens", image_alt=ALT, keep_picture=token)).status_code == 302
+    assert not Campaign.objects.get(title="Andens").image, "a token from another session is nothing"
+    # Unticked, the kept picture is not used.
+    assert staff_client.post(url, form_data(title="Uden billede", image_alt=ALT)).status_code == 302
+    assert not Campaign.objects.get(title="Uden billede").image
