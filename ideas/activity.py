@@ -1,5 +1,6 @@
-"""A person's own ideas, the ideas they support and those they follow, for their account
-(accounts.activity). Supported and followed ideas only while others can see them too."""
+"""A person's own ideas, the ideas they support, those they follow and their comments, for
+their account (accounts.activity). Supported and followed ideas, and comments, only on ideas
+others can see too (or the person's own); a comment not (or no longer) published says so."""
 from __future__ import annotations
 
 from django.db.models import Q
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.activity import LIMIT, Entry, Section, section
 
-from .models import Follow, Idea, Support, Visibility
+from .models import Comment, Follow, Idea, Support, Visibility
 
 
 def sections(user) -> list[Section]:
@@ -22,6 +23,8 @@ def sections(user) -> list[Section]:
                 .order_by("-created_at", "-pk"))
     follows = (Follow.objects.filter(public, user=user).select_related("idea").only("idea__id", "idea__title")
                .order_by("-created_at", "-pk"))
+    comments = (Comment.objects.filter(public, author=user).select_related("idea")
+                .only("id", "visibility", "created_at", "idea__id", "idea__title").order_by("-created_at", "-pk"))
     return [
         section("ideas", _("My ideas"), _("You have not submitted an idea yet."),
                 [entry(i, f"{i.get_status_display()} · {date_format(i.created_at, 'DATE_FORMAT')}")
@@ -30,4 +33,15 @@ def sections(user) -> list[Section]:
                 [entry(s.idea) for s in supports[:LIMIT + 1]]),
         section("follows", _("Ideas I follow"), _("You do not follow an idea yet."),
                 [entry(f.idea) for f in follows[:LIMIT + 1]]),
+        section("comments", _("My comments"), _("You have not commented on an idea yet."),
+                [Entry(title=c.idea.title, url=reverse("ideas:detail", args=[c.idea.pk]) + f"#comment-{c.pk}",
+                       note=comment_note(c)) for c in comments[:LIMIT + 1]]),
     ]
+
+
+def comment_note(comment) -> str:
+    """When I wrote it, and whether others cannot see it (waiting for or hidden by a moderator)."""
+    written = date_format(comment.created_at, "DATE_FORMAT")
+    if comment.visibility == Visibility.VISIBLE:
+        return written
+    return f"{written} · {comment.get_visibility_display()}"

@@ -72,3 +72,42 @@ def test_the_queries_do_not_grow_with_what_i_did(client, person, municipality, d
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(url).content.decode()
     assert "De seneste ti vises" in html
+
+
+def test_my_comments_on_ideas_and_projects_link_to_the_comment_and_say_when_others_cannot_see_it(
+        client, person, municipality):
+    from budgets.models import ProjectComment
+    from ideas.models import Comment
+
+    campaign = CampaignFactory(municipality=municipality)
+    idea = IdeaFactory(campaign=campaign, title="Bænke ved åen")
+    hidden_idea = IdeaFactory(campaign=campaign, title="Skjult idé", visibility=Visibility.HIDDEN)
+    published = Comment.objects.create(idea=idea, author=person, body="God idé", visibility=Visibility.VISIBLE)
+    Comment.objects.create(idea=idea, author=person, body="Og en til", visibility=Visibility.HIDDEN)
+    Comment.objects.create(idea=hidden_idea, author=person, body="Væk", visibility=Visibility.VISIBLE)
+    Comment.objects.create(idea=idea, author=UserFactory(municipality=municipality), body="Ikke min",
+                           visibility=Visibility.VISIBLE)
+    process = BudgetProcessFactory(municipality=municipality, title="Borgerbudget Viby")
+    project = ProjectFactory(process=process, code="A", title="Legeplads i parken", cost=10_000)
+    on_project = ProjectComment.objects.create(project=project, author=person, body="Ja tak",
+                                               visibility=Visibility.PENDING)
+    draft = BudgetProcessFactory(municipality=municipality, title="Kladde", draft=True)
+    ProjectComment.objects.create(project=ProjectFactory(process=draft, code="B", title="Kladdeprojekt", cost=1),
+                                  author=person, body="Tidligt", visibility=Visibility.VISIBLE)
+
+    html = activity(client, person)
+    assert "Mine kommentarer" in html
+    assert f'/ideas/{idea.pk}/#comment-{published.pk}' in html, "a comment links to itself on the idea's page"
+    assert html.count("Bænke ved åen") == 2, "both of my comments there, not the neighbour's"
+    assert "Skjult af en moderator" in html, "the hidden comment says so"
+    assert "Skjult idé" not in html, "nor a comment on an idea nobody else can see"
+    assert f'/budgets/{process.pk}/projects/A/#comment-{on_project.pk}' in html
+    assert "Legeplads i parken" in html and "Venter på moderering" in html
+    assert "Kladdeprojekt" not in html, "a draft's project is not listed"
+
+
+def test_no_comments_yet_in_english(client, person):
+    client.cookies["django_language"] = "en"
+    html = activity(client, person)
+    assert "You have not commented on an idea yet." in html
+    assert "You have not commented on a budget project yet." in html
