@@ -44,7 +44,10 @@ at once; also no authentication and no throttle; DRF's dispatch answering at onc
 only the web CPU per request of each and of the bare insert: the differences are what those
 layers cost. With --wsgi-cpu N it only measures, in this process, the CPU one bare insert and one ballot
 cost through config.wsgi.application with the servers' settings (this thread's CPU clock; no
-HTTP server, no load generator on the same cores), and exits.
+HTTP server, no load generator on the same cores; the two in alternating blocks), and exits.
+BENCH_STUB=token, throttle or token+throttle (with --wsgi-cpu or a surge) casts and stores
+every ballot as usual, less the token query (the token's user as if another round trip had
+brought it) or less the write throttle's Redis call: what one round trip fewer could save.
 
 Prints a table and exits 0 (non-zero only if a ballot was lost or the setup failed; a missed
 goal is reported, not failed). Not a pytest module: it is a script.
@@ -75,6 +78,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hoest_vote_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+WSGI_CPU_BLOCK = 250  # --wsgi-cpu: requests per block
 MUNICIPALITY = "vote-bench"
 EMAIL = "vote-bench-{}@example.org"
 WARMUP_VOTERS = 200
@@ -123,6 +127,42 @@ if STUB:
         BudgetViewSet.check_throttles = lambda self, request: None
     if STUB == "drf":  # DRF's dispatch answers at once: what is left is the platform
         BudgetViewSet.dispatch = lambda self, request, *args, **kwargs: JsonResponse(FIXED, status=201)
+# The ballot whole, less one round trip (each ballot is still cast and stored): what one
+# fewer round trip could save, at best.
+if "token" in STUB.split("+"):  # the token's user as if it came free with another round trip
+    from django.db import connection as _connection
+
+    from restapi import authentication as _auth
+    from restapi.tokens import digest as _digest
+
+    _users = {}
+
+    def _credentials(self, key):
+        if not _users:  # once, in the warm-up: every unexpired token's user, built as the lookup builds it
+            sql, user_read, verification_read = _auth._user_query()
+            sql = sql.replace("SELECT ", "SELECT t.digest, ", 1).replace("t.digest = %s AND ", "")
+            with _connection.cursor() as cursor:
+                cursor.execute(sql, [_auth.timezone.now()])
+                rows = cursor.fetchall()
+            split = len(user_read.attnames) + 1
+            link = _auth.Verification._meta.get_field("user")
+            for row in rows:
+                user = user_read.build(row[1:split])
+                verification = verification_read.build(row[split:]) if row[split] is not None else None
+                link.remote_field.set_cached_value(user, verification)
+                _users[row[0]] = user
+        return _users[_digest(key)], key
+
+    _auth.TokenAuthentication.authenticate_credentials = _credentials
+if "throttle" in STUB.split("+"):  # no write throttle (its Redis call also read the context's version)
+    from budgets import selectors as _selectors
+    from budgets.api import BudgetViewSet as _Viewset
+
+    def _no_throttle(self, request):
+        held = _selectors._ballot_contexts.get(self.kwargs.get("pk"))
+        request.throttle_read = (_selectors.ballot_context_key(self.kwargs.get("pk")), held and held[0])
+
+    _Viewset.check_throttles = _no_throttle
 '''
 BENCH_SETTINGS = '''\
 from config.settings import *  # noqa: F403
@@ -620,8 +660,10 @@ def wsgi_cpu_main(requests: int, cprofile: bool, eligibility: str) -> None:
     """CPU of one request as a server worker spends it, without the server: the WSGI
     application (config.wsgi) called in this process with the servers' settings (the bench
     URLconf, Redis, DEBUG off, LOG_LEVEL=WARNING), timed with this thread's CPU clock.
-    First `requests` bare inserts, then `requests` ballots (each in a block, as the surge
-    sends them); with `cprofile`, cProfile on the same clock over the ballots."""
+    `requests` bare inserts and `requests` ballots, in alternating blocks of WSGI_CPU_BLOCK
+    (a surge sends ballots one after another; alternating blocks let both meet the same
+    load on a shared machine); with `cprofile`, cProfile on the same clock over the ballots.
+    BENCH_STUB applies here too (the bench URLconf's stubs)."""
     import cProfile
     import io
     import pstats
@@ -666,22 +708,29 @@ def wsgi_cpu_main(requests: int, cprofile: bool, eligibility: str) -> None:
     for env in bare[:100] + ballots[:100]:  # warm-up: imports, connections, the ballot context
         call(env)
     statuses.clear()
-    cpu = {}
+    # Blocks of BLOCK bare inserts and BLOCK ballots, alternating: on a shared machine the load
+    # changes from one second to the next, and alternating lets both meet the same minutes.
+    spent = {"bare insert": [], "ballot": []}
     profiler = cProfile.Profile(time.thread_time) if cprofile else None
-    for label, envs in (("bare insert", bare[100:]), ("ballot", ballots[100:])):
-        if profiler and label == "ballot":
-            profiler.enable()
-        start = time.thread_time()
-        for env in envs:
-            call(env)
-        cpu[label] = (time.thread_time() - start) / len(envs)
-        if profiler and label == "ballot":
-            profiler.disable()
+    for first in range(100, requests + 100, WSGI_CPU_BLOCK):
+        for label, envs in (("bare insert", bare), ("ballot", ballots)):
+            block = envs[first:min(first + WSGI_CPU_BLOCK, requests + 100)]
+            if profiler and label == "ballot":
+                profiler.enable()
+            start = time.thread_time()
+            for env in block:
+                call(env)
+            spent[label].append((time.thread_time() - start) / len(block))
+            if profiler and label == "ballot":
+                profiler.disable()
     assert set(statuses) == {"201 Created"}, set(statuses)
+    cpu = {label: statistics.fmean(blocks) for label, blocks in spent.items()}
+    ratios = sorted(b / a for a, b in zip(spent["bare insert"], spent["ballot"], strict=True))
     print(f"\nIn-process CPU per request through config.wsgi.application ({requests} each, this thread's clock"
-          f"{', under cProfile' if profiler else ''}):")
+          f"{', under cProfile' if profiler else ''}; blocks of {WSGI_CPU_BLOCK}, alternating):")
     print(f"  bare insert {cpu['bare insert'] * 1000:.3f} ms, ballot {cpu['ballot'] * 1000:.3f} ms, "
-          f"ballot / bare {cpu['ballot'] / cpu['bare insert']:.2f}")
+          f"ballot / bare {cpu['ballot'] / cpu['bare insert']:.2f} (per block pair {ratios[0]:.2f}–{ratios[-1]:.2f}, "
+          f"median {statistics.median(ratios):.2f})")
     if profiler:
         print("  cProfile of the ballots (time.thread_time), top 30 by cumulative time:")
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(30)
