@@ -21,7 +21,7 @@ operations on an object (setting up a budget, the census and its letters, paper 
 review, campaigns, moderation, ideas' status, innovations, dinners to approve) would all stop
 at 404: so those operations get the world's objects as their path parameters
 (`_staff_targets`) and fuzz the body. And its coverage runs over those targeted operations
-only (about 3,000 cases): the others it reaches are a citizen's too (a dinner offered, a
+only (about 2,300 cases): the others it reaches are a citizen's too (a dinner offered, a
 ballot cast, whose coverage the citizen's test runs) or create what a targeted operation
 edits with the same form (POST /budgets/ and PATCH /budgets/{id}/: about 600 cases each).
 A moderator's operations are a subset of the staff member's; a council member's own one
