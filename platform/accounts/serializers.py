@@ -12,8 +12,10 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    district = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Both may be empty (a staff member or a new account lives in no district): the schema
+    # says so, as a generated client rejects a null it was not told about.
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    district = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     roles = MembershipSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:
