@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from ideas.models import Visibility
-from ui.forms import FilterForm
+from ui.forms import FilterForm, PlausibleDates
 
 from .ballots import money
 from .models import (
@@ -306,7 +306,7 @@ class PhaseForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class VotingExtendForm(forms.Form):
+class VotingExtendForm(PlausibleDates, forms.Form):
     voting_end = forms.DateTimeField(label=_("Voting ends"), widget=forms.DateTimeInput(
         attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
@@ -318,7 +318,7 @@ class VotingExtendForm(forms.Form):
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
 
-class SetupForm(forms.ModelForm):
+class SetupForm(PlausibleDates, forms.ModelForm):
     """Reads and types what was sent; the instance is left alone (only the service writes)
     and the model's checks are the service's, which words them for people."""
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ui.forms import PictureForm
+from ui.forms import PictureForm, PlausibleDates
 
 from .models import Dinner, MatchRequest, Programme
 from .services import DINNER_FIELDS, MAX_QUESTIONS, MIN_QUESTIONS
@@ -18,7 +18,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class ProgrammeForm(PictureForm, forms.ModelForm):
+class ProgrammeForm(PlausibleDates, PictureForm, forms.ModelForm):
     """A new programme, its guiding questions and its picture (ui.forms.PictureForm)."""
 
     questions = forms.CharField(
@@ -49,7 +49,7 @@ class ProgrammePictureForm(PictureForm, forms.ModelForm):
         fields = ["image_alt"]
 
 
-class DinnerForm(forms.ModelForm):
+class DinnerForm(PlausibleDates, forms.ModelForm):
     class Meta:
         model = Dinner
         fields = DINNER_FIELDS
@@ -88,7 +88,7 @@ class SeatForm(forms.Form):
                             help_text=_("For example step-free access or a hearing loop."))
 
 
-class MatchRequestForm(forms.ModelForm):
+class MatchRequestForm(PlausibleDates, forms.ModelForm):
     class Meta:
         model = MatchRequest
         fields = ["district", "earliest", "latest", "diet", "needs"]

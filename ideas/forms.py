@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ui.forms import FilterForm, PictureForm
+from ui.forms import FilterForm, PictureForm, PlausibleDates
 
 from .models import Campaign, Category, Comment, FlagReason, Idea, IdeaSettings, Source, Status
 from .selectors import campaign_list, campaign_list_open, category_list
@@ -182,7 +182,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class CampaignForm(PictureForm, forms.ModelForm):
+class CampaignForm(PlausibleDates, PictureForm, forms.ModelForm):
     """A campaign and its frame, on the staff pages: the fields the API takes
     (CAMPAIGN_FIELDS), validated by the model as the service validates them; and its
     picture (ui.forms.PictureForm), which the service checks."""

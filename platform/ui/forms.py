@@ -13,6 +13,28 @@ def add_validation_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def plausible_date(value) -> None:
+    """A date a municipality plans with. Outside these years it is a typo (year 0429 for
+    2029); and before 1894 Copenhagen's local time is mean solar time, whose offset of
+    +00:50:20 no RFC 3339 timestamp (the API's date-time) can carry."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(_("Enter a date between the years %(earliest)s and %(latest)s."),
+                              code="implausible_date", params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR})
+
+
+class PlausibleDates(forms.Form):
+    """Every date and date-time field of the form takes only plausible_date's years."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators = [*field.validators, plausible_date]
+
+
 class FilterForm(forms.Form):
     """A GET form that narrows a list. Every field may be left empty, so the labels do not
     say "(optional)" (templates/forms/field.html), and an empty choice reads "All" rather

@@ -213,6 +213,30 @@ def test_the_api_gives_the_same_error_for_a_campaign_closing_before_it_opens(mun
 
 
 @pytest.mark.django_db
+def test_a_campaign_in_the_year_429_is_refused_on_the_page_and_in_the_api(staff_client, municipality):
+    """Found by the API fuzzing as staff: a campaign opening in 0429 was stored, and the API then
+    wrote its time with Copenhagen's 1429 offset (+00:50:20), which is no RFC 3339 date-time."""
+    from rest_framework.test import APIClient
+
+    staff_client.cookies["django_language"] = "da"
+    data = campaign_data(title="Et spørgsmål", opens_at="0429-02-25T11:25", closes_at="2029-03-01T12:00")
+    response = staff_client.post(reverse("ideas:campaign-new", args=[municipality.slug]), data)
+    assert response.status_code == 400
+    assert "Angiv en dato mellem årene 2000 og 2100." in response.content.decode()
+    assert 'value="Et spørgsmål"' in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(member(municipality, Role.STAFF))
+    response = api.post("/api/v1/campaigns/", {
+        "municipality": municipality.slug, "title": "Spørgsmål", "open_to_influence": "Alt",
+        "fixed_frame": "Intet", "decided_by": "Byrådet", "answer_by": "2029-04-01",
+        "opens_at": "0429-02-25T11:25:55Z", "closes_at": "2029-03-01T00:00:00Z"},
+        format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["fields"]["opens_at"] == ["Enter a date between the years 2000 and 2100."]
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
 def test_moderation_settings_are_saved_logged_and_bad_input_kept(staff_client, municipality):
     staff_client.cookies["django_language"] = "en"
     url = reverse("ideas:settings", args=[municipality.slug])

@@ -24,6 +24,14 @@ CLIENTS = 3
 OUTAGE_SECONDS = 12
 
 
+def log_errors(log: str) -> str:
+    """The server log's error records, each with its traceback (the log is long; its tail
+    may not hold them)."""
+    lines = log.splitlines()
+    starts = [n for n, line in enumerate(lines) if " ERROR " in line or line.startswith("Traceback")]
+    return "\n".join("\n".join(lines[n:n + 40]) for n in starts[:3]) or log[-3000:]
+
+
 @dataclass
 class Answer:
     kind: str
@@ -129,7 +137,10 @@ def test_requests_during_a_postgres_restart_fail_cleanly_and_the_site_recovers(
                                 "code": "service_unavailable", "fields": {}}), api_during
     answers = traffic.answers
     statuses = {a.status for a in answers}
-    assert statuses <= {200, 201, 302, 503}, (statuses, log[-3000:])
+    # On failure: which requests answered otherwise, and the server's errors in full.
+    assert statuses <= {200, 201, 302, 503}, "\n".join(
+        [f"{a.kind} {a.marker} at {a.sent_at - down_at:+.1f} s of the outage: {a.status} {a.body[:300]!r}"
+         for a in answers if a.status not in {200, 201, 302, 503}] + [log_errors(log)])
     # Requests cut off by the shutdown or sent while it is down answer 503; under ASGI a
     # request sent near the end of the outage may instead wait for the pool and succeed.
     assert any(a.status == 503 for a in answers), "the outage was seen by the traffic"
