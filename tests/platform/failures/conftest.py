@@ -13,6 +13,7 @@ import http.cookiejar
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import subprocess
@@ -293,8 +294,9 @@ class Browser:
 
     def sign_in(self, email: str, password: str = "demo-password-1") -> None:  # noqa: S107 - demo
         self.get("/accounts/login/")
-        status, headers, _body = self.post("/accounts/login/", {"login": email, "password": password})
-        assert status == 302, f"sign-in answered {status}"
+        status, headers, body = self.post("/accounts/login/", {"login": email, "password": password})
+        errors = re.findall(rb'class="[^"]*error[^"]*"[^>]*>(.*?)<', body)[:3]
+        assert status == 302, f"sign-in answered {status}: {errors}"
 
     def cookie(self, name: str) -> str | None:
         return next((c.value for c in self.jar if c.name == name), None)
