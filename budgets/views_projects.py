@@ -4,7 +4,6 @@ citizens' comments (budgets.comments) with the form to comment, reply or report 
 permission, the form, one service or selector, render."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ideas.comment_posting import post_comment
 from ideas.forms import FlagForm
 from ui.forms import add_validation_errors
 from ui.numbers import whole_number
-from ui.ratelimit import allow
 
 from . import selectors
 from .comments import selectors as comment_selectors
@@ -84,23 +83,10 @@ def comment_add(request, pk: int):
     if not request.user.has_perm("budgets.comment_project", project):
         raise PermissionDenied
     form = ProjectCommentForm(request.POST, project=project)
-    # One budget of comments per person, on ideas and projects alike.
-    if form.is_valid() and not allow(request, "comment_add", settings.COMMENT_RATE):
-        form.add_error(None, _("You have written many comments in a short time. Please wait a little and "
-                               "send this one again: what you wrote is kept below."))
-    elif form.is_valid():
-        try:
-            comment = comment_services.project_comment_add(project=project, author=request.user,
-                                                           body=form.cleaned_data["body"],
-                                                           parent=form.cleaned_data["parent"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            if comment.visibility == "visible":
-                messages.success(request, _("Your comment is published."))
-            else:
-                messages.success(request, _("Your comment is published when a moderator has approved it."))
-            return HttpResponseRedirect(comment.get_absolute_url())
+    comment = post_comment(request, form, lambda **given: comment_services.project_comment_add(
+        project=project, author=request.user, **given))
+    if comment is not None:
+        return HttpResponseRedirect(comment.get_absolute_url())
     # The project's page again, with the errors and what was typed.
     return render(request, "budgets/project.html", _page_context(request, process, project, form), status=400)
 

@@ -182,10 +182,17 @@ def idea_comments(*, idea: Idea, include_hidden: bool = False) -> list[Comment]:
     qs = Comment.objects.filter(idea=idea).select_related("author").order_by("created_at", "pk")
     if not include_hidden:
         qs = qs.filter(visibility=Visibility.VISIBLE)
-    top: list[Comment] = []
-    by_pk: dict[int, Comment] = {}
-    replies: list[Comment] = []
-    for comment in qs:
+    return threaded(qs)
+
+
+def threaded(comments):
+    """Comments (ideas' or projects', in the order they are to be shown) as threads: the
+    top-level ones, each with its `thread_replies`. A reply whose parent is not among them
+    (hidden, or not shown to this reader) is not shown either."""
+    top = []
+    by_pk = {}
+    replies = []
+    for comment in comments:
         if comment.parent_id is None:
             comment.thread_replies = []
             top.append(comment)
@@ -194,7 +201,7 @@ def idea_comments(*, idea: Idea, include_hidden: bool = False) -> list[Comment]:
             replies.append(comment)
     for reply in replies:
         parent = by_pk.get(reply.parent_id)
-        if parent is not None:  # a reply under a hidden comment stays hidden with it
+        if parent is not None:
             parent.thread_replies.append(reply)
     return top
 

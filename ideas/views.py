@@ -19,6 +19,7 @@ from ui.numbers import whole_number
 from ui.ratelimit import allow
 
 from . import moderation_sources, panels, selectors, services, upload_stash
+from .comment_posting import post_comment
 from .forms import (
     CampaignForm,
     CommentForm,
@@ -238,21 +239,10 @@ def comment_add(request, pk: int):
     if not request.user.has_perm("ideas.comment_idea", idea):
         raise PermissionDenied
     form = CommentForm(request.POST, idea=idea)
-    if form.is_valid() and not allow(request, "comment_add", settings.COMMENT_RATE):
-        form.add_error(None, _("You have written many comments in a short time. Please wait a little and "
-                               "send this one again: what you wrote is kept below."))
-    elif form.is_valid():
-        try:
-            comment = services.comment_add(idea=idea, author=request.user, body=form.cleaned_data["body"],
-                                           parent=form.cleaned_data["parent"])
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            if comment.visibility == "visible":
-                messages.success(request, _("Your comment is published."))
-            else:
-                messages.success(request, _("Your comment is published when a moderator has approved it."))
-            return HttpResponseRedirect(reverse("ideas:detail", args=[idea.pk]) + f"#comment-{comment.pk}")
+    comment = post_comment(request, form, lambda **given: services.comment_add(idea=idea, author=request.user,
+                                                                              **given))
+    if comment is not None:
+        return HttpResponseRedirect(reverse("ideas:detail", args=[idea.pk]) + f"#comment-{comment.pk}")
     # Show the idea again with the errors and what was typed.
     return render(request, "ideas/detail.html", _detail_context(request, idea, form), status=400)
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Municipality
 from ideas.models import Visibility
+from ideas.selectors import threaded
 from ui.numbers import whole_number
 
 from ..models import Project, ProjectComment, ProjectCommentEvent, ProjectCommentFlag
@@ -22,21 +23,7 @@ def project_comments(*, project: Project, include_hidden: bool = False, viewer=N
         if getattr(viewer, "is_authenticated", False):
             shown |= Q(author=viewer)
         qs = qs.filter(shown)
-    top: list[ProjectComment] = []
-    by_pk: dict[int, ProjectComment] = {}
-    replies: list[ProjectComment] = []
-    for comment in qs:
-        if comment.parent_id is None:
-            comment.thread_replies = []
-            top.append(comment)
-            by_pk[comment.pk] = comment
-        else:
-            replies.append(comment)
-    for reply in replies:
-        parent = by_pk.get(reply.parent_id)
-        if parent is not None:
-            parent.thread_replies.append(reply)
-    return top
+    return threaded(qs)
 
 
 def published_count_expression():
