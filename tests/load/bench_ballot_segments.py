@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import io
 import random
 import sys
 import tempfile
@@ -105,22 +104,8 @@ def main() -> int:
     rng = random.Random(11)
     statuses: list[str] = []
 
-    def environ(path: str, body: str, token: str | None = None, query: str = "") -> dict:
-        data = body.encode()
-        env = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
-               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
-               "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000", "CONTENT_TYPE": "application/json",
-               "CONTENT_LENGTH": str(len(data)), "HTTP_ACCEPT": "application/json", "wsgi.input": io.BytesIO(data),
-               "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
-               "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
-        if token:
-            env["HTTP_AUTHORIZATION"] = f"Token {token}"
-        return env
-
-    def call(env: dict) -> None:
-        response = application(env, lambda status, headers, exc_info=None: statuses.append(status))
-        b"".join(response)
-        response.close()
+    environ = bench.wsgi_environ
+    call = bench.wsgi_caller(application, statuses)
 
     keys = [key for _n, key in tokens]
     path = f"/api/v1/budgets/{process.pk}/ballot/"

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import random
@@ -656,6 +657,29 @@ def profile_main(redis: bool, requests: int, cprofile: bool, eligibility: str) -
         pstats.Stats(profiler, stream=sys.stdout).sort_stats(os.environ.get("BENCH_PSTATS_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_PSTATS_N", "25")))
 
 
+def wsgi_environ(path: str, body: str, token: str | None = None, query: str = "") -> dict:
+    """A JSON POST as a WSGI server hands it to the application, for in-process runs."""
+    data = body.encode()
+    env = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+           "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+           "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000", "CONTENT_TYPE": "application/json",
+           "CONTENT_LENGTH": str(len(data)), "HTTP_ACCEPT": "application/json", "wsgi.input": io.BytesIO(data),
+           "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
+           "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
+    if token:
+        env["HTTP_AUTHORIZATION"] = f"Token {token}"
+    return env
+
+
+def wsgi_caller(application, statuses: list):
+    """Calls `application` with an environ, reads the whole answer, keeps its status line."""
+    def call(env: dict) -> None:
+        response = application(env, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(response)
+        response.close()
+    return call
+
+
 def wsgi_cpu_main(requests: int, cprofile: bool, eligibility: str) -> None:
     """CPU of one request as a server worker spends it, without the server: the WSGI
     application (config.wsgi) called in this process with the servers' settings (the bench
@@ -665,7 +689,6 @@ def wsgi_cpu_main(requests: int, cprofile: bool, eligibility: str) -> None:
     load on a shared machine); with `cprofile`, cProfile on the same clock over the ballots.
     BENCH_STUB applies here too (the bench URLconf's stubs)."""
     import cProfile
-    import io
     import pstats
 
     workdir = Path(tempfile.mkdtemp(prefix="hoest-wsgi-cpu-"))
@@ -684,22 +707,8 @@ def wsgi_cpu_main(requests: int, cprofile: bool, eligibility: str) -> None:
     rng = random.Random(11)
     statuses: list[str] = []
 
-    def environ(path: str, body: str, token: str | None = None, query: str = "") -> dict:
-        data = body.encode()
-        env = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
-               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
-               "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000", "CONTENT_TYPE": "application/json",
-               "CONTENT_LENGTH": str(len(data)), "HTTP_ACCEPT": "application/json", "wsgi.input": io.BytesIO(data),
-               "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": True,
-               "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0)}
-        if token:
-            env["HTTP_AUTHORIZATION"] = f"Token {token}"
-        return env
-
-    def call(env: dict) -> None:
-        response = application(env, lambda status, headers, exc_info=None: statuses.append(status))
-        b"".join(response)
-        response.close()
+    environ = wsgi_environ
+    call = wsgi_caller(application, statuses)
 
     path = f"/api/v1/budgets/{process.pk}/ballot/"
     keys = [key for _n, key in tokens]
