@@ -20,8 +20,56 @@ ROLES = ["anonymous", "citizen", "elsewhere", "host", "guest", "waiting", "moder
 ADDRESS = "Hemmeligvej 7"
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The dinners and people of this module's 241 tests, made once per module and worker and
+    rolled back after it (each test runs in a savepoint inside it): their primary keys."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.factories import DistrictFactory
+
+    from .conftest import make_programme
+
+    with django_db_blocker.unblock(), transaction.atomic(), \
+            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        municipality = MunicipalityFactory(slug="aarhus", name="Aarhus Kommune")
+        district = DistrictFactory(municipality=municipality, name="Trøjborg", slug="trojborg")
+        programme = make_programme(municipality)
+        host = UserFactory(municipality=municipality, district=district, birth_year=1970, display_name="Vera Vært")
+        users, dinner, pending, past = _people(municipality, programme, host, district)
+        yield {"municipality": municipality.pk, "district": district.pk,
+               "users": {role: user and user.pk for role, user in users.items()},
+               "dinners": (dinner.pk, pending.pk, past.pk)}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def people(municipality, programme, host, district):
+def municipality(world):
+    from accounts.models import Municipality
+
+    return Municipality.objects.get(pk=world["municipality"])
+
+
+@pytest.fixture
+def district(world):
+    from accounts.models import District
+
+    return District.objects.get(pk=world["district"])
+
+
+@pytest.fixture
+def people(world):
+    """The module's people and dinners, read again for each test: a test may change its copies."""
+    from accounts.models import User
+
+    found = User.objects.in_bulk([pk for pk in world["users"].values() if pk])
+    users = {role: pk and found[pk] for role, pk in world["users"].items()}
+    dinners = Dinner.objects.in_bulk(world["dinners"])
+    return (users, *(dinners[pk] for pk in world["dinners"]))
+
+
+def _people(municipality, programme, host, district):
     dinner = make_dinner(programme, host, district=district, seats=1)
     guest, waiting = UserFactory(municipality=municipality), UserFactory(municipality=municipality)
     services.seat_book(dinner=dinner, guest=guest)
