@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CensusEntry
+from health.postgresql import prepared
 from ideas.services.events import tell_followers_live
 from ui.images import clean_image
 from ui.slugs import slug_of
@@ -204,9 +205,7 @@ def _ballot_upsert(ballot: Ballot | SimpleNamespace, participation: SimpleNamesp
             "(process_id, district_budget_id, user_id, channel, district_id, age_band, voted_on) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING) SELECT * FROM ballot")
         params += [p.process_id, p.district_budget_id, p.user_id, p.channel, p.district_id, p.age_band, p.voted_on]
-    with connection.cursor() as cursor:
-        cursor.execute(upsert, params)
-        inserted = cursor.fetchone()[0]
+    (inserted,) = prepared.fetchone(upsert, params)
     return not inserted
 
 
@@ -244,21 +243,19 @@ def _census_ballot_cast(*, process: BudgetProcess, election: BudgetElection, use
         "WHERE v.process_id = %s AND v.person_key = %s AND v.returned_at IS NULL AND v.used)), "
         f"ballot AS (INSERT INTO {quote(Ballot._meta.db_table)} "
         "(id, process_id, district_budget_id, voter_hash, receipt, ciphertext) "
-        "SELECT gen_random_uuid(), %s, %s, %s, %s, %s FROM entry "
+        "SELECT gen_random_uuid(), %s, %s::bigint, %s, %s, %s FROM entry "
         f"ON CONFLICT (process_id, voter_hash) {conflict} RETURNING (xmax = 0) AS inserted), "
         f"voter AS (INSERT INTO {quote(Participation._meta.db_table)} "
         "(process_id, district_budget_id, user_id, channel, district_id, age_band, voted_on) "
-        "SELECT %s, %s, %s, %s, COALESCE((SELECT district_id FROM entry), %s), %s, %s FROM ballot "
-        "ON CONFLICT DO NOTHING) "
+        "SELECT %s, %s::bigint, %s, %s, COALESCE((SELECT district_id FROM entry), %s::bigint), %s, %s::date "
+        "FROM ballot ON CONFLICT DO NOTHING) "
         "SELECT inserted FROM ballot")
     p = participation
     params = [process.municipality_id, person_key, *census_params, process.pk, person_key,
               process.pk, budget_id, voter, receipt, ciphertext, *conflict_params,
               p["process_id"], p["district_budget_id"], p["user_id"], p["channel"], p["district_id"], p["age_band"],
               p["voted_on"]]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = prepared.fetchone(sql, params)
     return None if row is None else not row[0]
 
 

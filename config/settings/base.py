@@ -134,6 +134,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a check that needs no round trip while all is well (health.postgresql).
     DATABASES["default"]["ENGINE"] = "health.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The few statements health.postgresql.prepared runs (once per request in a surge) are
+    # prepared once per connection; Django's own statements never are (it binds values on
+    # the client). Behind PgBouncer in transaction mode this needs PgBouncer 1.21 or later
+    # with max_prepared_statements set, or DATABASE_PREPARED_STATEMENTS=off.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None)
     if SERVER_INTERFACE == "asgi":
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

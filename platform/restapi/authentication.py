@@ -1,7 +1,8 @@
 """Token authentication with one lean query.
 
 The token's digest (restapi.tokens) is looked up in one plain SQL statement that also
-refuses an expired token, and the user is built from its row with `Model.from_db`, as the
+refuses an expired token, prepared once per connection (health.postgresql.prepared), and
+the user is built from its row with `Model.from_db`, as the
 ORM itself does, but without compiling a query or a RawQuerySet's column mapping on every
 request: every ballot of a vote surge pays for this (docs/BENCHMARKS.md, vote surge).
 """
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as drf_message
 from rest_framework import authentication, exceptions
 
 from accounts.models import Verification
+from health.postgresql import prepared
 
 from .models import ApiToken
 from .tokens import digest
@@ -75,9 +77,7 @@ def user_for_token(key: str):
     """The user holding API token `key` (unexpired), or None; `user.verification` comes
     with it (None: not verified)."""
     sql, user_read, verification_read = _user_query()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [digest(key), timezone.now()])
-        row = cursor.fetchone()
+    row = prepared.fetchone(sql, [digest(key), timezone.now()])
     if row is None:
         return None
     split = len(user_read.attnames)

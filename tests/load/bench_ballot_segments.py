@@ -68,6 +68,7 @@ def main() -> int:
     import budgets.api as budgets_api
     from budgets import eligibility, events, secrecy, selectors, services
     from config.wsgi import application
+    from health.postgresql import prepared
     from restapi import authentication
 
     layers = [
@@ -92,6 +93,7 @@ def main() -> int:
         (events, "turnout_changed", "    turnout_changed (coalesced)"),
         (APIView, "finalize_response", "  finalize_response"),
         (CursorWrapper, "execute", "every SQL statement (Django's cursor)"),
+        (prepared, "fetchone", "every prepared statement (health.postgresql.prepared)"),
         (redis.client.Redis, "execute_command", "every Redis command"),
     ]
 
