@@ -10,7 +10,8 @@ walk as stopping at the first project that does not fit, except one whose cost i
 withdrawn-project mark 999999999.
 
 The shared greedy-threshold files (Łódź 2022, Warszawa 2026, Katowice 2024 Murcki) are
-reproduced in ``test_tally_official.py``; these are small files built to that definition.
+reproduced in ``test_tally_official.py``; these are small files built to that definition, and
+the official results of Warszawa 2018's 35 district and area files (warszawa_2018.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import random
 import pytest
 
 from budgets.tally import UnsupportedElectionError, compute_scores, parse_pb_text, tally, write_pb
+
+from .warszawa_2018 import ELECTIONS
 
 
 def pb(vote_type, projects, votes, budget, threshold=None, points=False, extra_meta=""):
@@ -176,3 +179,38 @@ def test_greedy_threshold_matches_pabulibs_checker(seed):
     e.meta["min_project_score_threshold"] = str(threshold)
     rows = list(zip(ids, costs, votes, strict=True))
     assert tally(e, "greedy-threshold").selected_ids == pabulib_checker_greedy(rows, 100, threshold)
+
+
+def warszawa_2018(area: str):
+    """The area's election from its official figures (warszawa_2018.py): ballots made up so
+    that each project has exactly its recorded approvals (voter k approves every project
+    with more than k votes); greedy-threshold reads nothing else of them."""
+    budget, threshold, rows = ELECTIONS[area]
+    projects = [row.split() for row in rows.split("\n") if row]
+    most = max(int(votes) for _p, _c, votes, _s in projects)
+    lines = ["META", "key;value", f"budget;{budget}", "vote_type;approval", "rule;greedy-threshold",
+             f"min_project_score_threshold;{threshold}", "PROJECTS", "project_id;cost;votes;selected"]
+    lines += [";".join(row) for row in projects]
+    lines += ["VOTES", "voter_id;vote"]
+    lines += [f"{k};{','.join(p for p, _c, votes, _s in projects if int(votes) > k)}" for k in range(most)]
+    return parse_pb_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("area", sorted(ELECTIONS))
+def test_warszawa_2018_official_results_are_reproduced(area):
+    """All 35 district and area files of Warszawa 2018 on pabulib (none is in the shared
+    folder): budgets in złoty and grosze, each area's own threshold."""
+    e = warszawa_2018(area)
+    assert [p.votes for p in e.projects] == compute_scores(e).votes
+    out = tally(e, "official")
+    assert out.rule == "greedy-threshold"
+    assert set(out.selected_ids) == {p.project_id for p in e.projects if p.selected == "1"}
+    assert out.spent <= e.budget
+
+
+def test_in_five_warszawa_2018_areas_the_threshold_decides():
+    """Without the threshold, greedy would also fund a project below it that still fits."""
+    decided = {area for area in ELECTIONS
+               if set(tally(warszawa_2018(area), "greedy").selected_ids)
+               != set(tally(warszawa_2018(area), "official").selected_ids)}
+    assert decided == {"Bielany", "Wawer", "Wilanow", "Bialoleka_obszar_2", "Brodno-Podgrodzie"}
