@@ -7,6 +7,11 @@ them. Here such a statement goes with its values bound on the server, and psycop
 it on the connection the first time: later calls on that connection send only its name and
 values (docs/BENCHMARKS.md, vote surge).
 
+psycopg forgets its prepared statements after a ROLLBACK on the connection and prepares them
+again when next used. A migration that changes the type of a column such a statement
+returns makes its next run on an older connection fail once ("cached plan must not change
+result type"): restart the web processes after `migrate`, as a deployment does anyway.
+
 Elsewhere (SQLite in embedded mode, another backend) the statement runs on Django's cursor
 as any other. Values whose type PostgreSQL cannot infer from where they stand (a NULL in a
 SELECT list) need a cast in the SQL (`%s::bigint`).
