@@ -1,10 +1,10 @@
 """Token authentication with one lean query.
 
 The token's digest (restapi.tokens) is looked up in one plain SQL statement that also
-refuses an expired token, prepared once per connection (health.postgresql.prepared), and
-the user is built from its row with `Model.from_db`, as the
-ORM itself does, but without compiling a query or a RawQuerySet's column mapping on every
-request: every ballot of a vote surge pays for this (docs/BENCHMARKS.md, vote surge).
+refuses an expired token, prepared once per connection (health.postgresql.prepared). The
+user is built from its row with `Model.from_db`, as the ORM itself does, but without
+compiling a query or a RawQuerySet's column mapping on every request: every ballot of a
+vote surge pays for this (docs/BENCHMARKS.md, vote surge).
 """
 from __future__ import annotations
 
