@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts import mfa
 from accounts.selectors import municipality_default, municipality_get
+from restapi.errors import Conflict
 from restapi.renderers import SafeJSONRenderer
 
 from . import ballotbox, results, selectors, services, setup
@@ -293,7 +294,8 @@ class BudgetViewSet(CommentActions, LettersActions, StaffActions, viewsets.Gener
             row["rule_label"] = rule_label(row["rule"])
         return Response(comparison)
 
-    @extend_schema(request=CouncilSerializer, responses={204: None})
+    @extend_schema(request=CouncilSerializer, responses={
+        204: None, 409: OpenApiResponse(description="The council has already approved the result; it is final.")})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def council(self, request, pk=None):
         """The council's decision: needs a recent authentication (accounts.mfa), either this
@@ -311,7 +313,10 @@ class BudgetViewSet(CommentActions, LettersActions, StaffActions, viewsets.Gener
         # Once decided there is nothing left to confirm: the service says why it refuses.
         if not decided and not mfa.api_recently_authenticated(request, code=code):
             raise exceptions.PermissionDenied(mfa.REAUTHENTICATION_REQUIRED, code="reauthentication_required")
-        results.council_review(process=process, member=request.user, **data)
+        try:
+            results.council_review(process=process, member=request.user, **data)
+        except results.AlreadyApproved as refused:
+            raise Conflict(refused.message_dict) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[ELECTION_PARAMETER], responses={(200, "text/plain"): OpenApiTypes.STR})

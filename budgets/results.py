@@ -151,6 +151,10 @@ def result_document(process: BudgetProcess, *, approved_at: str, approved_by: st
 
 # -- the council's decision -----------------------------------------------------------------
 
+class AlreadyApproved(ValidationError):
+    """A decision on a result the council has already approved: refused, and nothing changes."""
+
+
 def approved_message(result: Result) -> str:
     return _("The council approved this result on %(date)s (%(name)s). It is final and frozen: it cannot be "
              "approved again or sent back.") % {
@@ -176,7 +180,7 @@ def council_review(*, process: BudgetProcess, member, decision: str, comment: st
     process = BudgetProcess.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=process.pk)
     approved = Result.objects.select_related("approved_by").filter(process=process).first()
     if approved is not None:
-        raise ValidationError({"decision": approved_message(approved)})
+        raise AlreadyApproved({"decision": approved_message(approved)})
     if process.phase != Phase.COUNCIL_REVIEW:
         raise PermissionDenied(_("The result can be reviewed only in the council review phase."))
     if decision == CouncilDecision.SENT_BACK and not comment.strip():

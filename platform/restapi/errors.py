@@ -38,6 +38,15 @@ def _fields(detail) -> dict[str, list[str]]:
     return {"non_field_errors": _flatten(detail)}
 
 
+class Conflict(exceptions.ValidationError):
+    """409: the request is well formed but the thing it would change has already been decided
+    (a result approved a moment earlier by a colleague). It keeps a validation error's field
+    messages, so a client shows the same sentence as the page does."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 def _refused_for_missing_factor(exc, context) -> bool:
     """A refusal (403, or a 404 that hides what only a privileged role may see) after a
     privileged role was set aside for want of a second factor (accounts.mfa)."""
@@ -63,7 +72,10 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # unexpected: Django's handler500 answers in the same shape for /api/
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, Conflict):
+        fields = _fields(exc.detail)
+        body = error_body(" ".join(_flatten(exc.detail)), "conflict", fields)
+    elif isinstance(exc, exceptions.ValidationError):
         fields = _fields(exc.detail)
         body = error_body(_("Some fields need your attention."), "invalid", fields)
     else:

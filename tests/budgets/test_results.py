@@ -133,8 +133,11 @@ def test_a_second_approval_through_the_page_and_the_api_is_a_clear_refusal(clien
     api = APIClient()
     api.force_authenticate(council)
     response = api.post(f"/api/v1/budgets/{process.pk}/council/", {"decision": "approved"}, format="json")
-    assert response.status_code == 400
-    assert response.json()["fields"]["decision"] == [results.approved_message(approved)]
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "conflict"
+    assert body["detail"] == results.approved_message(approved)
+    assert body["fields"]["decision"] == [results.approved_message(approved)]
     assert Result.objects.filter(process=process).count() == 1
     # Others still get no further than before.
     api.force_authenticate(UserFactory(municipality=process.municipality))
