@@ -16,6 +16,7 @@ from ..scores import Scores, compute_scores, utility_ballots
 from .equalshares import add1, prefer_counts
 from .greedy import greedy, threshold_mask
 from .mes import MesProblem
+from .mes_interval import right_of
 
 THRESHOLD_KEY = "min_project_score_threshold"
 #: pabulib's mark for a project withdrawn after the vote: its cost is set to this many
@@ -37,12 +38,23 @@ class Prepared:
         for r, i in enumerate(self.order):
             self.rank[i] = r
         self._mes: MesProblem | None = None
+        self._groups = None
+
+    @property
+    def utility_groups(self):
+        if self._groups is None:
+            self._groups = utility_ballots(self.election)
+        return self._groups
 
     @property
     def mes_problem(self) -> MesProblem:
         if self._mes is None:
-            self._mes = MesProblem(self.election.costs, utility_ballots(self.election), self.rank)
+            self._mes = MesProblem(self.election.costs, self.utility_groups, self.rank)
         return self._mes
+
+    def mes_interval(self, x0: Fraction, deadline: int | None = None) -> tuple[list[int], Fraction | None] | None:
+        """MES just above the per-voter budget ``x0`` and where its outcome can change next."""
+        return right_of(self.election.costs, self.utility_groups, self.rank, x0, deadline)
 
     def outcome(self, rule: str, selected: list[int], **notes) -> Outcome:
         return Outcome(rule, self.election, selected, list(self.scores.score), notes)
@@ -95,7 +107,7 @@ def _mes(prep: Prepared) -> Outcome:
 
 def _add1(prep: Prepared, name: str, start: Fraction) -> Outcome:
     e = prep.election
-    result = add1(prep.mes_problem, e.budget, start, step=e.scale)
+    result = add1(prep.mes_problem, e.budget, start, step=e.scale, interval=prep.mes_interval)
     return prep.outcome(
         name,
         result.selected,
