@@ -89,6 +89,8 @@ def shared_files():
     return files or [None]
 
 
+# Stepping is the slow part: a comparison with the engine before jumps, which the whole suite runs.
+@pytest.mark.slow_tier
 @pytest.mark.parametrize("rule", ADD1_RULES)
 @pytest.mark.parametrize("path", shared_files(), ids=lambda p: p.stem if p else "pabulib-folder-missing")
 def test_shared_files_give_what_stepping_gives(path, rule):
