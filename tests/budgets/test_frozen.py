@@ -153,7 +153,7 @@ def test_the_api_refuses_changes_after_the_approval(approved, council, municipal
     api.force_authenticate(council)
     response = api.post(f"/api/v1/budgets/{approved.pk}/council/", {"decision": "sent_back", "comment": "Omvalg"},
                         format="json")
-    assert response.status_code == 400 and list(response.json()["fields"]) == ["decision"]
+    assert response.status_code == 409 and list(response.json()["fields"]) == ["decision"]
     api.force_authenticate(UserFactory(municipality=municipality))
     response = api.post(f"/api/v1/budgets/{approved.pk}/projects/", {"title": "Bænke", "cost": 5000}, format="json")
     assert response.status_code == 403

@@ -78,9 +78,9 @@ def test_two_council_members_approving_through_the_api_at_once_make_one_result(r
                              {"Content-Type": "application/json", "Authorization": f"Token {tokens[n]}"})
                             for n in range(8)])
     statuses = sorted(status for status, _body in answers)
-    assert statuses == [204] + [400] * 7, statuses
+    assert statuses == [204] + [409] * 7, statuses
     for status, content in answers:
-        if status == 400:
+        if status == 409:
             assert list(json.loads(content)["fields"]) == ["decision"], "the reason, on the decision"
     assert Result.objects.filter(process=ready).count() == 1
     assert CouncilReview.objects.filter(process=ready).count() == 1
@@ -136,5 +136,5 @@ def test_two_approvals_on_two_connections_make_one_result(ready, council, munici
         outcomes = list(pool.map(approve, members))
     assert outcomes.count("approved") == 1, outcomes
     refused = [o for o in outcomes if o != "approved"]
-    assert len(refused) == 1 and refused[0][0] == "ValidationError" and list(refused[0][1]) == ["decision"]
+    assert len(refused) == 1 and refused[0][0] == "AlreadyApproved" and list(refused[0][1]) == ["decision"]
     assert Result.objects.filter(process=ready).count() == 1
