@@ -16,7 +16,6 @@ from ..scores import Scores, compute_scores, utility_ballots
 from .equalshares import add1, prefer_counts
 from .greedy import greedy, threshold_mask
 from .mes import MesProblem
-from .mes_interval import right_of
 
 THRESHOLD_KEY = "min_project_score_threshold"
 #: pabulib's mark for a project withdrawn after the vote: its cost is set to this many
@@ -51,10 +50,6 @@ class Prepared:
         if self._mes is None:
             self._mes = MesProblem(self.election.costs, self.utility_groups, self.rank)
         return self._mes
-
-    def mes_interval(self, x0: Fraction, deadline: int | None = None) -> tuple[list[int], Fraction | None] | None:
-        """MES just above the per-voter budget ``x0`` and where its outcome can change next."""
-        return right_of(self.election.costs, self.utility_groups, self.rank, x0, deadline)
 
     def outcome(self, rule: str, selected: list[int], **notes) -> Outcome:
         return Outcome(rule, self.election, selected, list(self.scores.score), notes)
@@ -107,7 +102,7 @@ def _mes(prep: Prepared) -> Outcome:
 
 def _add1(prep: Prepared, name: str, start: Fraction) -> Outcome:
     e = prep.election
-    result = add1(prep.mes_problem, e.budget, start, step=e.scale, interval=prep.mes_interval)
+    result = add1(prep.mes_problem, e.budget, start, step=e.scale)
     return prep.outcome(
         name,
         result.selected,

@@ -2,8 +2,8 @@
 
 ``add1``: MES leaves money unspent. The per-voter budget is raised one currency unit at a
 time (``step`` minor units: the election's scale) and MES re-run; the last outcome whose cost
-stays within the real budget is kept. Steps at which the outcome cannot change are skipped
-(``interval``, see :mod:`.mes_interval`). The
+stays within the real budget is kept. Steps at which the outcome is proven not to change are
+skipped (:class:`.mes._Certificate`). The
 loop does *not* stop at the first exhaustive outcome: on Wieliczka 2023 stopping there
 (budget 302 per voter) funds 3 projects differently from the official result, while going on
 until the next step overspends (315 per voter) reproduces it exactly. No greedy completion
@@ -16,10 +16,9 @@ only if strictly more voters prefer it (Wieliczka's rule, as on equalshares.net)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from time import perf_counter_ns
 
 from .mes import MesProblem
 
@@ -33,21 +32,14 @@ class Add1Result:
     overspent_at: Fraction | None
 
 
-def add1(
-    problem: MesProblem, budget: int, start: Fraction, step: int = 1,
-    interval: Callable[..., tuple[list[int], Fraction | None] | None] | None = None,
-) -> Add1Result:
-    """``interval(b, deadline=t)``: the outcome for every per-voter budget just above ``b`` and
-    the next budget at which it can change (:func:`.mes_interval.right_of`). With it, the steps
-    whose outcome cannot differ from the last one are skipped: the result is the same as
-    stepping through all of them, only sooner.
-
-    Finding the next change costs far more than one MES run on a large election, and there
-    the outcome often changes within a few steps anyway. So a jump is tried only after the
-    outcome has stayed put for as long as the last jump took to find, and it is given up
-    when it takes longer than that calm: stepping is never more than a few times slower than
-    it was without jumps (the ski-rental rule), while few voters with a large budget take a
-    handful of runs instead of hundreds of thousands."""
+def add1(problem: MesProblem, budget: int, start: Fraction, step: int = 1) -> Add1Result:
+    """Steps whose outcome is proven to be the last one's are skipped (``run(x1,
+    same_as=...)``, :class:`.mes._Certificate`): the result is the same as stepping through
+    every one of them. After a step that changed nothing, steps of 1, 2, 4, ... are tried
+    until one cannot be proven, then the longest provable one is found by halving; each try
+    costs about one MES run. Where the outcome changes every few steps (large elections with
+    close races), tries that prove nothing are spaced out: each doubles the calm steps the
+    next one waits for."""
     costs = problem.costs
     supported = [p for p in range(problem.m) if problem.wtotal[p] > 0]
     everything = sum(costs[p] for p in supported)
@@ -56,43 +48,41 @@ def add1(
         # `everything` on) with all of them funded, and every step is within the budget.
         top = max(Fraction(everything), start)
         return Add1Result(problem.run(top).selected, top, 1, None)
-    current = problem.run(start).selected
+    current = problem.run(start)
     b = start
     runs = 1
-    calm = 0  # nanoseconds of runs since the outcome last changed
-    required = 0  # calm after which the next jump is tried
+    calm = 0  # steps in a row that selected what the one before did
+    patience = 1  # calm steps before the next try; doubled after a try that proved nothing
     while True:
-        began = perf_counter_ns()
-        nxt = problem.run(b + step).selected
-        took = perf_counter_ns() - began
+        nxt = problem.run(b + step)
         runs += 1
-        if sum(costs[p] for p in nxt) > budget:
-            return Add1Result(current, b, runs, b + step)
-        calm = calm + took if nxt == current else 0
+        if sum(costs[p] for p in nxt.selected) > budget:
+            return Add1Result(current.selected, b, runs, b + step)
+        calm = calm + 1 if nxt.selected == current.selected else 0
         b += step
         current = nxt
-        if interval is None or not calm or calm < required:
+        if calm < patience:
             continue
-        began = perf_counter_ns()
-        found = interval(b, deadline=began + calm)
-        searched = perf_counter_ns() - began
-        runs += 1
-        steps = _steps_before(found[1] - b, step) if found and found[1] is not None else 0
-        # worth it when it skipped more runs than it cost; else wait for a longer calm
-        required = searched if steps * took >= searched else 2 * max(required, searched)
-        if steps < 1:
-            continue
-        if sum(costs[p] for p in found[0]) > budget:
-            return Add1Result(current, b, runs, b + step)
-        b += steps * step
-        current = found[0]
-        calm = 0
-
-
-def _steps_before(distance: Fraction, step: int) -> int:
-    """How many steps of ``step`` fit strictly inside ``distance``."""
-    whole = int(distance // step)
-    return whole - 1 if distance % step == 0 else whole
+        # the same outcome up to b + proven * step; `refused` steps could not be proven
+        proven, refused = 0, 1
+        while True:
+            runs += 1
+            if problem.run(b + refused * step, same_as=current) is None:
+                break
+            proven, refused = refused, refused * 2
+        while refused - proven > 1:
+            middle = (proven + refused) // 2
+            runs += 1
+            if problem.run(b + middle * step, same_as=current) is None:
+                refused = middle
+            else:
+                proven = middle
+        patience = 1 if proven else patience * 2
+        if proven:
+            b += proven * step
+            current = problem.run(b)
+            runs += 1
+            calm = 0
 
 
 def prefer_counts(

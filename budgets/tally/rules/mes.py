@@ -123,10 +123,14 @@ class MesProblem:
         self.wtotal = self.book.wtotal
 
     # ------------------------------------------------------------------------------------
-    def run(self, b0: Fraction | int) -> MesRun:
+    def run(self, b0: Fraction | int, same_as: MesRun | None = None) -> MesRun | None:
+        """MES with ``b0`` per voter. ``same_as``: the run at a smaller budget ``x0``; the
+        run then answers None unless it proves that MES selects what ``same_as`` did at
+        *every* budget in ``[x0, b0]`` (:class:`_Certificate`)."""
         b0 = Fraction(b0)
         if self._fast is not None:
-            return self._fast.run(b0)
+            return self._fast.run(b0, same_as)
+        check = None if same_as is None else _Certificate(same_as, self.rank, 1, lambda t: (t,))
         costs, rank, wvals = self.costs, self.rank, self.wvals
         sort_mult = self.sort_mult
         book = self.book
@@ -145,12 +149,22 @@ class MesProblem:
             if costs[q] > 0 and self.wtotal[q] > 0
         ]
         heapq.heapify(heap)
+        if check is not None:
+            check.open_round(heap, 0)
         priced: dict[int, tuple] = {}
         step = 0
         while heap:
             _, rk, q, stamp = heap[0]
-            if stamp == step:
-                rho = heapq.heappop(heap)[0]
+            if check is not None and (stamp == step or q == check.sentinel):
+                chosen = check.settle(heap, step)
+                if chosen is None:
+                    if check.failed:
+                        return None
+                    continue
+            else:
+                chosen = heapq.heappop(heap) if stamp == step else None
+            if chosen is not None:
+                rho, q = chosen[0], chosen[2]
                 R, W, cl, wl, bs = priced.pop(q)
                 # Class c of weight w pays y*w = R*w/W (unit 1/D): its new budget is
                 # b*W - R*w in the unit 1/(D*W). The poorest pay all and die.
@@ -177,6 +191,8 @@ class MesProblem:
                 selected.append(q)
                 rhos.append(rho)
                 priced.clear()
+                if check is not None:
+                    check.open_round(heap, step)
                 continue
             heapq.heappop(heap)
             cost = costs[q] * scale[step]
@@ -235,7 +251,59 @@ class MesProblem:
             W = total_w - weight[lo]
             priced[q] = (R, W, cl, wl, bs)
             heapq.heappush(heap, (Fraction(R, W * cost), rk, q, step))
+        if check is not None and selected != check.expected:
+            return None
         return MesRun(selected=selected, rhos=rhos)
+
+
+class _Certificate:
+    """Proof, from one run at ``x0`` and one at ``x1 > x0``, that MES selects the same
+    projects at every per-voter budget between them (add1 then skips the steps between).
+
+    Along any fixed sequence of selections, a larger per-voter budget leaves every voter with
+    at least as much money after each round (by induction: the price ``y`` of a project can
+    only fall when its supporters have more, and a voter keeps ``max(0, b - w*y)``). So a
+    project's ``rho`` at a round can only fall as the budget rises, and what a project's
+    supporters hold can only rise. Hence round ``t``'s winner ``w`` at ``x0`` wins that round
+    at every ``x`` in ``[x0, x1]`` if every other project ``q`` has, at ``x1``, ``(rho_q(x1),
+    rank_q) > (rho_w(x0), rank_w)``, or cannot afford it at ``x1``: then ``rho_w(x) <=
+    rho_w(x0)`` and ``rho_q(x) >= rho_q(x1)``. After the last selection, every project left
+    must be unaffordable at ``x1``.
+
+    The run at ``x1`` follows the engine's lazy heap; the threshold ``(rho_w(x0), rank_w)``
+    goes into the heap as a sentinel, so every project whose lower bound lies below it is
+    priced exactly before the round's winner is accepted. The winner is set aside when it
+    reaches the top, and selected when the sentinel does, if no other project came first."""
+
+    def __init__(self, same_as: MesRun, rank, scale, lead):
+        self.expected = same_as.selected
+        # rho in the heap's unit (the numpy run keeps integer weights, scaled by `scale`)
+        self.thresholds = [Fraction(rho, scale) for rho in same_as.rhos]
+        self.rank = rank
+        self.lead = lead  # the heap entry's leading fields for a rho
+        self.sentinel = len(rank)  # after every project id: the winner sorts first on a tie
+        self.aside = None
+        self.failed = False
+
+    def open_round(self, heap: list, step: int) -> None:
+        if step < len(self.expected):
+            theta = self.thresholds[step]
+            heapq.heappush(heap, (*self.lead(theta), self.rank[self.expected[step]], self.sentinel, -2))
+
+    def settle(self, heap: list, step: int):
+        """At the top of the heap: the sentinel (the round is proven: the winner's entry to
+        select) or a project priced in this round (set aside if it is the expected winner,
+        else the proof fails). None when there is nothing to select yet."""
+        entry = heapq.heappop(heap)
+        if entry[-2] == self.sentinel:
+            chosen, self.aside = self.aside, None
+            self.failed = chosen is None
+            return chosen
+        if self.aside is None and step < len(self.expected) and entry[-2] == self.expected[step]:
+            self.aside = entry
+        else:
+            self.failed = True
+        return None
 
 
 class _DictBook:
@@ -402,14 +470,15 @@ class _NumpyMes:
         self.fallbacks = 0
         self.hist_buffer = None
 
-    def run(self, b0: Fraction) -> MesRun:
+    def run(self, b0: Fraction, same_as: MesRun | None = None) -> MesRun | None:
         state = _NumpyRun(self, b0)
+        check = None if same_as is None else _Certificate(same_as, self.p.rank, self.wscale, _numpy_lead)
         try:
-            return self._run(state)
+            return self._run(state, check)
         finally:
             state.release()
 
-    def _run(self, state: _NumpyRun) -> MesRun:
+    def _run(self, state: _NumpyRun, check: _Certificate | None) -> MesRun | None:
         rank = self.p.rank
         # heap entries lead with floor(rho * 2**64), so that Fractions are compared only
         # between equal leads (the order is the same: the floor is monotone)
@@ -418,19 +487,31 @@ class _NumpyMes:
             for q in self.candidates
         ]
         heapq.heapify(heap)
+        if check is not None:
+            check.open_round(heap, 0)
         priced: dict[int, tuple] = {}
         selected: list[int] = []
         rhos: list[Fraction] = []
         step = 0
         while heap:
             _, _, rk, q, stamp = heap[0]
-            if stamp == step:
-                rho = heapq.heappop(heap)[1]
+            if check is not None and (stamp == step or q == check.sentinel):
+                chosen = check.settle(heap, step)
+                if chosen is None:
+                    if check.failed:
+                        return None
+                    continue
+            else:
+                chosen = heapq.heappop(heap) if stamp == step else None
+            if chosen is not None:
+                rho, q = chosen[1], chosen[3]
                 state.select(priced.pop(q))
                 step += 1
                 selected.append(q)
                 rhos.append(rho * self.wscale)
                 priced.clear()
+                if check is not None:
+                    check.open_round(heap, step)
                 continue
             heapq.heappop(heap)
             found = state.price(q)
@@ -440,7 +521,14 @@ class _NumpyMes:
             R, W, cost_u = found[0], found[1], found[5]
             price = W * cost_u
             heapq.heappush(heap, ((R << 64) // price, Fraction(R, price), rk, q, step))
+        if check is not None and selected != check.expected:
+            return None
         return MesRun(selected=selected, rhos=rhos)
+
+
+def _numpy_lead(rho: Fraction) -> tuple[int, Fraction]:
+    """The leading fields of a :class:`_NumpyMes` heap entry: floor(rho * 2**64), rho."""
+    return (rho.numerator << 64) // rho.denominator, rho
 
 
 class _NumpyRun:

@@ -1,4 +1,4 @@
-"""add1 skips the budgets at which MES cannot select anything new (rules.mes_interval), and
+"""add1 skips the budgets at which MES is proven to select nothing new (mes._Certificate), and
 gives exactly what stepping one currency unit per voter at a time gives: on every shared
 pabulib file and on 1,000 random elections, many with budgets far above what the voters
 need (where the steps are many), with points, ties and money in minor units.
@@ -7,31 +7,24 @@ need (where the steps are many), with points, ties and money in minor units.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from budgets.tally import Prepared, parse_pb_text, tally
-from budgets.tally.rules import equalshares, mes_interval
 from budgets.tally.rules.mes import MesProblem
 from tests.budgets.tally.pabulib_files import pb_files, prepared, require_pabulib
+from tests.budgets.tally.stepping import fits_entirely, stepping
 
 ADD1_RULES = ("mes-add1", "equalshares/add1")
-
-
-def stepping(prep: Prepared, rule: str):
-    """The same rule by stepping through every budget (no interval: the engine before jumps)."""
-    e = prep.election
-    start = (Fraction(e.budget, e.num_voters) if rule == "mes-add1"
-             else Fraction(e.budget // (e.num_voters * e.scale) * e.scale))
-    return equalshares.add1(prep.mes_problem, e.budget, start, step=e.scale)
 
 
 def assert_same_as_stepping(e, rule: str):
     prep = Prepared(e)
     jumped = tally(e, rule, prep)
+    if fits_entirely(prep):
+        return jumped, None
     stepped = stepping(prep, rule)
     assert jumped.selected == stepped.selected
     assert jumped.notes["per_voter_budget"] == stepped.per_voter_budget
@@ -137,23 +130,29 @@ def test_a_thousand_random_elections_give_what_stepping_gives(seed):
             continue
         for rule in ADD1_RULES:
             jumped, stepped = assert_same_as_stepping(e, rule)
-            jumps += jumped.notes["mes_runs"] < stepped.runs
+            jumps += stepped is not None and jumped.notes["mes_runs"] < stepped.runs
     assert jumps > 20, "the elections must exercise the jumps, not only the steps"
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.randoms(use_true_random=False), st.integers(0, 3_000), st.integers(1, 97))
-def test_the_interval_outcome_is_mes_at_every_budget_inside_it(rng, start, denominator):
-    """Inside (x0, next change) MES selects what the interval says, at any budget, not only at
-    whole units; at the change itself or just beyond, something differs."""
-    e = parse_pb_text(random_election(rng))
-    if not e.num_voters:
-        return
-    prep = Prepared(e)
-    problem = MesProblem(e.costs, prep.utility_groups, prep.rank)
-    x0 = Fraction(start, denominator)
-    selected, change = mes_interval.right_of(e.costs, prep.utility_groups, prep.rank, x0)
-    top = change if change is not None else x0 + 1000
-    for t in (Fraction(1, 10**6), Fraction(1, 3), Fraction(1, 2), Fraction(999_999, 10**6)):
-        assert problem.run(x0 + (top - x0) * t).selected == selected
+@pytest.mark.parametrize("accelerate", [False, True], ids=["pure-python", "numpy"])
+def test_a_proof_that_nothing_changes_holds_at_every_budget_between(accelerate):
+    """What add1 skips on: run(x1, same_as=run(x0)) answers only if MES selects the same at
+    every budget between, not only at whole units; and it proves often enough to matter."""
+    rng = random.Random(15)
+    proofs = Counter()
+    for _ in range(300):
+        e = parse_pb_text(random_election(rng))
+        if not e.num_voters:
+            continue
+        prep = Prepared(e)
+        problem = MesProblem(e.costs, prep.utility_groups, prep.rank, accelerate=accelerate)
+        x0 = Fraction(rng.randint(0, 3_000), rng.randint(1, 97))
+        x1 = x0 + Fraction(rng.randint(1, 400), 7)
+        below = problem.run(x0)
+        proven = problem.run(x1, same_as=below)
+        outcomes = {tuple(problem.run(x0 + (x1 - x0) * Fraction(k, 16)).selected) for k in range(1, 17)}
+        if proven is not None:
+            assert proven.selected == below.selected
+            assert outcomes == {tuple(below.selected)}
+        proofs[proven is not None] += 1
+    assert proofs[True] > 50 and proofs[False] > 20, proofs
