@@ -131,6 +131,12 @@ class MesProblem:
         if self._fast is not None:
             return self._fast.run(b0, same_as)
         check = None if same_as is None else _Certificate(same_as, self.rank, 1, lambda t: (t,))
+        try:
+            return self._run(b0, check)
+        except _Unproven:
+            return None
+
+    def _run(self, b0: Fraction, check: _Certificate | None) -> MesRun | None:
         costs, rank, wvals = self.costs, self.rank, self.wvals
         sort_mult = self.sort_mult
         book = self.book
@@ -155,14 +161,9 @@ class MesProblem:
         step = 0
         while heap:
             _, rk, q, stamp = heap[0]
-            if check is not None and (stamp == step or q == check.sentinel):
-                chosen = check.settle(heap, step)
-                if chosen is None:
-                    if check.failed:
-                        return None
-                    continue
-            else:
-                chosen = heapq.heappop(heap) if stamp == step else None
+            chosen = _take(heap, q, stamp, step, check)
+            if chosen is _AGAIN:
+                continue
             if chosen is not None:
                 rho, q = chosen[0], chosen[2]
                 R, W, cl, wl, bs = priced.pop(q)
@@ -252,7 +253,7 @@ class MesProblem:
             priced[q] = (R, W, cl, wl, bs)
             heapq.heappush(heap, (Fraction(R, W * cost), rk, q, step))
         if check is not None and selected != check.expected:
-            return None
+            raise _Unproven
         return MesRun(selected=selected, rhos=rhos)
 
 
@@ -283,7 +284,6 @@ class _Certificate:
         self.lead = lead  # the heap entry's leading fields for a rho
         self.sentinel = len(rank)  # after every project id: the winner sorts first on a tie
         self.aside = None
-        self.failed = False
 
     def open_round(self, heap: list, step: int) -> None:
         if step < len(self.expected):
@@ -293,17 +293,33 @@ class _Certificate:
     def settle(self, heap: list, step: int):
         """At the top of the heap: the sentinel (the round is proven: the winner's entry to
         select) or a project priced in this round (set aside if it is the expected winner,
-        else the proof fails). None when there is nothing to select yet."""
+        else the proof fails: :class:`_Unproven`). ``_AGAIN`` when there is nothing to select
+        yet."""
         entry = heapq.heappop(heap)
         if entry[-2] == self.sentinel:
+            if self.aside is None:
+                raise _Unproven
             chosen, self.aside = self.aside, None
-            self.failed = chosen is None
             return chosen
         if self.aside is None and step < len(self.expected) and entry[-2] == self.expected[step]:
             self.aside = entry
-        else:
-            self.failed = True
-        return None
+            return _AGAIN
+        raise _Unproven
+
+
+class _Unproven(Exception):
+    """The run at the larger budget cannot prove that nothing changed."""
+
+
+_AGAIN = object()  # look at the top of the heap again
+
+
+def _take(heap: list, q: int, stamp: int, step: int, check: _Certificate | None):
+    """What the lazy loop does with the top of the heap (project ``q`` priced in round
+    ``stamp``): the entry to select now, None to price ``q`` again, or ``_AGAIN``."""
+    if check is not None and (stamp == step or q == check.sentinel):
+        return check.settle(heap, step)
+    return heapq.heappop(heap) if stamp == step else None
 
 
 class _DictBook:
@@ -475,6 +491,8 @@ class _NumpyMes:
         check = None if same_as is None else _Certificate(same_as, self.p.rank, self.wscale, _numpy_lead)
         try:
             return self._run(state, check)
+        except _Unproven:
+            return None
         finally:
             state.release()
 
@@ -495,14 +513,9 @@ class _NumpyMes:
         step = 0
         while heap:
             _, _, rk, q, stamp = heap[0]
-            if check is not None and (stamp == step or q == check.sentinel):
-                chosen = check.settle(heap, step)
-                if chosen is None:
-                    if check.failed:
-                        return None
-                    continue
-            else:
-                chosen = heapq.heappop(heap) if stamp == step else None
+            chosen = _take(heap, q, stamp, step, check)
+            if chosen is _AGAIN:
+                continue
             if chosen is not None:
                 rho, q = chosen[1], chosen[3]
                 state.select(priced.pop(q))
@@ -522,7 +535,7 @@ class _NumpyMes:
             price = W * cost_u
             heapq.heappush(heap, ((R << 64) // price, Fraction(R, price), rk, q, step))
         if check is not None and selected != check.expected:
-            return None
+            raise _Unproven
         return MesRun(selected=selected, rhos=rhos)
 
 
