@@ -16,6 +16,8 @@ when Redis comes back (redis-py does that on reconnect). What this module change
 - an UNSUBSCRIBE that cannot reach Redis forgets the subscription instead of raising (and
   logging a traceback from a cancelled receive): it is not subscribed again on reconnect;
 - an idle receiver wakes when a channel is subscribed, instead of at its next poll;
+- a reconnect that meets a subscription reconnecting at the same moment (asyncio refuses a
+  second reader of the new socket) is a warning and another read, not a traceback;
 - `delete_channel()` ends a channel made with `new_channel()` that no consumer ends (the
   `/healthz` round trip): the layer only unsubscribes a channel when its `receive()` is
   cancelled, so each health check would otherwise leave a subscription behind for good.
@@ -96,6 +98,18 @@ class _Shard(RedisSingleShardConnection):
                 channel_layer_outage.failed(exc)
                 await asyncio.sleep(RECONNECT_SECONDS)
                 continue
+            except RuntimeError as exc:
+                if not _is_reconnect_race(exc):
+                    logger.exception("Unexpected error in the channel layer's receiver")
+                    await asyncio.sleep(1)
+                    continue
+                # When Redis comes back, redis-py reconnects the pub/sub connection from the
+                # first coroutine that uses it: a websocket subscribing at that moment and
+                # this receiver can both read the new socket, and asyncio refuses the second
+                # reader. The subscription goes through; the receiver reads again shortly.
+                logger.warning("The channel layer's receiver met a subscription reconnecting; reading again")
+                await asyncio.sleep(RECONNECT_SECONDS)
+                continue
             except Exception:  # noqa: BLE001 - the receiver must outlive anything else
                 logger.exception("Unexpected error in the channel layer's receiver")
                 await asyncio.sleep(1)
@@ -103,6 +117,11 @@ class _Shard(RedisSingleShardConnection):
             if channel_layer_outage.down:
                 channel_layer_outage.succeeded()
             self._receive_message(message)
+
+
+def _is_reconnect_race(exc: RuntimeError) -> bool:
+    """asyncio's refusal of a second reader on one stream (StreamReader._wait_for_data)."""
+    return "already waiting for incoming data" in str(exc)
 
 
 class _LoopLayer(RedisPubSubLoopLayer):
