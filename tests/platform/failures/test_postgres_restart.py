@@ -29,8 +29,14 @@ def log_errors(log: str) -> str:
     """The server log's error records, each with its traceback (the log is long; its tail
     may not hold them)."""
     lines = log.splitlines()
-    starts = [n for n, line in enumerate(lines) if " ERROR " in line or line.startswith("Traceback")]
-    return "\n".join("\n".join(lines[n:n + 40]) for n in starts[:3]) or log[-3000:]
+    starts = [n for n, line in enumerate(lines) if " ERROR " in line and "Service Unavailable:" not in line]
+    records = []
+    for n in starts[:3]:
+        end = next((k for k in range(n + 1, len(lines)) if lines[k][:2] == "20"), len(lines))  # the next record
+        record = lines[n:end]
+        # a template's traceback is deep: its head says where, its tail says what was raised
+        records.append("\n".join(record if len(record) <= 50 else [*record[:10], "...", *record[-30:]]))
+    return "\n".join(records) or log[-3000:]
 
 
 @dataclass
