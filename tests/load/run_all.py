@@ -78,6 +78,27 @@ class Tally(Bench):
         return rows
 
 
+class Add1(Bench):
+    name = "add1"
+
+    def argv(self, quick, json_path):
+        return [PY, str(HERE / "bench_add1.py"), *(["--only", "Assen"] if quick else [])]
+
+    def size(self, quick):
+        return "six voters and Assen 2024" if quick else "six voters and every shared pabulib file"
+
+    def rows(self, out, code, json_path):
+        rows = []
+        for m in re.finditer(r"^six voters, budget 1,000,000\s+(\S+)\s+\S+\s+stepping\s+[\d]+ runs\s+([\d.]+) s"
+                             r"\s+engine\s+(\d+) runs\s+([\d.]+) s", out, re.M):
+            rows.append((f"{m[1]}, six voters, 1,000,000 (stepping: {m[2]} s)", "< 1 s", f"{m[4]} s ({m[3]} runs)",
+                         "ok" if float(m[4]) < 1 else "MISSED"))
+        same = "all the same" in out
+        rows.append(("same outcome as stepping", "every election", "yes" if same else "differs",
+                     "ok" if same else "FAILED"))
+        return rows
+
+
 class Ideas(Bench):
     name = "ideas"
     db = "hoest_scale_ideas"
@@ -184,7 +205,7 @@ class Fanout(Bench):
                  "ok" if r["missed"] == 0 else "MISSED")]
 
 
-BENCHES = [Tally(), Ideas(), Reports(), Vote(), Dinners(), Fanout()]
+BENCHES = [Tally(), Add1(), Ideas(), Reports(), Vote(), Dinners(), Fanout()]
 
 
 def main() -> int:
