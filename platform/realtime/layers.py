@@ -98,30 +98,26 @@ class _Shard(RedisSingleShardConnection):
                 channel_layer_outage.failed(exc)
                 await asyncio.sleep(RECONNECT_SECONDS)
                 continue
-            except RuntimeError as exc:
-                if not _is_reconnect_race(exc):
+            except Exception as exc:  # noqa: BLE001 - the receiver must outlive anything else
+                if _is_reconnect_race(exc):
+                    # When Redis comes back, redis-py reconnects the pub/sub connection from
+                    # the first coroutine that uses it: a websocket subscribing at that moment
+                    # and this receiver can both read the new socket, and asyncio refuses the
+                    # second reader. The subscription goes through; read again shortly.
+                    logger.warning("The channel layer's receiver met a subscription reconnecting; reading again")
+                    await asyncio.sleep(RECONNECT_SECONDS)
+                else:
                     logger.exception("Unexpected error in the channel layer's receiver")
                     await asyncio.sleep(1)
-                    continue
-                # When Redis comes back, redis-py reconnects the pub/sub connection from the
-                # first coroutine that uses it: a websocket subscribing at that moment and
-                # this receiver can both read the new socket, and asyncio refuses the second
-                # reader. The subscription goes through; the receiver reads again shortly.
-                logger.warning("The channel layer's receiver met a subscription reconnecting; reading again")
-                await asyncio.sleep(RECONNECT_SECONDS)
-                continue
-            except Exception:  # noqa: BLE001 - the receiver must outlive anything else
-                logger.exception("Unexpected error in the channel layer's receiver")
-                await asyncio.sleep(1)
                 continue
             if channel_layer_outage.down:
                 channel_layer_outage.succeeded()
             self._receive_message(message)
 
 
-def _is_reconnect_race(exc: RuntimeError) -> bool:
+def _is_reconnect_race(exc: Exception) -> bool:
     """asyncio's refusal of a second reader on one stream (StreamReader._wait_for_data)."""
-    return "already waiting for incoming data" in str(exc)
+    return isinstance(exc, RuntimeError) and "already waiting for incoming data" in str(exc)
 
 
 class _LoopLayer(RedisPubSubLoopLayer):

@@ -72,12 +72,12 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # unexpected: Django's handler500 answers in the same shape for /api/
-    if isinstance(exc, Conflict):
+    if isinstance(exc, exceptions.ValidationError):
         fields = _fields(exc.detail)
-        body = error_body(" ".join(_flatten(exc.detail)), "conflict", fields)
-    elif isinstance(exc, exceptions.ValidationError):
-        fields = _fields(exc.detail)
-        body = error_body(_("Some fields need your attention."), "invalid", fields)
+        if isinstance(exc, Conflict):  # the reason itself is the answer's detail
+            body = error_body(" ".join(_flatten(exc.detail)), "conflict", fields)
+        else:
+            body = error_body(_("Some fields need your attention."), "invalid", fields)
     else:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"

@@ -37,18 +37,11 @@ class Prepared:
         for r, i in enumerate(self.order):
             self.rank[i] = r
         self._mes: MesProblem | None = None
-        self._groups = None
-
-    @property
-    def utility_groups(self):
-        if self._groups is None:
-            self._groups = utility_ballots(self.election)
-        return self._groups
 
     @property
     def mes_problem(self) -> MesProblem:
         if self._mes is None:
-            self._mes = MesProblem(self.election.costs, self.utility_groups, self.rank)
+            self._mes = MesProblem(self.election.costs, utility_ballots(self.election), self.rank)
         return self._mes
 
     def outcome(self, rule: str, selected: list[int], **notes) -> Outcome:

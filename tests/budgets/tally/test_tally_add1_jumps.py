@@ -14,6 +14,7 @@ import pytest
 
 from budgets.tally import Prepared, parse_pb_text, tally
 from budgets.tally.rules.mes import MesProblem
+from budgets.tally.scores import utility_ballots
 from tests.budgets.tally.pabulib_files import pb_files, prepared, require_pabulib
 from tests.budgets.tally.stepping import fits_entirely, stepping
 
@@ -145,7 +146,7 @@ def test_a_proof_that_nothing_changes_holds_at_every_budget_between(accelerate):
         if not e.num_voters:
             continue
         prep = Prepared(e)
-        problem = MesProblem(e.costs, prep.utility_groups, prep.rank, accelerate=accelerate)
+        problem = MesProblem(e.costs, utility_ballots(e), prep.rank, accelerate=accelerate)
         x0 = Fraction(rng.randint(0, 3_000), rng.randint(1, 97))
         x1 = x0 + Fraction(rng.randint(1, 400), 7)
         below = problem.run(x0)
