@@ -14,15 +14,15 @@ from rest_framework.response import Response
 
 from accounts import mfa
 from accounts.selectors import municipality_default, municipality_get
-from restapi.errors import Conflict
+from restapi.errors import Conflict, error_body
 from restapi.renderers import SafeJSONRenderer
 
-from . import ballotbox, results, selectors, services, setup
+from . import ballotbox, counting, results, selectors, services, setup
 from .api_comments import CommentActions
 from .api_letters import LettersActions
 from .api_staff import StaffActions
 from .elections import election_default, election_get
-from .models import BudgetProcess, rule_label
+from .models import BudgetProcess, CountState, rule_label
 from .pabulib import process_export
 from .serializers import (
     BallotSerializer,
@@ -44,6 +44,18 @@ from .serializers import (
 )
 
 _JSON = SafeJSONRenderer()
+
+
+def counting_response(count) -> Response:
+    """202 while the election is being counted (ask again after Retry-After); 500 if the count
+    failed (logged for the developers)."""
+    if count.state == CountState.FAILED:
+        return Response(error_body(_("The count of this election failed. The site's developers have been told."),
+                                   "count_failed"), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    body = error_body(_("The ballots are being counted by every rule. A large election takes a few minutes."),
+                      "counting")
+    body["started_at"] = count.started_at.isoformat()
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "30"})
 
 
 class BudgetViewSet(CommentActions, LettersActions, StaffActions, viewsets.GenericViewSet):
@@ -279,16 +291,23 @@ class BudgetViewSet(CommentActions, LettersActions, StaffActions, viewsets.Gener
             raise NotFound()
         return Response(ResultSerializer(process.result).data)
 
-    @extend_schema(parameters=[ELECTION_PARAMETER], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ELECTION_PARAMETER], responses={
+        200: OpenApiTypes.OBJECT,
+        202: OpenApiResponse(description="The election is still being counted: ask again after Retry-After "
+                                         "seconds (`code`: `counting`, `started_at`)."),
+        500: OpenApiResponse(description="The count failed (`code`: `count_failed`).")})
     @action(detail=True, methods=["get"], permission_classes=[AllowAny])
     def comparison(self, request, pk=None):
         """One election's rule comparison: for the council while it reviews, for everyone
-        once published."""
+        once published. Counted once in the background (budgets.counting): 202 until done."""
         process = self.get_object()
         if not selectors.results_visible(process=process, user=request.user):
             raise PermissionDenied
         election = self._election(process, request.query_params.get("district"), default=True)
-        comparison = selectors.rule_comparison(process=process, election=election)
+        count = counting.election_count(process, election)
+        if count.state != CountState.DONE:
+            return counting_response(count)
+        comparison = counting.with_current_titles(count.comparison, process, election)
         for row in comparison["rules"]:
             row["selected"] = sorted(row["selected"])
             row["rule_label"] = rule_label(row["rule"])

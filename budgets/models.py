@@ -358,6 +358,16 @@ class KeyHolder(models.Model):
         return f"share {self.index} of {self.box_id}"
 
 
+def once_per_election(prefix: str) -> list[models.UniqueConstraint]:
+    """One row per election of a process: one citywide, one per district budget."""
+    return [
+        models.UniqueConstraint(fields=["process"], condition=Q(district_budget__isnull=True),
+                                name=f"{prefix}_once_citywide"),
+        models.UniqueConstraint(fields=["district_budget"], condition=Q(district_budget__isnull=False),
+                                name=f"{prefix}_once_per_district_budget"),
+    ]
+
+
 class CountedBallots(models.Model):
     """The opened ballots of one election: one shuffled list in one row, so no row, id,
     order or transaction relates a ballot to who cast it (or to when). Written by the
@@ -370,15 +380,39 @@ class CountedBallots(models.Model):
     contents = models.JSONField(default=list)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["process"], condition=Q(district_budget__isnull=True),
-                                    name="counted_ballots_once_citywide"),
-            models.UniqueConstraint(fields=["district_budget"], condition=Q(district_budget__isnull=False),
-                                    name="counted_ballots_once_per_district_budget"),
-        ]
+        constraints = once_per_election("counted_ballots")
 
     def __str__(self) -> str:
         return f"counted ballots of {self.process_id}"
+
+
+class CountState(models.TextChoices):
+    COUNTING = "counting", _("Counting")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ElectionCount(models.Model):
+    """One election's opened ballots counted by every compared rule (budgets.counting), made
+    once in the background: a large election takes minutes by some rules, too long for a page
+    or an approval to wait. `inputs` is the digest of everything the count depends on; a count
+    whose inputs are no longer the database's is made again."""
+
+    process = models.ForeignKey(BudgetProcess, on_delete=models.CASCADE, related_name="counts")
+    district_budget = models.ForeignKey(DistrictBudget, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="+")
+    inputs = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=CountState.choices, default=CountState.COUNTING)
+    #: budgets.selectors.rule_comparison's answer, the rule of the process first
+    comparison = models.JSONField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = once_per_election("election_count")
+
+    def __str__(self) -> str:
+        return f"count of {self.process_id} ({self.state})"
 
 
 class VotingCode(models.Model):

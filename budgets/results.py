@@ -16,6 +16,7 @@ services' back, with SQL, shows on the process page.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections import defaultdict
@@ -33,7 +34,7 @@ from ideas.models import Follow
 from ideas.services.events import tell_followers_live
 from notify.outbox import queue_all
 
-from . import notices, signing
+from . import counting, notices, signing
 from .elections import BudgetElection, process_elections
 from .models import (
     BallotType,
@@ -41,13 +42,13 @@ from .models import (
     CouncilDecision,
     CouncilReview,
     CountedBallots,
+    CountState,
     Feasibility,
     Phase,
     PhaseChange,
     Project,
     Result,
 )
-from .selectors import process_outcome
 
 #: names the layout of the document; a verifier refuses a format it does not know
 DOCUMENT_FORMAT = "hoest-result/1"
@@ -171,12 +172,22 @@ def decided_for_council(*, user, process: BudgetProcess) -> bool:
             and is_council_member(user, process))
 
 
-@transaction.atomic
 def council_review(*, process: BudgetProcess, member, decision: str, comment: str = "") -> CouncilReview:
-    """A council member approves the result (computing, signing, freezing and publishing it)
-    or sends it back. The process row is locked first, so of two approvals at the same
-    moment (a double click, two members, the page and the API) the second waits for the
-    first and is then refused: there is one approval and one result."""
+    """A council member approves the result (signing, freezing and publishing the count of
+    budgets.counting) or sends it back. The process row is locked first, so of two approvals
+    at the same moment (a double click, two members, the page and the API) the second waits
+    for the first and is then refused: there is one approval and one result."""
+    if decision == CouncilDecision.APPROVED and process.phase == Phase.COUNCIL_REVIEW:
+        # Outside the decision's transaction, so that an approval refused because a count
+        # is still running does not undo that count's start.
+        with contextlib.suppress(ValidationError):  # a box not opened: the decision says so
+            for election in process_elections(process):
+                counting.election_count(process, election)
+    return _council_review(process=process, member=member, decision=decision, comment=comment)
+
+
+@transaction.atomic
+def _council_review(*, process: BudgetProcess, member, decision: str, comment: str) -> CouncilReview:
     process = BudgetProcess.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=process.pk)
     approved = Result.objects.select_related("approved_by").filter(process=process).first()
     if approved is not None:
@@ -191,17 +202,34 @@ def council_review(*, process: BudgetProcess, member, decision: str, comment: st
     return review
 
 
+def _counted_outcome(process: BudgetProcess, election: BudgetElection) -> dict:
+    """The election's outcome by the process's rule, from its count for the database as it is
+    now (the first row of the comparison); refused while the count runs or if it failed."""
+    count = counting.election_count(process, election)
+    if count.state == CountState.DONE:
+        return count.comparison["rules"][0]
+    name = election.name
+    if count.state == CountState.FAILED:
+        message = _("The count of %(election)s failed, so the result cannot be approved. The site's developers "
+                    "have been told.") % {"election": name}
+    else:
+        message = _("The ballots of %(election)s are still being counted (a large election takes a few "
+                    "minutes). Approve when the comparison is shown.") % {"election": name}
+    raise ValidationError({"decision": message})
+
+
 def _approve(process: BudgetProcess, member) -> Result:
     elections, selected, codes, rule = [], {}, [], process.tally_rule
     for election in process_elections(process):
-        outcome, chosen = process_outcome(process=process, election=election)
+        outcome = _counted_outcome(process, election)
+        chosen = outcome["selected"]
         fingerprint, count = ballots_fingerprint(process, election)
         elections.append({"key": election.key, "name": election.name, "budget": election.amount,
-                          "selected_codes": chosen, "spent": outcome.spent, "ballots": count,
+                          "selected_codes": chosen, "spent": outcome["spent"], "ballots": count,
                           "fingerprint": fingerprint})
         selected[election.key] = chosen
         codes += chosen
-        rule = outcome.rule
+        rule = outcome["rule"]
     # Whole seconds: the time in the document and in the row are the same instant.
     approved_at = timezone.now().replace(microsecond=0)
     document = result_document(process, approved_at=_approval_time(approved_at),

@@ -340,14 +340,19 @@ class BoxNotOpened(ValidationError):
     """Per-project counts are asked for before the ballot box is opened."""
 
 
+def check_box_opened(process: BudgetProcess) -> None:
+    """BoxNotOpened while the process has a ballot box the council has not opened."""
+    if BallotBox.objects.filter(process=process, opened_at__isnull=True).exists():
+        raise BoxNotOpened(_("Nothing can be counted before the council opens the ballot box."))
+
+
 def election_from_ballots(*, process: BudgetProcess,
                           election: BudgetElection | None = None) -> tuple[Election, list[Project]]:
     """One election of the process (default: the citywide one) as a tally-engine election,
     from its counted ballots (the opened box's anonymous, shuffled list); none before the
     opening."""
     election = _election(process, election)
-    if BallotBox.objects.filter(process=process, opened_at__isnull=True).exists():
-        raise BoxNotOpened(_("Nothing can be counted before the council opens the ballot box."))
+    check_box_opened(process)
     projects = list(ballot_project_list(process=process, election=election).order_by("pk"))
     index = {p.code: i for i, p in enumerate(projects)}
     ballots: list[tuple[int, ...]] = []
@@ -391,7 +396,9 @@ def process_outcome(*, process: BudgetProcess, rule: str | None = None, election
 
 
 def rule_comparison(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict:
-    """One election's result by every compared rule, side by side, for the council."""
+    """One election's result by every compared rule, side by side, for the council: the
+    tallies themselves, which take minutes in a large election (budgets.counting keeps them).
+    Plain JSON: each rule's selected codes in the order the rule chose them."""
     election, projects = election_from_ballots(process=process, election=election or election_default(process))
     rules = list(dict.fromkeys([process.tally_rule, *COMPARED_RULES]))
     outcomes = [tally(election, rule) for rule in rules]
@@ -399,7 +406,7 @@ def rule_comparison(*, process: BudgetProcess, election: BudgetElection | None =
     rows = []
     for outcome in outcomes:
         stats = outcome_stats(outcome)
-        rows.append({"rule": outcome.rule, "selected": {projects[i].code for i in outcome.selected},
+        rows.append({"rule": outcome.rule, "selected": [projects[i].code for i in outcome.selected],
                      "spent": stats.spent, "projects": stats.projects, "voters": stats.voters,
                      "share_reached": float(stats.share_with_a_funded_project) if stats.voters else 0.0,
                      "avg_cost_satisfaction": float(stats.avg_cost_satisfaction),
@@ -408,12 +415,6 @@ def rule_comparison(*, process: BudgetProcess, election: BudgetElection | None =
     return {"rules": rows, "projects": [{"code": p.code, "title": p.title, "cost": p.cost, "score": scores[i]}
                                         for i, p in enumerate(projects)],
             "pairwise": [{"a": a, "b": b, "voters": n} for (a, b), n in prefer.items()]}
-
-
-def council_sections(*, process: BudgetProcess) -> list[dict]:
-    """For the council: every election with its rule comparison and turnout."""
-    return [{"election": e, "comparison": rule_comparison(process=process, election=e),
-             "turnout": turnout(process=process, election=e)} for e in process_elections(process)]
 
 
 def phase_index(process: BudgetProcess) -> int:

@@ -21,6 +21,7 @@ from ui.numbers import whole_number
 
 from . import (
     ballotbox,
+    counting,
     eligibility,
     paper_ballots,
     phases,
@@ -398,7 +399,7 @@ def council(request, pk: int):
     return render(request, "budgets/council.html", {
         "process": process, "form": form, "opened": opened,
         "decided": results.approved_message(decided) if decided else "",
-        "sections": selectors.council_sections(process=process) if opened else [],
+        "sections": counting.council_sections(process) if opened else [],
         "turnout": selectors.turnout(process=process), "reviews": selectors.council_reviews(process=process)})
 
 

@@ -4,9 +4,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from budgets import phases, results, services, voting_codes
-from budgets.models import Ballot, BudgetProcess, Phase
+from budgets.models import Ballot, BudgetProcess, Phase, rule_label
 from tests.budgets.factories import open_box, unsealed
 from tests.factories import UserFactory, sign_in_recently
 
@@ -59,7 +60,10 @@ def test_council_reviews_then_everyone_sees_the_result(client, process, council,
     open_box(process, council)
     sign_in_recently(client, council)  # the decision asks for a recent authentication
     page = client.get(reverse("budgets:council", args=[process.pk])).content.decode()
-    assert "equalshares/add1" in page and "greedy" in page
+    with translation.override("da"):  # the rules in plain words, in the page's language
+        labels = [escape(rule_label(rule)) for rule in ("greedy", "mes", "equalshares/add1")]
+    assert all(label in page for label in labels), labels
+    assert "equalshares/add1" not in page  # the engine's code is not for the council
     response = client.post(reverse("budgets:council", args=[process.pk]), {"decision": "approved"})
     assert response.status_code == 302
     public = client.__class__().get(reverse("budgets:detail", args=[process.pk])).content.decode()

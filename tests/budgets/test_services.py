@@ -135,7 +135,7 @@ def test_rule_comparison_for_the_council(process, municipality, council):
     rules = {row["rule"]: row for row in comparison["rules"]}
     assert set(rules) == {"greedy", "mes", "equalshares/add1"}
     # C has 3 votes; A and D 2 each, and the tie goes to the cheaper D; then B still fits.
-    assert rules["greedy"]["selected"] == {"C", "D", "B"} and rules["greedy"]["spent"] == 100_000
+    assert set(rules["greedy"]["selected"]) == {"C", "D", "B"} and rules["greedy"]["spent"] == 100_000
     assert all(row["voters"] == 5 for row in rules.values())
 
 
