@@ -3,6 +3,7 @@ page, the comparison API and the approval wait for it without waiting in a reque
 count never answers for ballots, costs or rules it was not made from."""
 import logging
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from budgets.selectors import process_outcome
 from budgets.tasks import count_election
 from tests.budgets.factories import BudgetProcessFactory, ProjectFactory, open_box
 from tests.factories import UserFactory, sign_in_recently
-from tests.services import need_postgres
+from tests.services import REDIS_URL, need_postgres, need_redis
 
 BALLOTS = (["A"], ["A", "C"], ["B", "C"], ["C", "D"], ["D"])
 
@@ -241,3 +242,41 @@ def test_the_council_page_shows_a_done_count_in_queries_that_do_not_grow_with_ba
     with django_assert_max_num_queries(queries):
         page = client.get(large).content.decode()
     assert "Projekt 11" in page
+
+
+@pytest.mark.slow_tier
+@pytest.mark.django_db(transaction=True)
+def test_the_count_travels_through_the_real_broker_to_a_worker(client, process, municipality, council, monkeypatch):
+    """As in production: the council's look queues the count in Redis, a worker makes it."""
+    need_postgres()
+    need_redis()
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    for codes in BALLOTS:
+        services.ballot_cast(process=process, user=UserFactory(municipality=municipality), choice={"projects": codes})
+    phases.phase_set(process=process, phase=Phase.COUNCIL_REVIEW)
+    open_box(process, council)
+    sign_in_recently(client, council)
+    url = reverse("budgets:council", args=[process.pk])
+    with translation.override("da"):
+        table = translation.gettext("The rules side by side")
+    app.conf.task_always_eager = False
+    app.conf.broker_url = REDIS_URL
+
+    def in_the_request(count_id):
+        raise AssertionError("counted in the request, not by the worker")
+
+    monkeypatch.setattr(counting, "count_run", in_the_request)  # the worker's task calls its own
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            client.get(url)  # the first look queues the count
+            deadline = time.monotonic() + 30
+            while ElectionCount.objects.get(process=process).state == CountState.COUNTING:
+                assert time.monotonic() < deadline, "the worker never made the count"
+                time.sleep(0.1)
+    finally:
+        app.conf.task_always_eager = True
+    assert ElectionCount.objects.get(process=process).state == CountState.DONE
+    assert table in client.get(url).content.decode()
