@@ -98,14 +98,27 @@ def with_current_titles(comparison: dict, process: BudgetProcess, election: Budg
     return {**comparison, "projects": projects}
 
 
+def preference_pairs(comparison: dict) -> list[dict]:
+    """The comparison's pairwise preferences, one row per pair of rules (the comparison keeps
+    both orders): how many voters prefer each rule's outcome, and whether both fund the
+    same projects (then nobody prefers either)."""
+    voters = {(row["a"], row["b"]): row["voters"] for row in comparison["pairwise"]}
+    selected = {row["rule"]: set(row["selected"]) for row in comparison["rules"]}
+    rules = [row["rule"] for row in comparison["rules"]]
+    return [{"a": a, "b": b, "prefer_a": voters.get((a, b), 0), "prefer_b": voters.get((b, a), 0),
+             "same": selected[a] == selected[b]}
+            for n, a in enumerate(rules) for b in rules[n + 1:] if (a, b) in voters]
+
+
 def council_sections(process: BudgetProcess) -> list[dict]:
     """For the council: every election with its count (`state`; the comparison once done,
-    with the projects' current titles) and its turnout."""
+    with the projects' current titles, and its preferences by pair) and its turnout."""
     sections = []
     for election in process_elections(process):
         row = election_count(process, election)
         done = row.state == CountState.DONE
         sections.append({"election": election, "count": row,
                          "comparison": with_current_titles(row.comparison, process, election) if done else None,
+                         "pairs": preference_pairs(row.comparison) if done else [],
                          "turnout": turnout(process=process, election=election)})
     return sections

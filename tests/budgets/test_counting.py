@@ -288,3 +288,31 @@ def test_the_count_travels_through_the_real_broker_to_a_worker(client, process, 
         app.conf.task_always_eager = True
     assert ElectionCount.objects.get(process=process).state == CountState.DONE
     assert table in client.get(url).content.decode()
+
+
+def test_the_preferences_read_one_row_per_pair_of_rules():
+    comparison = {
+        "rules": [{"rule": "greedy", "selected": ["C", "D", "B"]}, {"rule": "mes", "selected": ["C", "A"]},
+                  {"rule": "equalshares/add1", "selected": ["A", "C"]}],
+        "pairwise": [{"a": "greedy", "b": "mes", "voters": 3}, {"a": "mes", "b": "greedy", "voters": 2},
+                     {"a": "greedy", "b": "equalshares/add1", "voters": 3},
+                     {"a": "equalshares/add1", "b": "greedy", "voters": 2},
+                     {"a": "mes", "b": "equalshares/add1", "voters": 0},
+                     {"a": "equalshares/add1", "b": "mes", "voters": 0}]}
+    assert counting.preference_pairs(comparison) == [
+        {"a": "greedy", "b": "mes", "prefer_a": 3, "prefer_b": 2, "same": False},
+        {"a": "greedy", "b": "equalshares/add1", "prefer_a": 3, "prefer_b": 2, "same": False},
+        {"a": "mes", "b": "equalshares/add1", "prefer_a": 0, "prefer_b": 0, "same": True},
+    ]
+
+
+def test_the_council_page_shows_the_preferences_in_plain_words(client, voted, council):
+    open_box(voted, council)
+    sign_in_recently(client, council)
+    page = client.get(reverse("budgets:council", args=[voted.pk])).content.decode()
+    with translation.override("da"):
+        heading = translation.gettext("Which outcome do voters prefer?")
+        compared = translation.gettext("Compared with")
+    assert heading in page and compared in page
+    section = page[page.index(heading):]
+    assert section.count("<tr>") == 1 + 3, "a header and one row per pair of the three rules"

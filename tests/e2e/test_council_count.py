@@ -66,5 +66,5 @@ def test_the_council_is_told_when_the_count_is_done_and_keeps_what_it_typed(brow
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_role("heading", name=da("The rules side by side")).is_visible()
-    assert page.get_by_role("table").count() == 2
+    assert page.get_by_role("table").count() == 3  # the rules, the projects, the preferences
     page.context.close()
