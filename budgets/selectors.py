@@ -1,5 +1,6 @@
 """Every read of participatory budgets, with the secrecy rules built in: per-project
-counts come only from `process_outcome`, which callers use only where `results_visible`."""
+counts come only from the opened box's ballots (`election_from_ballots`, tallied by
+`rule_comparison` for budgets.counting), which callers show only where `results_visible`."""
 from __future__ import annotations
 
 import contextlib
@@ -253,7 +254,7 @@ def project_map(*, process: BudgetProcess, district: int | None = None, status: 
 
 def project_get(*, process: BudgetProcess, code: str) -> Project | None:
     """One project of the process by its code, with what its public page shows: never a
-    count of its votes (those are only in process_outcome and the approved result)."""
+    count of its votes (those are only in the council's count and the approved result)."""
     return (Project.objects.filter(process=process, code=code)
             .select_related("district", "district_budget__district", "idea").prefetch_related("updates").first())
 
@@ -386,13 +387,6 @@ def election_from_ballots(*, process: BudgetProcess,
         vote_columns=["voter_id", "vote", *(["points"] if points is not None else [])],
         voter_ids=[str(n + 1) for n in range(len(ballots))], ballots=ballots, points=points)
     return election, projects
-
-
-def process_outcome(*, process: BudgetProcess, rule: str | None = None, election: BudgetElection | None = None):
-    """One election's tally by the process's rule (or another); returns (outcome, selected codes)."""
-    tallied, projects = election_from_ballots(process=process, election=election)
-    outcome = tally(tallied, rule or process.tally_rule)
-    return outcome, [projects[i].code for i in outcome.selected]
 
 
 def rule_comparison(*, process: BudgetProcess, election: BudgetElection | None = None) -> dict:

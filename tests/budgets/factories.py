@@ -98,3 +98,14 @@ def unsealed(ballots) -> list[dict]:
             keys[ballot.process_id] = sealing.key_combine(BOX_SHARES[ballot.process_id], bytes(box.public_key))
         out.append(sealing.unseal(keys[ballot.process_id], bytes(ballot.ciphertext)))
     return out
+
+
+def process_outcome(*, process, rule=None, election=None):
+    """The tests' reference: one election's tally by the process's rule (or another), made
+    directly from the opened box's ballots; returns (outcome, selected codes)."""
+    from budgets.selectors import election_from_ballots
+    from budgets.tally import tally
+
+    tallied, projects = election_from_ballots(process=process, election=election)
+    outcome = tally(tallied, rule or process.tally_rule)
+    return outcome, [projects[i].code for i in outcome.selected]

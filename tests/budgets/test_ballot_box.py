@@ -10,7 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import Role
 from budgets import ballotbox, paper_ballots, phases, sealing, selectors, services
 from budgets.models import Ballot, BallotBox, CountedBallots, KeyHolder, Phase
-from tests.budgets.factories import BudgetProcessFactory, ProjectFactory, share_texts
+from tests.budgets.factories import (
+    BudgetProcessFactory,
+    ProjectFactory,
+    process_outcome,
+    share_texts,
+)
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -147,7 +152,7 @@ def test_k_minus_1_shares_do_not_open_and_nothing_is_counted_before(process, cou
     assert "2" in " ".join(short.value.messages)
     assert Ballot.objects.filter(process=process).count() == 5 and not CountedBallots.objects.exists()
     with pytest.raises(selectors.BoxNotOpened):
-        selectors.process_outcome(process=process, election=None)
+        process_outcome(process=process, election=None)
     # The same share twice is one share.
     with pytest.raises(ValidationError):
         ballotbox.box_open(process=process, member=council, shares=share_texts(process, 1) * 2)
@@ -180,7 +185,7 @@ def test_k_shares_open_the_box_into_one_shuffled_list_and_erase_the_sealed_rows(
     with pytest.raises(ValidationError):
         ballotbox.box_open(process=process, member=council, shares=shares[:2])
     # Counts exist now: the council sees the outcome.
-    outcome, _selected = selectors.process_outcome(process=process, election=None)
+    outcome, _selected = process_outcome(process=process, election=None)
     assert outcome.rule
 
 

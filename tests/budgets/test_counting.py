@@ -15,10 +15,9 @@ from rest_framework.test import APIClient
 
 from budgets import comparison, counting, phases, results, services
 from budgets.models import CountState, ElectionCount, Phase, Project, Result
-from budgets.selectors import process_outcome
 from budgets.tasks import count_election
 from notify.selectors import unread_key
-from tests.budgets.factories import BudgetProcessFactory, ProjectFactory, open_box
+from tests.budgets.factories import BudgetProcessFactory, ProjectFactory, open_box, process_outcome
 from tests.factories import UserFactory, sign_in_recently
 from tests.services import REDIS_URL, need_postgres, need_redis
 

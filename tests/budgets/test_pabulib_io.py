@@ -22,9 +22,9 @@ from budgets.models import (
     Result,
 )
 from budgets.pabulib import age_band, process_export, process_import
-from budgets.selectors import counted_total, process_outcome
+from budgets.selectors import counted_total
 from budgets.tally import PbFormatError, read_pb
-from tests.budgets.factories import open_box
+from tests.budgets.factories import open_box, process_outcome
 from tests.budgets.tally.pabulib_files import load, require_pabulib
 from tests.factories import MunicipalityFactory, UserFactory
 
